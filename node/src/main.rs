@@ -1,0 +1,13 @@
+//! `alstranet-node`: the AlstraNet appchain node (Aura + GRANDPA) with its managed Ethereum
+//! JSON-RPC endpoint (`--eth-rpc`, served by `pallet-revive-eth-rpc`).
+
+mod chain_spec;
+mod cli;
+mod command;
+mod eth_rpc;
+mod rpc;
+mod service;
+
+fn main() -> polkadot_sdk::sc_cli::Result<()> {
+	command::run()
+}

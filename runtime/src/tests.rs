@@ -1,0 +1,137 @@
+//! Runtime unit tests: genesis presets, the EVM (`Revive`) configuration and fee settings.
+
+use super::*;
+use crate::genesis_config_presets::*;
+use frame_support::traits::{Get, PalletInfoAccess};
+use polkadot_sdk::{
+	sp_io,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::{traits::Convert, BuildStorage},
+};
+
+/// Builds the storage of a preset exactly as the node does: the preset's JSON patch applied
+/// to the default `RuntimeGenesisConfig`.
+fn ext_from_preset(id: &str) -> sp_io::TestExternalities {
+	let patch = get_preset(&id.into()).expect("preset exists");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	json_merge(&mut config, serde_json::from_slice(&patch).unwrap());
+	let config: RuntimeGenesisConfig =
+		serde_json::from_value(config).expect("preset patch deserializes");
+	config.build_storage().expect("genesis builds").into()
+}
+
+fn json_merge(a: &mut serde_json::Value, b: serde_json::Value) {
+	match (a, b) {
+		(serde_json::Value::Object(a), serde_json::Value::Object(b)) =>
+			for (k, v) in b {
+				json_merge(a.entry(k).or_insert(serde_json::Value::Null), v);
+			},
+		(a, b) => *a = b,
+	}
+}
+
+#[test]
+fn presets_are_listed() {
+	let names: Vec<String> = preset_names()
+		.into_iter()
+		.map(|p| String::from_utf8(p.as_ref().to_vec()).unwrap())
+		.collect();
+	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
+	assert!(get_preset(&"no-such-preset".into()).is_none());
+}
+
+#[test]
+fn dev_genesis_builds_with_one_validator() {
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		assert_eq!(<Runtime as pallet_revive::Config>::ChainId::get(), DEV_EVM_CHAIN_ID);
+		assert_eq!(
+			Balances::free_balance(Sr25519Keyring::Alice.to_account_id()),
+			ENDOWMENT
+		);
+		// The MetaMask dev account is funded through its fallback account.
+		assert_eq!(Balances::free_balance(eth_fallback_account(ALITH)), ENDOWMENT);
+	});
+}
+
+#[test]
+fn local_genesis_builds_with_four_validators() {
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let aura = pallet_aura::Authorities::<Runtime>::get();
+		assert_eq!(aura.len(), 4, "BFT needs 3f+1 = 4 validators to tolerate one fault");
+		let grandpa = Grandpa::grandpa_authorities();
+		assert_eq!(grandpa.len(), 4);
+		assert!(grandpa.iter().all(|(_, weight)| *weight == 1));
+		assert_eq!(<Runtime as pallet_revive::Config>::ChainId::get(), LOCAL_EVM_CHAIN_ID);
+		let expected: Vec<AuraId> = [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]
+		.iter()
+		.map(|k| k.public().into())
+		.collect();
+		assert_eq!(aura.into_inner(), expected);
+	});
+}
+
+#[test]
+fn chain_ids_differ_between_networks() {
+	// A transaction signed for `dev` must never be valid on `local` (EIP-155 replay protection).
+	assert_ne!(DEV_EVM_CHAIN_ID, LOCAL_EVM_CHAIN_ID);
+}
+
+#[test]
+fn revive_is_wired_for_eth_rpc() {
+	// pallet-revive-eth-rpc finds the pallet by name.
+	assert_eq!(<Revive as PalletInfoAccess>::name(), "Revive");
+	assert!(<<Runtime as pallet_revive::Config>::AllowEVMBytecode as Get<bool>>::get());
+	assert_eq!(<<Runtime as pallet_revive::Config>::NativeToEthRatio as Get<u32>>::get(), 1_000_000);
+	// eth-rpc needs u32 block numbers and 32-byte account ids.
+	assert_eq!(core::mem::size_of::<BlockNumber>(), 4);
+	assert_eq!(core::mem::size_of::<AccountId>(), 32);
+}
+
+#[test]
+fn slot_duration_is_six_seconds() {
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(Aura::slot_duration(), 6_000);
+	});
+}
+
+#[test]
+fn fee_settings() {
+	// A full normal-class block costs the same whatever the weight source (BlockRatioFee 1/1).
+	let full_block = RuntimeBlockWeights::get().max_block;
+	let fee_full = <Runtime as pallet_transaction_payment::Config>::WeightToFee::convert(full_block);
+	assert!(fee_full > 0);
+	let fee_half = <Runtime as pallet_transaction_payment::Config>::WeightToFee::convert(
+		full_block / 2,
+	);
+	assert!(fee_half < fee_full && fee_half > 0, "fees grow with weight");
+	// Length fee: 10 millicents per byte.
+	assert_eq!(TransactionByteFee::get(), 10 * currency::MILLICENTS);
+	// No fee market: the multiplier is fixed at one.
+	assert_eq!(FeeMultiplier::get(), Multiplier::one());
+	// The existential deposit is a cent.
+	assert_eq!(
+		<<Runtime as pallet_balances::Config>::ExistentialDeposit as Get<Balance>>::get(),
+		currency::CENTS
+	);
+}
+
+#[test]
+fn session_keys_decode() {
+	let keys = SessionKeys {
+		aura: Sr25519Keyring::Alice.public().into(),
+		grandpa: sp_keyring::Ed25519Keyring::Alice.public().into(),
+	};
+	let raw = SessionKeys::decode_into_raw_public_keys(&codec::Encode::encode(&keys)).unwrap();
+	assert_eq!(raw.len(), 2);
+	assert_eq!(raw[0].1, sp_core::crypto::key_types::AURA);
+	assert_eq!(raw[1].1, sp_core::crypto::key_types::GRANDPA);
+	assert!(SessionKeys::decode_into_raw_public_keys(&[1, 2, 3]).is_none());
+}

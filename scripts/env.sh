@@ -1,0 +1,52 @@
+# Shared set-up for scripts/run.sh and scripts/test.sh (sourced, not run).
+# Installs what a fresh Debian machine lacks, then exports the build environment.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# One persistent cargo target directory outside the clone, reused by CI and every checkout.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/alstranet/target}"
+NODE_BIN="$CARGO_TARGET_DIR/release/alstranet-node"
+
+log() { printf '\033[1;34m[alstranet]\033[0m %s\n' "$*" >&2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_system_packages() {
+	local missing=()
+	command -v clang >/dev/null || missing+=(clang)
+	[ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || missing+=(libclang-dev)
+	command -v protoc >/dev/null || missing+=(protobuf-compiler)
+	command -v mold >/dev/null || missing+=(mold)
+	command -v curl >/dev/null || missing+=(curl)
+	command -v node >/dev/null || missing+=(nodejs npm)
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing Debian packages: ${missing[*]}"
+		as_root apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+}
+
+install_rust_targets() {
+	rustup target list --installed | grep -qx wasm32v1-none || rustup target add wasm32v1-none
+	rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+}
+
+# npm packages of the JavaScript tests and tools (ethers, solc, @polkadot/api), pinned by
+# tests/e2e/package-lock.json.
+install_npm_packages() {
+	if [ ! -d "$ROOT/tests/e2e/node_modules" ] || [ "$ROOT/tests/e2e/package-lock.json" -nt "$ROOT/tests/e2e/node_modules/.package-lock.json" ]; then
+		log "installing npm packages (tests/e2e)"
+		(cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+}
+
+build_node() {
+	log "building alstranet-node (release; target dir $CARGO_TARGET_DIR)"
+	(cd "$ROOT" && cargo build --release --locked -p alstranet-node)
+}
+
+setup_all() {
+	install_system_packages
+	install_rust_targets
+	install_npm_packages
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# README run command: builds AlstraNet and runs the main job — a dev chain with its MetaMask
+# endpoint. Installs what a fresh Debian machine lacks. Stop with Ctrl-C.
+#   scripts/run.sh [extra alstranet-node flags]
+# Environment: CARGO_TARGET_DIR (default ~/.cache/alstranet/target),
+#   ALSTRANET_BASE_PATH (default: a new temp dir), RPC_PORT (9944), ETH_RPC_PORT (8545).
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+setup_all
+build_node
+
+RPC_PORT="${RPC_PORT:-9944}"
+ETH_RPC_PORT="${ETH_RPC_PORT:-8545}"
+BASE_PATH="${ALSTRANET_BASE_PATH:-$(mktemp -d -t alstranet-dev-XXXXXX)}"
+LOG="$BASE_PATH/node.log"
+mkdir -p "$BASE_PATH"
+
+log "starting the dev chain (base path $BASE_PATH, log $LOG)"
+"$NODE_BIN" --dev --eth-rpc --base-path "$BASE_PATH" --rpc-port "$RPC_PORT" \
+	--eth-rpc-port "$ETH_RPC_PORT" "$@" >"$LOG" 2>&1 &
+NODE_PID=$!
+trap 'kill -INT $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null' EXIT INT TERM
+
+rpc() { curl -sf -H 'content-type: application/json' -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$2\",\"params\":${3:-[]}}" "$1"; }
+
+for _ in $(seq 1 240); do
+	kill -0 $NODE_PID 2>/dev/null || { tail -40 "$LOG"; echo "the node exited" >&2; exit 1; }
+	if FIN=$(rpc "http://127.0.0.1:$RPC_PORT" chain_getFinalizedHead) &&
+		NUM=$(rpc "http://127.0.0.1:$RPC_PORT" chain_getHeader "[$(echo "$FIN" | sed 's/.*"result":\("[^"]*"\).*/\1/')]" | sed 's/.*"number":"\([^"]*\)".*/\1/') &&
+		[ "$((NUM))" -gt 0 ] && CHAIN_ID=$(rpc "http://127.0.0.1:$ETH_RPC_PORT" eth_chainId); then
+		break
+	fi
+	sleep 1
+done
+[ -n "${CHAIN_ID:-}" ] || { tail -40 "$LOG"; echo "the chain did not come up" >&2; exit 1; }
+CHAIN_ID=$(echo "$CHAIN_ID" | sed 's/.*"result":"\([^"]*\)".*/\1/')
+
+cat <<INFO
+
+AlstraNet dev chain is running (finalized block #$((NUM))).
+  Substrate JSON-RPC (polkadot.js):  ws://127.0.0.1:$RPC_PORT
+  Ethereum JSON-RPC (MetaMask):      http://127.0.0.1:$ETH_RPC_PORT
+  EVM chain id:                      $((CHAIN_ID)) ($CHAIN_ID)
+  Funded dev account (Ethereum):     Alith 0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac
+      private key (public dev key!): 0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133
+  Funded dev account (Substrate):    Alice //Alice 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY
+  Node log:                          $LOG
+Press Ctrl-C to stop.
+INFO
+wait $NODE_PID

@@ -1,0 +1,124 @@
+// End to end on a dev node: `alstranet-node --dev --eth-rpc` from a temp base path, driven by
+// real clients — ethers (Ethereum JSON-RPC, as MetaMask/Hardhat would) and @polkadot/api.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { ethers } from 'ethers';
+import { compile } from '../lib/solc.js';
+import { ROOT, jsonRpc, startNode, tail, until } from '../lib/node.js';
+
+// Public dev key of Alith (Moonbeam / subxt_signer::eth::dev), endowed in the dev preset.
+const ALITH_KEY = '0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133';
+const devSpec = JSON.parse(fs.readFileSync(path.join(ROOT, 'chain-specs/dev.json'), 'utf8'));
+const CHAIN_ID = BigInt(devSpec.properties.evmChainId);
+
+describe('dev chain with its MetaMask endpoint', () => {
+  let node;
+  let api;
+  let provider;
+  let wallet;
+  let counter;
+  let deployReceipt;
+
+  before(async () => {
+    const t0 = Date.now();
+    node = await startNode(['--dev'], { name: 'dev', eth: true });
+    try {
+      api = await until(async () => {
+        const provider = new WsProvider(node.wsUrl, false);
+        await provider.connect();
+        return ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+      }, 120_000, 'the Substrate RPC');
+      await until(async () => (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber() > 0,
+        120_000, 'the first finalized block');
+      console.log(`# measured: start to first finalized block on dev: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      await until(() => jsonRpc(node.ethUrl, 'eth_chainId'), 120_000, 'the Ethereum JSON-RPC endpoint');
+      provider = new ethers.JsonRpcProvider(node.ethUrl, Number(CHAIN_ID), { staticNetwork: true, polling: true, pollingInterval: 1000 });
+      wallet = new ethers.Wallet(ALITH_KEY, provider);
+    } catch (e) {
+      console.log(tail(node.log()));
+      throw e;
+    }
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    provider?.destroy();
+    await node?.stop();
+  });
+
+  test('eth_chainId is the chain spec\'s evmChainId', async () => {
+    assert.equal(BigInt(await jsonRpc(node.ethUrl, 'eth_chainId')), CHAIN_ID);
+    assert.equal((await provider.getNetwork()).chainId, CHAIN_ID);
+  });
+
+  test('the dev account is funded on the EVM side', async () => {
+    const balance = await provider.getBalance(wallet.address);
+    assert.ok(balance > ethers.parseEther('1000'), `Alith has ${balance} wei`);
+  });
+
+  test('ethers deploys a contract compiled from source, calls it and reads its event', async () => {
+    const { Counter } = compile({ 'Counter.sol': path.join(ROOT, 'tests/e2e/contracts/Counter.sol') });
+    const factory = new ethers.ContractFactory(Counter.abi, Counter.bytecode, wallet);
+    counter = await factory.deploy();
+    deployReceipt = await counter.deploymentTransaction().wait();
+    assert.equal(deployReceipt.status, 1);
+    const address = await counter.getAddress();
+    assert.notEqual(await provider.getCode(address), '0x', 'code is stored at the address');
+
+    const tx = await counter.increment(5n);
+    const receipt = await tx.wait();
+    assert.equal(receipt.status, 1);
+    assert.equal(await counter.count(), 5n);
+
+    // The event, through eth_getLogs (not the receipt).
+    const logs = await provider.getLogs({
+      address,
+      topics: [counter.interface.getEvent('Incremented').topicHash],
+      fromBlock: receipt.blockNumber,
+      toBlock: receipt.blockNumber,
+    });
+    assert.equal(logs.length, 1);
+    const ev = counter.interface.parseLog(logs[0]);
+    assert.equal(ev.args.by, wallet.address);
+    assert.equal(ev.args.amount, 5n);
+    assert.equal(ev.args.newCount, 5n);
+
+    // A custom error reverts the call with its selector, and nothing changes.
+    await assert.rejects(counter.increment.staticCall(0n), (e) => {
+      const data = e.data ?? e.info?.error?.data;
+      assert.equal(e.revert?.name ?? counter.interface.parseError(data)?.name, 'ZeroAmount', String(e));
+      return true;
+    });
+    assert.equal(await counter.count(), 5n);
+  });
+
+  test('@polkadot/api reads the finalized head, the Revive pallet and the deployer balance', async () => {
+    const head = await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead());
+    assert.ok(head.number.toNumber() > 0);
+    const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
+    assert.ok(pallets.includes('Revive'), `pallets: ${pallets}`);
+    assert.ok(api.tx.revive && api.query.revive, 'Revive calls and storage are exposed');
+    // An Ethereum account's funds are held by its fallback AccountId32: address ++ 0xEE * 12.
+    const fallback = wallet.address.toLowerCase() + 'ee'.repeat(12);
+    const { data } = await api.query.system.account(fallback);
+    const endowment = 1_000_000n * 10n ** 12n;
+    const free = data.free.toBigInt();
+    assert.ok(free > 0n && free < endowment, `deployer paid fees: free ${free}`);
+    // The same balance seen by the EVM (18 decimals = 12 native decimals * 10^6).
+    const evmBalance = await provider.getBalance(wallet.address);
+    assert.equal(evmBalance / 10n ** 6n, free, 'EVM balance = native free balance * 10^6');
+  });
+
+  test('a transaction signed for another chain id is rejected (EIP-155)', async () => {
+    const nonce = await provider.getTransactionCount(wallet.address, 'pending');
+    const feeData = await provider.getFeeData();
+    const base = { to: wallet.address, value: 1n, nonce, gasLimit: 100_000n, gasPrice: feeData.gasPrice };
+    const wrong = await wallet.signTransaction({ ...base, type: 0, chainId: CHAIN_ID + 1n });
+    await assert.rejects(jsonRpc(node.ethUrl, 'eth_sendRawTransaction', [wrong]), /chain|invalid/i);
+    // Nothing was executed: the nonce did not move.
+    assert.equal(await provider.getTransactionCount(wallet.address, 'pending'), nonce);
+  });
+});
