@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {BpmnModel} from "./BpmnModel.sol";
+import {BpmRuntime} from "./BpmRuntime.sol";
+
+/// @title DefinitionStorage
+/// @notice Storage layout of `ProcessDefinitionRegistry`, shared with `ModelCompiler`, which runs
+/// in the registry's context (DELEGATECALL) at publish time. ERC-7201 namespaced, so it does not
+/// collide with the AccessControl storage of the registry.
+/// @custom:storage-location erc7201:alstranet.bpm.ProcessDefinitionRegistry
+library DefinitionStorage {
+    /// @dev keccak256(abi.encode(uint256(keccak256("alstranet.bpm.ProcessDefinitionRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 internal constant LOCATION = 0xbc903ac2288c1eab46c3b17fd1890d50e9285f91e7634d0fa810a3ceee5a6d00;
+
+    /// @notice Header of a definition.
+    struct DefinitionRecord {
+        bytes32 processKey;
+        address owner;
+        uint32 version;
+        BpmRuntime.DefinitionStatus status;
+        bytes32 startRole;
+        string name;
+    }
+
+    /// @notice The records as the compiler emitted them.
+    struct Model {
+        BpmnModel.Pool[] pools;
+        BpmnModel.Swimlane[] swimlanes;
+        BpmnModel.Subprocess[] subprocesses;
+        BpmnModel.Element[] elements;
+        BpmnModel.ActivitySequenceFlow[] activityFlows;
+        BpmnModel.GatewaySequenceFlow[] gatewayFlows;
+        BpmnModel.EventTrigger[] triggers;
+        BpmnModel.Variable[] variables;
+    }
+
+    /// @notice Hot-path record of an element: the first slot packs everything but role and bitmaps.
+    struct ElementSlot {
+        BpmnModel.ElementKind kind;
+        uint8 scope;
+        uint8 childScope;
+        bool joinAll;
+        bool autoAfter;
+        bool sends;
+        uint16 messageIn;
+        bytes32 role;
+        uint256 preset;
+        uint256 postset;
+    }
+
+    /// @notice Runtime record of a scope.
+    struct ScopeSlot {
+        uint16 parentElement;
+        uint8 pool;
+        uint256 descendants;
+    }
+
+    /// @notice Tables computed at publish time.
+    struct Compiled {
+        uint16 elementCount;
+        uint16 scopeCount;
+        uint16 triggerCount;
+        uint16 variableCount;
+        mapping(uint256 element => ElementSlot) elements;
+        mapping(uint256 scope => ScopeSlot) scopes;
+        mapping(uint256 gateway => uint16[]) gatewayFlows;
+        mapping(uint256 scopePlace => uint16[]) autoConsumers;
+        mapping(uint256 scope => uint16[]) scopeStarts;
+        uint16[] startElements;
+        uint16[] personTasks;
+    }
+
+    /// @notice The whole registry state.
+    struct Layout {
+        uint256 definitionCount;
+        mapping(uint256 id => DefinitionRecord) definitions;
+        mapping(uint256 id => Model) models;
+        mapping(uint256 id => Compiled) compiled;
+        mapping(bytes32 processKey => uint32) latestVersion;
+        mapping(bytes32 processKey => mapping(uint256 version => uint256 id)) byVersion;
+    }
+
+    /// @notice The registry state at its namespaced location.
+    function layout() internal pure returns (Layout storage l) {
+        bytes32 slot = LOCATION;
+        assembly ("memory-safe") {
+            l.slot := slot
+        }
+    }
+}

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {BpmFixture} from "./utils/BpmFixture.sol";
+import {BpmnModel} from "../src/BpmnModel.sol";
+
+/// @notice Hand-encoded models shared by the engine tests. Each `build*` leaves the model in the
+/// builder and stores the interesting element indexes in storage.
+abstract contract Models is BpmFixture {
+    // ---- sequence: Start -> Review (Clerk) -> Approve (Manager) -> End
+    uint16 internal seqStart;
+    uint16 internal seqReview;
+    uint16 internal seqApprove;
+    uint16 internal seqEnd;
+
+    function buildSequence() internal {
+        newModel();
+        uint8 p = pool("Org", true);
+        uint16 clerk = lane(p, "Clerk");
+        uint16 manager = lane(p, "Manager");
+        uint8 s = process(p);
+        seqStart = el(START, s, clerk, "start");
+        seqReview = el(USER_TASK, s, clerk, "Review");
+        seqApprove = el(USER_TASK, s, manager, "Approve");
+        seqEnd = el(END, s, manager, "end");
+        flow(seqStart, seqReview);
+        flow(seqReview, seqApprove);
+        flow(seqApprove, seqEnd);
+    }
+
+    // ---- exclusive: Start -> Enter (Clerk, writes amount/vip) -> XOR
+    //      [amount > 1000] -> Big;  [vip] -> Vip;  default -> Small;  all -> End each
+    uint16 internal xEnter;
+    uint16 internal xGateway;
+    uint16 internal xBig;
+    uint16 internal xVip;
+    uint16 internal xSmall;
+    uint8 internal xAmount;
+    uint8 internal xVipVar;
+    uint8 internal xCountry;
+
+    function buildExclusive(bool withDefault) internal {
+        newModel();
+        uint8 p = pool("Org", true);
+        uint16 clerk = lane(p, "Clerk");
+        uint16 manager = lane(p, "Manager");
+        uint8 s = process(p);
+        xAmount = variable("amount", BpmnModel.VariableType.Int);
+        xVipVar = variable("vip", BpmnModel.VariableType.Bool);
+        xCountry = variable("country", BpmnModel.VariableType.String);
+        uint16 st = el(START, s, clerk, "start");
+        xEnter = el(USER_TASK, s, clerk, "Enter");
+        xBig = el(USER_TASK, s, manager, "Big");
+        xVip = el(USER_TASK, s, manager, "Vip");
+        xSmall = el(USER_TASK, s, clerk, "Small");
+        uint16 e1 = el(END, s, clerk, "end1");
+        uint16 e2 = el(END, s, clerk, "end2");
+        uint16 e3 = el(END, s, clerk, "end3");
+        xGateway = el(XOR, s, clerk, "split");
+        flow(st, xEnter);
+        flow(xEnter, xGateway);
+        condFlow(xGateway, xBig, bytes.concat(cLoad(xAmount), cPush(1000), cOp(0x14))); // amount > 1000
+        condFlow(xGateway, xVip, cLoad(xVipVar));
+        if (withDefault) defaultFlow(xGateway, xSmall);
+        else condFlow(xGateway, xSmall, C_FALSE); // never taken
+        flow(xBig, e1);
+        flow(xVip, e2);
+        flow(xSmall, e3);
+    }
+
+    // ---- parallel: Start -> AND split -> A (Clerk), B (Manager) -> AND join -> C (Clerk) -> End
+    uint16 internal pSplit;
+    uint16 internal pA;
+    uint16 internal pB;
+    uint16 internal pJoin;
+    uint16 internal pC;
+
+    function buildParallel() internal {
+        newModel();
+        uint8 p = pool("Org", true);
+        uint16 clerk = lane(p, "Clerk");
+        uint16 manager = lane(p, "Manager");
+        uint8 s = process(p);
+        uint16 st = el(START, s, clerk, "start");
+        pA = el(TASK, s, clerk, "A");
+        pB = el(TASK, s, manager, "B");
+        pC = el(TASK, s, clerk, "C");
+        uint16 en = el(END, s, clerk, "end");
+        pSplit = el(AND, s, clerk, "split");
+        pJoin = el(AND, s, clerk, "join");
+        flow(st, pSplit);
+        flow(pSplit, pA);
+        flow(pSplit, pB);
+        flow(pA, pJoin);
+        flow(pB, pJoin);
+        flow(pJoin, pC);
+        flow(pC, en);
+    }
+
+    // ---- event-based: Start -> Offer (Clerk) -> EBG -> catch Accept | catch Reject (from Customer black box)
+    //      Accept -> Ship (Clerk) -> End ; Reject -> End
+    uint16 internal eOffer;
+    uint16 internal eGateway;
+    uint16 internal eAcceptCatch;
+    uint16 internal eRejectCatch;
+    uint16 internal eShip;
+    uint16 internal eAcceptMsg;
+    uint16 internal eRejectMsg;
+    uint8 internal eReason;
+
+    function buildEventBased() internal {
+        newModel();
+        uint8 p = pool("Org", true);
+        uint8 customer = pool("Customer", false);
+        uint16 clerk = lane(p, "Clerk");
+        uint8 s = process(p);
+        eReason = variable("reason", BpmnModel.VariableType.Int);
+        uint16 st = el(START, s, clerk, "start");
+        eOffer = el(SEND_TASK, s, clerk, "Offer");
+        eShip = el(USER_TASK, s, clerk, "Ship");
+        eAcceptCatch = el(MSG_CATCH, s, clerk, "accepted");
+        eRejectCatch = el(MSG_CATCH, s, clerk, "rejected");
+        uint16 e1 = el(END, s, clerk, "end1");
+        uint16 e2 = el(END, s, clerk, "end2");
+        eGateway = el(EVENT_GW, s, clerk, "wait");
+        flow(st, eOffer);
+        flow(eOffer, eGateway);
+        flow(eGateway, eAcceptCatch);
+        flow(eGateway, eRejectCatch);
+        flow(eAcceptCatch, eShip);
+        flow(eShip, e1);
+        flow(eRejectCatch, e2);
+        eAcceptMsg = externalMessage(customer, eAcceptCatch);
+        eRejectMsg = externalMessage(customer, eRejectCatch);
+    }
+
+    // ---- embedded sub-process: Start -> SP[ start -> Check (Clerk) -> end ] -> Sign (Manager) -> End
+    uint16 internal spElement;
+    uint8 internal spScope;
+    uint16 internal spCheck;
+    uint16 internal spSign;
+
+    function buildSubProcess() internal {
+        newModel();
+        uint8 p = pool("Org", true);
+        uint16 clerk = lane(p, "Clerk");
+        uint16 manager = lane(p, "Manager");
+        uint8 s = process(p);
+        uint16 st = el(START, s, clerk, "start");
+        (spElement, spScope) = subProcess(s, clerk, "Checks");
+        uint16 ist = el(START, spScope, clerk, "inner start");
+        spCheck = el(USER_TASK, spScope, clerk, "Check");
+        uint16 ien = el(END, spScope, clerk, "inner end");
+        spSign = el(USER_TASK, s, manager, "Sign");
+        uint16 en = el(END, s, manager, "end");
+        flow(st, spElement);
+        flow(ist, spCheck);
+        flow(spCheck, ien);
+        flow(spElement, spSign);
+        flow(spSign, en);
+    }
+
+    // ---- call activity: parent "order": Start -> Call(child "payment") -> Deliver (Clerk) -> End
+    //      child "payment": Start -> Pay (Clerk) -> End
+    uint16 internal caCall;
+    uint16 internal caDeliver;
+    uint16 internal caPay;
+
+    function buildPayment() internal {
+        newModel();
+        uint8 p = pool("Org", true);
+        uint16 clerk = lane(p, "Clerk");
+        uint8 s = process(p);
+        uint16 st = el(START, s, clerk, "start");
+        caPay = el(USER_TASK, s, clerk, "Pay");
+        uint16 en = el(END, s, clerk, "end");
+        flow(st, caPay);
+        flow(caPay, en);
+    }
+
+    function buildOrder() internal {
+        newModel();
+        uint8 p = pool("Org", true);
+        uint16 clerk = lane(p, "Clerk");
+        uint8 s = process(p);
+        uint16 st = el(START, s, clerk, "start");
+        caCall = callActivity(s, "payment");
+        caDeliver = el(USER_TASK, s, clerk, "Deliver");
+        uint16 en = el(END, s, clerk, "end");
+        flow(st, caCall);
+        flow(caCall, caDeliver);
+        flow(caDeliver, en);
+    }
+
+    // ---- two executable pools: Buyer: Start -> Order (SendTask, Clerk) -> ReceiveTask Confirm -> End
+    //      Seller: MessageStart(order) -> Accept (Supplier) -> MessageEnd(confirmation)
+    uint16 internal mOrder;
+    uint16 internal mConfirm;
+    uint16 internal mSellerStart;
+    uint16 internal mAccept;
+    uint16 internal mSellerEnd;
+    uint16 internal mOrderMsg;
+    uint16 internal mConfirmMsg;
+
+    function buildCollaboration() internal {
+        newModel();
+        uint8 buyer = pool("Buyer", true);
+        uint8 seller = pool("Supplier", true);
+        uint16 clerk = lane(buyer, "Clerk");
+        uint8 sb = process(buyer);
+        uint8 ss = process(seller);
+        uint16 st = el(START, sb, clerk, "start");
+        mOrder = el(SEND_TASK, sb, clerk, "Order");
+        mConfirm = el(RECEIVE_TASK, sb, clerk, "Confirmation");
+        uint16 en = el(END, sb, clerk, "end");
+        mSellerStart = el(MSG_START, ss, 0, "order received");
+        mAccept = el(USER_TASK, ss, 0, "Accept");
+        mSellerEnd = el(MSG_END, ss, 0, "confirmed");
+        flow(st, mOrder);
+        flow(mOrder, mConfirm);
+        flow(mConfirm, en);
+        flow(mSellerStart, mAccept);
+        flow(mAccept, mSellerEnd);
+        mOrderMsg = message(mOrder, mSellerStart);
+        mConfirmMsg = message(mSellerEnd, mConfirm);
+    }
+
+    // ---- terminate: Start -> AND -> A (Clerk) -> End ; B (Manager) -> Terminate
+    uint16 internal tA;
+    uint16 internal tB;
+
+    function buildTerminate() internal {
+        newModel();
+        uint8 p = pool("Org", true);
+        uint16 clerk = lane(p, "Clerk");
+        uint16 manager = lane(p, "Manager");
+        uint8 s = process(p);
+        uint16 st = el(START, s, clerk, "start");
+        tA = el(TASK, s, clerk, "A");
+        tB = el(TASK, s, manager, "B");
+        uint16 en = el(END, s, clerk, "end");
+        uint16 term = el(TERMINATE, s, manager, "terminate");
+        uint16 split = el(AND, s, clerk, "split");
+        flow(st, split);
+        flow(split, tA);
+        flow(split, tB);
+        flow(tA, en);
+        flow(tB, term);
+    }
+}

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {TestBase} from "./TestBase.sol";
+import {BpmnModel} from "../../src/BpmnModel.sol";
+import {BpmRuntime} from "../../src/BpmRuntime.sol";
+import {ParticipantRegistry} from "../../src/ParticipantRegistry.sol";
+import {ProcessDefinitionRegistry} from "../../src/ProcessDefinitionRegistry.sol";
+import {ProcessExecution} from "../../src/ProcessExecution.sol";
+import {IProcessDefinitionRegistry} from "../../src/IProcessDefinitionRegistry.sol";
+import {IParticipantRegistry} from "../../src/IParticipantRegistry.sol";
+
+/// @notice Deploys the three contracts, registers a cast of participants and offers a small
+/// builder that hand-encodes BPMN models the way the `alstra` compiler does.
+abstract contract BpmFixture is TestBase {
+    ParticipantRegistry internal participants;
+    ProcessDefinitionRegistry internal registry;
+    ProcessExecution internal engine;
+
+    // role names (lanes / pools)
+    bytes32 internal constant CLERK = keccak256("Clerk");
+    bytes32 internal constant MANAGER = keccak256("Manager");
+    bytes32 internal constant CUSTOMER = keccak256("Customer");
+    bytes32 internal constant SUPPLIER = keccak256("Supplier");
+    bytes32 internal constant ORG = keccak256("Org");
+
+    address internal alice = address(0xA11CE); // Clerk (and Org)
+    address internal bob = address(0xB0B); // Manager
+    address internal carol = address(0xCA201); // Customer
+    address internal dave = address(0xDA7E); // Supplier
+    address internal erin = address(0xE217); // Clerk, second one
+    address internal mallory = address(0x6A11); // not registered
+
+    BpmnModel.ElementKind internal constant TASK = BpmnModel.ElementKind.Task;
+    BpmnModel.ElementKind internal constant USER_TASK = BpmnModel.ElementKind.UserTask;
+    BpmnModel.ElementKind internal constant SEND_TASK = BpmnModel.ElementKind.SendTask;
+    BpmnModel.ElementKind internal constant RECEIVE_TASK = BpmnModel.ElementKind.ReceiveTask;
+    BpmnModel.ElementKind internal constant SUB_PROCESS = BpmnModel.ElementKind.SubProcess;
+    BpmnModel.ElementKind internal constant CALL_ACTIVITY = BpmnModel.ElementKind.CallActivity;
+    BpmnModel.ElementKind internal constant START = BpmnModel.ElementKind.StartEvent;
+    BpmnModel.ElementKind internal constant MSG_START = BpmnModel.ElementKind.MessageStartEvent;
+    BpmnModel.ElementKind internal constant END = BpmnModel.ElementKind.EndEvent;
+    BpmnModel.ElementKind internal constant MSG_END = BpmnModel.ElementKind.MessageEndEvent;
+    BpmnModel.ElementKind internal constant TERMINATE = BpmnModel.ElementKind.TerminateEndEvent;
+    BpmnModel.ElementKind internal constant THROW = BpmnModel.ElementKind.IntermediateThrowEvent;
+    BpmnModel.ElementKind internal constant MSG_THROW = BpmnModel.ElementKind.MessageIntermediateThrowEvent;
+    BpmnModel.ElementKind internal constant MSG_CATCH = BpmnModel.ElementKind.MessageIntermediateCatchEvent;
+    BpmnModel.ElementKind internal constant XOR = BpmnModel.ElementKind.ExclusiveGateway;
+    BpmnModel.ElementKind internal constant AND = BpmnModel.ElementKind.ParallelGateway;
+    BpmnModel.ElementKind internal constant EVENT_GW = BpmnModel.ElementKind.EventBasedGateway;
+
+    // ------------------------------------------------------------ model under construction
+    BpmnModel.Pool[] internal bPools;
+    BpmnModel.Swimlane[] internal bLanes;
+    BpmnModel.Subprocess[] internal bScopes;
+    BpmnModel.Element[] internal bElements;
+    BpmnModel.ActivitySequenceFlow[] internal bAFlows;
+    BpmnModel.GatewaySequenceFlow[] internal bGFlows;
+    BpmnModel.EventTrigger[] internal bTriggers;
+    BpmnModel.Variable[] internal bVars;
+    mapping(uint256 scope => uint256) internal bNextPlace;
+    mapping(uint256 gateway => uint256) internal bEventPlace; // place + 1
+
+    function setUp() public virtual {
+        participants = new ParticipantRegistry(address(this));
+        registry = new ProcessDefinitionRegistry(address(this));
+        engine = new ProcessExecution(IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants)));
+        participants.registerParticipant(alice, "Alice", roles2(CLERK, ORG));
+        participants.registerParticipant(bob, "Bob", roles1(MANAGER));
+        participants.registerParticipant(carol, "Carol", roles1(CUSTOMER));
+        participants.registerParticipant(dave, "Dave", roles1(SUPPLIER));
+        participants.registerParticipant(erin, "Erin", roles1(CLERK));
+    }
+
+    function roles1(bytes32 a) internal pure returns (bytes32[] memory r) {
+        r = new bytes32[](1);
+        r[0] = a;
+    }
+
+    function roles2(bytes32 a, bytes32 b) internal pure returns (bytes32[] memory r) {
+        r = new bytes32[](2);
+        r[0] = a;
+        r[1] = b;
+    }
+
+    // ------------------------------------------------------------ builder
+
+    function newModel() internal {
+        for (uint256 s; s < bScopes.length; ++s) {
+            delete bNextPlace[s];
+        }
+        for (uint256 e; e < bElements.length; ++e) {
+            delete bEventPlace[e];
+        }
+        delete bPools;
+        delete bLanes;
+        delete bScopes;
+        delete bElements;
+        delete bAFlows;
+        delete bGFlows;
+        delete bTriggers;
+        delete bVars;
+    }
+
+    /// @return index of the pool; its role is keccak256(name).
+    function pool(string memory name, bool executable) internal returns (uint8) {
+        bPools.push(BpmnModel.Pool({bpmnId: name, name: name, role: keccak256(bytes(name)), executable: executable}));
+        return uint8(bPools.length - 1);
+    }
+
+    /// @return lane reference (index + 1) for `el`.
+    function lane(uint8 poolIndex, string memory name) internal returns (uint16) {
+        bLanes.push(BpmnModel.Swimlane({bpmnId: name, name: name, pool: poolIndex, role: keccak256(bytes(name))}));
+        return uint16(bLanes.length);
+    }
+
+    /// @return index of the top-level scope of `poolIndex`.
+    function process(uint8 poolIndex) internal returns (uint8) {
+        bScopes.push(BpmnModel.Subprocess({bpmnId: "process", parentElement: 0, pool: poolIndex}));
+        return uint8(bScopes.length - 1);
+    }
+
+    /// @return sp the SubProcess element; inner the scope it opens.
+    function subProcess(uint8 scope, uint16 laneRef, string memory name) internal returns (uint16 sp, uint8 inner) {
+        sp = el(SUB_PROCESS, scope, laneRef, name);
+        bScopes.push(BpmnModel.Subprocess({bpmnId: name, parentElement: sp + 1, pool: bScopes[scope].pool}));
+        inner = uint8(bScopes.length - 1);
+        bElements[sp].childScope = inner;
+    }
+
+    function callActivity(uint8 scope, string memory calledKey) internal returns (uint16 ca) {
+        ca = el(CALL_ACTIVITY, scope, 0, calledKey);
+        bElements[ca].calledProcess = keccak256(bytes(calledKey));
+    }
+
+    function el(BpmnModel.ElementKind kind, uint8 scope, uint16 laneRef, string memory name) internal returns (uint16) {
+        bElements.push(
+            BpmnModel.Element({
+                bpmnId: name,
+                name: name,
+                kind: kind,
+                scope: scope,
+                lane: laneRef,
+                messageIn: 0,
+                messageOut: 0,
+                childScope: 0,
+                calledProcess: bytes32(0)
+            })
+        );
+        return uint16(bElements.length - 1);
+    }
+
+    /// @notice A sequence flow; the next free place of the source's scope (event-based gateways share one).
+    function flow(uint16 source, uint16 target) internal returns (uint8 place) {
+        return _flow(source, target, "", false);
+    }
+
+    function condFlow(uint16 gateway, uint16 target, bytes memory condition) internal returns (uint8) {
+        return _flow(gateway, target, condition, false);
+    }
+
+    function defaultFlow(uint16 gateway, uint16 target) internal returns (uint8) {
+        return _flow(gateway, target, "", true);
+    }
+
+    function _flow(uint16 source, uint16 target, bytes memory condition, bool isDefault) private returns (uint8 place) {
+        uint8 scope = bElements[source].scope;
+        BpmnModel.ElementKind k = bElements[source].kind;
+        if (k == EVENT_GW && bEventPlace[source] != 0) {
+            place = uint8(bEventPlace[source] - 1);
+        } else {
+            place = uint8(bNextPlace[scope]++);
+            if (k == EVENT_GW) bEventPlace[source] = uint256(place) + 1;
+        }
+        string memory id = string.concat("flow", _str(bAFlows.length + bGFlows.length));
+        if (k >= XOR) {
+            bGFlows.push(
+                BpmnModel.GatewaySequenceFlow({
+                    bpmnId: id,
+                    gateway: source,
+                    target: target,
+                    place: place,
+                    condition: condition,
+                    isDefault: isDefault
+                })
+            );
+        } else {
+            bAFlows.push(BpmnModel.ActivitySequenceFlow({bpmnId: id, source: source, target: target, place: place}));
+        }
+    }
+
+    /// @notice A message flow from element `sender` (or from black-box pool `blackBox` when sender is none) to `target`.
+    function message(uint16 sender, uint16 target) internal returns (uint16 t) {
+        t = uint16(bTriggers.length);
+        uint8 sourcePool = bScopes[bElements[sender].scope].pool;
+        bTriggers.push(
+            BpmnModel.EventTrigger({
+                bpmnId: string.concat("msg", _str(t)),
+                name: "message",
+                sourceElement: sender + 1,
+                sourcePool: sourcePool,
+                target: target
+            })
+        );
+        bElements[sender].messageOut |= uint256(1) << t;
+        if (_receiving(bElements[target].kind)) bElements[target].messageIn = t + 1;
+    }
+
+    function externalMessage(uint8 blackBox, uint16 target) internal returns (uint16 t) {
+        t = uint16(bTriggers.length);
+        bTriggers.push(
+            BpmnModel.EventTrigger({
+                bpmnId: string.concat("msg", _str(t)),
+                name: "message",
+                sourceElement: 0,
+                sourcePool: blackBox,
+                target: target
+            })
+        );
+        if (_receiving(bElements[target].kind)) bElements[target].messageIn = t + 1;
+    }
+
+    function variable(string memory name, BpmnModel.VariableType varType) internal returns (uint8) {
+        bVars.push(BpmnModel.Variable({name: name, varType: varType}));
+        return uint8(bVars.length - 1);
+    }
+
+    /// @notice Sends the model under construction to the registry (batches as the CLI does) without publishing.
+    function upload(string memory key) internal returns (uint256 id) {
+        id = registry.createDefinition(keccak256(bytes(key)), key);
+        registry.addPools(id, bPools);
+        if (bLanes.length != 0) registry.addSwimlanes(id, bLanes);
+        registry.addSubprocesses(id, bScopes);
+        // elements: consecutive runs of one category, in index order
+        uint256 i;
+        while (i < bElements.length) {
+            uint256 cat = _category(bElements[i].kind);
+            uint256 j = i;
+            while (j < bElements.length && _category(bElements[j].kind) == cat) ++j;
+            BpmnModel.Element[] memory run = new BpmnModel.Element[](j - i);
+            for (uint256 k; k < run.length; ++k) {
+                run[k] = bElements[i + k];
+            }
+            if (cat == 0) registry.addActivities(id, run);
+            else if (cat == 1) registry.addEvents(id, run);
+            else registry.addGateways(id, run);
+            i = j;
+        }
+        if (bAFlows.length != 0) registry.addActivitySequenceFlows(id, bAFlows);
+        if (bGFlows.length != 0) registry.addGatewaySequenceFlows(id, bGFlows);
+        if (bTriggers.length != 0) registry.addEventTriggers(id, bTriggers);
+        if (bVars.length != 0) registry.addVariables(id, bVars);
+    }
+
+    function deploy(string memory key) internal returns (uint256 id) {
+        id = upload(key);
+        registry.publish(id);
+    }
+
+    function _category(BpmnModel.ElementKind k) private pure returns (uint256) {
+        if (k <= CALL_ACTIVITY) return 0;
+        if (k <= MSG_CATCH) return 1;
+        return 2;
+    }
+
+    function _receiving(BpmnModel.ElementKind k) private pure returns (bool) {
+        return k == RECEIVE_TASK || k == MSG_START || k == MSG_CATCH;
+    }
+
+    function _str(uint256 v) internal pure returns (string memory) {
+        if (v == 0) return "0";
+        bytes memory b;
+        while (v != 0) {
+            b = abi.encodePacked(bytes1(uint8(48 + (v % 10))), b);
+            v /= 10;
+        }
+        return string(b);
+    }
+
+    // ------------------------------------------------------------ engine helpers
+
+    function noVars() internal pure returns (BpmRuntime.VariableAssignment[] memory v) {}
+
+    function noBindings() internal pure returns (BpmRuntime.RoleBinding[] memory b) {}
+
+    function setVar(uint8 index, int256 value) internal pure returns (BpmRuntime.VariableAssignment[] memory v) {
+        v = new BpmRuntime.VariableAssignment[](1);
+        v[0] = BpmRuntime.VariableAssignment({index: index, value: value});
+    }
+
+    function bind(bytes32 role, address account) internal pure returns (BpmRuntime.RoleBinding[] memory b) {
+        b = new BpmRuntime.RoleBinding[](1);
+        b[0] = BpmRuntime.RoleBinding({role: role, account: account});
+    }
+
+    function bind2(bytes32 r1, address a1, bytes32 r2, address a2)
+        internal
+        pure
+        returns (BpmRuntime.RoleBinding[] memory b)
+    {
+        b = new BpmRuntime.RoleBinding[](2);
+        b[0] = BpmRuntime.RoleBinding({role: r1, account: a1});
+        b[1] = BpmRuntime.RoleBinding({role: r2, account: a2});
+    }
+
+    function start(address starter, uint256 definitionId, BpmRuntime.RoleBinding[] memory b)
+        internal
+        returns (uint256 id)
+    {
+        vm.prank(starter);
+        id = engine.startInstance(definitionId, b, noVars());
+    }
+
+    function complete(address actor, uint256 instanceId, uint16 element) internal {
+        vm.prank(actor);
+        engine.completeTask(instanceId, element, noVars());
+    }
+
+    function statusOf(uint256 instanceId) internal view returns (BpmRuntime.InstanceStatus) {
+        return engine.instance(instanceId).status;
+    }
+
+    function assertStatus(uint256 instanceId, BpmRuntime.InstanceStatus s) internal view {
+        assertEq(uint256(statusOf(instanceId)), uint256(s), "instance status");
+    }
+
+    // ------------------------------------------------------------ condition bytecode
+    function cPush(int256 v) internal pure returns (bytes memory) {
+        return abi.encodePacked(uint8(0x01), v);
+    }
+
+    function cLoad(uint8 index) internal pure returns (bytes memory) {
+        return abi.encodePacked(uint8(0x04), index);
+    }
+
+    function cOp(uint8 op) internal pure returns (bytes memory) {
+        return abi.encodePacked(op);
+    }
+
+    bytes internal constant C_TRUE = hex"02";
+    bytes internal constant C_FALSE = hex"03";
+}

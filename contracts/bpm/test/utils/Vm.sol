@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @notice The subset of Foundry's cheatcodes (forge-std `Vm`) the tests use. forge-std is not on
+/// the npm registry in a current version, so the suite carries this small interface instead.
+interface Vm {
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
+    function prank(address sender) external;
+    function startPrank(address sender) external;
+    function stopPrank() external;
+    function expectRevert() external;
+    function expectRevert(bytes4 selector) external;
+    function expectRevert(bytes calldata revertData) external;
+    function expectEmit() external;
+    function expectEmit(address emitter) external;
+    function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
+    function assume(bool condition) external pure;
+    function addr(uint256 privateKey) external pure returns (address);
+    function label(address account, string calldata newLabel) external;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
+    function pauseGasMetering() external;
+    function resumeGasMetering() external;
+
+    function assertTrue(bool condition) external pure;
+    function assertTrue(bool condition, string calldata error) external pure;
+    function assertFalse(bool condition) external pure;
+    function assertFalse(bool condition, string calldata error) external pure;
+    function assertEq(bool left, bool right) external pure;
+    function assertEq(uint256 left, uint256 right) external pure;
+    function assertEq(uint256 left, uint256 right, string calldata error) external pure;
+    function assertEq(int256 left, int256 right) external pure;
+    function assertEq(address left, address right) external pure;
+    function assertEq(bytes32 left, bytes32 right) external pure;
+    function assertEq(string calldata left, string calldata right) external pure;
+    function assertEq(bytes calldata left, bytes calldata right) external pure;
+    function assertEq(uint256[] calldata left, uint256[] calldata right) external pure;
+    function assertEq(bytes32[] calldata left, bytes32[] calldata right) external pure;
+    function assertLe(uint256 left, uint256 right) external pure;
+    function assertLe(uint256 left, uint256 right, string calldata error) external pure;
+    function assertLt(uint256 left, uint256 right) external pure;
+    function assertGt(uint256 left, uint256 right) external pure;
+}
