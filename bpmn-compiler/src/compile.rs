@@ -66,6 +66,15 @@ const FLOW_NODE_TAGS: &[&str] = &[
     "complexGateway",
 ];
 
+/// Resource roles of an activity (BPMN 2.0 spec 10.2.1): `resourceRole` and its
+/// specializations.
+const RESOURCE_ROLE_TAGS: &[&str] = &[
+    "performer",
+    "humanPerformer",
+    "potentialOwner",
+    "resourceRole",
+];
+
 fn is_bpmn(n: &Node) -> bool {
     n.is_element() && n.tag_name().namespace() == Some(BPMN_NS)
 }
@@ -107,6 +116,59 @@ fn text_of(n: &Node) -> String {
         .filter(|d| d.is_text())
         .filter_map(|d| d.text())
         .collect()
+}
+
+/// The performer a task names, as (role name, id of the `bpmn:resource` when one names it):
+/// the first resource role (performer, humanPerformer, potentialOwner, resourceRole) that
+/// yields a name — the name of the resource its `resourceRef` points to (else the referenced
+/// id), else its `resourceAssignmentExpression` text, else its own `name` — else the first
+/// `@ Role @` annotation of its documentation (Caterpillar's convention). Names are
+/// whitespace-normalized like lane names.
+fn performer_of<'a, 'i>(
+    task: &Node<'a, 'i>,
+    resources: &HashMap<&str, Node<'a, 'i>>,
+) -> Option<(String, Option<String>)> {
+    for rr in bpmn_children(*task).filter(|c| RESOURCE_ROLE_TAGS.contains(&tag(c))) {
+        if let Some(r) = bpmn_children(rr).find(|c| tag(c) == "resourceRef") {
+            let text = text_of(&r);
+            let rid = local_ref(&r, text.trim());
+            if !rid.is_empty() {
+                return Some(match resources.get(rid) {
+                    Some(res) => {
+                        let name = norm(res.attribute("name").unwrap_or(""));
+                        let name = if name.is_empty() { norm(rid) } else { name };
+                        (name, Some(rid.to_string()))
+                    }
+                    None => (norm(rid), None),
+                });
+            }
+        }
+        let expr = bpmn_children(rr)
+            .filter(|c| tag(c) == "resourceAssignmentExpression")
+            .flat_map(bpmn_children)
+            .find(|c| matches!(tag(c), "formalExpression" | "expression"))
+            .map(|e| norm(&text_of(&e)))
+            .filter(|t| !t.is_empty());
+        if let Some(name) = expr {
+            return Some((name, None));
+        }
+        let own = norm(rr.attribute("name").unwrap_or(""));
+        if !own.is_empty() {
+            return Some((own, None));
+        }
+    }
+    bpmn_children(*task)
+        .filter(|c| tag(c) == "documentation")
+        .find_map(|d| doc_annotation(&text_of(&d)))
+        .map(|name| (name, None))
+}
+
+/// The role named by the first `@ ... @` pair of a documentation text (Caterpillar).
+fn doc_annotation(text: &str) -> Option<String> {
+    let (_, rest) = text.split_once('@')?;
+    let (name, _) = rest.split_once('@')?;
+    let name = norm(name);
+    (!name.is_empty()).then_some(name)
 }
 
 struct PoolInfo<'a, 'i> {
@@ -394,6 +456,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
         }
         let index = self.element_indexes();
         self.collect_lanes()?;
+        self.collect_performers()?;
         self.collect_flows()?;
         self.check_nodes()?;
         self.collect_message_flows(&index)?;
@@ -861,6 +924,58 @@ impl<'a, 'i> Compiler<'a, 'i> {
             let lane = match *d {
                 Some((_, l)) => l + 1,
                 None => self.nodes[pos].container.map_or(0, |c| self.nodes[c].lane),
+            };
+            self.nodes[pos].lane = lane;
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- task performers
+
+    /// Role-completed tasks that name their performer get a synthetic swimlane (appended after
+    /// the real lanes, one per distinct (pool, role name)) and take it as their lane; the
+    /// performer wins over the task's lane. See docs/bpm-engine.md "Compiler rules".
+    fn collect_performers(&mut self) -> Result<(), CompileError> {
+        let root = self.root;
+        let mut resources: HashMap<&str, Node<'a, 'i>> = HashMap::new();
+        for r in bpmn_children(root).filter(|c| tag(c) == "resource") {
+            if let Some(id) = attr(&r, "id") {
+                resources.entry(id).or_insert(r);
+            }
+        }
+        let mut synthetic: HashMap<(usize, String), usize> = HashMap::new();
+        for pos in 0..self.nodes.len() {
+            if !self.nodes[pos].kind.is_role_task() {
+                continue;
+            }
+            let node = self.nodes[pos].node;
+            let Some((name, resource)) = performer_of(&node, &resources) else {
+                continue;
+            };
+            let pool = self.scopes[self.nodes[pos].scope].pool;
+            let key = (pool, name);
+            let lane = match synthetic.get(&key) {
+                Some(&lane) => lane,
+                None => {
+                    if self.swimlanes.len() >= MAX_LANES {
+                        return Err(self.err(
+                            &node,
+                            format!(
+                                "the model has more than {MAX_LANES} swimlanes (lanes and task performers), the limit is {MAX_LANES}"
+                            ),
+                        ));
+                    }
+                    let name = key.1.clone();
+                    self.swimlanes.push(Swimlane {
+                        bpmn_id: resource.unwrap_or_else(|| format!("performer:{name}")),
+                        pool: pool as u8,
+                        role: keccak256(name.as_bytes()),
+                        name,
+                    });
+                    let lane = self.swimlanes.len();
+                    synthetic.insert(key, lane);
+                    lane
+                }
             };
             self.nodes[pos].lane = lane;
         }

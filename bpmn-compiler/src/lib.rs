@@ -21,7 +21,8 @@
 //!   `ConditionVM.sol`).
 //!
 //! Mapping rules the two contract files leave open (pool order, lanes of sub-process content,
-//! message flows into plain tasks or black-box pools, ...) are listed in the addendum
+//! task performers as synthetic swimlanes, message flows into plain tasks or black-box
+//! pools, ...) are listed in the addendum
 //! "Compiler rules" of `docs/bpm-engine.md`. In short: document order everywhere; element
 //! indexes are activities, then events, then gateways; places are the sequence flows of a scope
 //! in document order, the outgoing flows of an event-based gateway sharing one; names are

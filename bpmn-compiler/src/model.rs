@@ -241,13 +241,16 @@ pub struct Pool {
     pub executable: bool,
 }
 
-/// `BpmnModel.Swimlane`: a lane of an executable pool.
+/// `BpmnModel.Swimlane`: a lane of an executable pool, or a synthetic *performer* swimlane
+/// (appended after the real lanes) for a role that tasks name without a lane (a BPMN resource
+/// role or a `@ Role @` documentation annotation), one per distinct (pool, role name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Swimlane {
-    /// The `bpmn:lane` id.
+    /// The `bpmn:lane` id; for a performer swimlane the `bpmn:resource` id when a resource
+    /// names the role, else `performer:<name>`.
     pub bpmn_id: String,
-    /// Whitespace-normalized lane name; the id when the lane has no name.
+    /// Whitespace-normalized lane (or performer role) name; the id when the lane has no name.
     pub name: String,
     /// Index of its pool in [`CompiledModel::pools`].
     pub pool: u8,
@@ -283,7 +286,8 @@ pub struct Element {
     pub kind: ElementKind,
     /// Index of the scope it lives in.
     pub scope: u8,
-    /// Index + 1 of its swimlane, 0 when no lane holds it (the pool's role applies).
+    /// Index + 1 of its swimlane (for a task naming its performer: the performer swimlane),
+    /// 0 when no lane holds it (the pool's role applies).
     pub lane: u16,
     /// Index + 1 of the message flow it waits for (receivers only), 0 otherwise.
     pub message_in: u16,
@@ -373,7 +377,8 @@ pub struct CompiledModel {
     pub name: String,
     /// Pools: collaboration participants in document order, then processes without participant.
     pub pools: Vec<Pool>,
-    /// Lanes of executable pools, in document order.
+    /// Lanes of executable pools, in document order, then the performer swimlanes in order of
+    /// their first task.
     pub swimlanes: Vec<Swimlane>,
     /// Scopes (pool processes and embedded sub-processes) in document order.
     pub scopes: Vec<Subprocess>,

@@ -389,6 +389,177 @@ fn lanes_to_roles() {
     assert_eq!(lane("T3"), 0, "no lane: the pool's role");
 }
 
+/// Tasks naming their performer: resource roles, then `@ Role @` documentation annotations,
+/// win over lanes; one synthetic swimlane per distinct (pool, role name), after the real lanes.
+fn performers_model() -> String {
+    defs(
+        r#"<bpmn:resource id="R1" name=" Team
+  Assistant "/>
+<bpmn:resource id="R2"/>
+<bpmn:process id="P" name="Main">
+  <bpmn:laneSet id="LS">
+    <bpmn:lane id="L1" name="Clerks">
+      <bpmn:flowNodeRef>S</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>T1</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>T2</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>T7</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>T9</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>SP</bpmn:flowNodeRef>
+    </bpmn:lane>
+  </bpmn:laneSet>
+  <bpmn:startEvent id="S"/>
+  <bpmn:userTask id="T1" name="Assign">
+    <bpmn:potentialOwner id="PO1" name="Assign Potential Owner">
+      <bpmn:resourceRef>R1</bpmn:resourceRef>
+    </bpmn:potentialOwner>
+  </bpmn:userTask>
+  <bpmn:userTask id="T2">
+    <bpmn:documentation><![CDATA[@  Approver @
+() : (bool _ok) -> {ok = _ok;}]]></bpmn:documentation>
+  </bpmn:userTask>
+  <bpmn:task id="T3">
+    <bpmn:humanPerformer id="HP3">
+      <bpmn:resourceAssignmentExpression id="RAE3">
+        <bpmn:formalExpression>  manager
+        </bpmn:formalExpression>
+      </bpmn:resourceAssignmentExpression>
+    </bpmn:humanPerformer>
+  </bpmn:task>
+  <bpmn:task id="T4"><bpmn:performer id="PF4" name="Auditor"/></bpmn:task>
+  <bpmn:task id="T5"><bpmn:potentialOwner id="PO5"><bpmn:resourceRef>R2</bpmn:resourceRef></bpmn:potentialOwner></bpmn:task>
+  <bpmn:serviceTask id="T6">
+    <bpmn:documentation>@ Ignored @</bpmn:documentation>
+    <bpmn:performer id="PF6"><bpmn:resourceRef>R1</bpmn:resourceRef></bpmn:performer>
+    <bpmn:potentialOwner id="PO6">
+      <bpmn:resourceAssignmentExpression id="RAE6"><bpmn:formalExpression>boss</bpmn:formalExpression></bpmn:resourceAssignmentExpression>
+    </bpmn:potentialOwner>
+  </bpmn:serviceTask>
+  <bpmn:task id="T7"><bpmn:documentation>see @ Approver @ and @ Other @</bpmn:documentation></bpmn:task>
+  <bpmn:task id="T8"><bpmn:potentialOwner id="PO8"><bpmn:resourceRef>missing</bpmn:resourceRef></bpmn:potentialOwner></bpmn:task>
+  <bpmn:task id="T9"><bpmn:documentation>no annotation: a@b</bpmn:documentation></bpmn:task>
+  <bpmn:subProcess id="SP">
+    <bpmn:potentialOwner id="POSP"><bpmn:resourceRef>R2</bpmn:resourceRef></bpmn:potentialOwner>
+    <bpmn:startEvent id="SS"/>
+    <bpmn:task id="ST"/>
+    <bpmn:sequenceFlow id="s1" sourceRef="SS" targetRef="ST"/>
+  </bpmn:subProcess>
+  <bpmn:endEvent id="E"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="T1"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="T1" targetRef="T2"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="T2" targetRef="T3"/>
+  <bpmn:sequenceFlow id="f4" sourceRef="T3" targetRef="T4"/>
+  <bpmn:sequenceFlow id="f5" sourceRef="T4" targetRef="T5"/>
+  <bpmn:sequenceFlow id="f6" sourceRef="T5" targetRef="T6"/>
+  <bpmn:sequenceFlow id="f7" sourceRef="T6" targetRef="T7"/>
+  <bpmn:sequenceFlow id="f8" sourceRef="T7" targetRef="T8"/>
+  <bpmn:sequenceFlow id="f9" sourceRef="T8" targetRef="T9"/>
+  <bpmn:sequenceFlow id="f10" sourceRef="T9" targetRef="SP"/>
+  <bpmn:sequenceFlow id="f11" sourceRef="SP" targetRef="E"/>
+</bpmn:process>"#,
+    )
+}
+
+#[test]
+fn task_performers_to_roles() {
+    let m = ok(&performers_model());
+    let lanes: Vec<(&str, &str, u8)> = m
+        .swimlanes
+        .iter()
+        .map(|l| (l.bpmn_id.as_str(), l.name.as_str(), l.pool))
+        .collect();
+    assert_eq!(
+        lanes,
+        vec![
+            ("L1", "Clerks", 0),
+            // potentialOwner -> resourceRef -> the resource's (normalized) name
+            ("R1", "Team Assistant", 0),
+            // documentation annotation
+            ("performer:Approver", "Approver", 0),
+            // resourceAssignmentExpression/formalExpression, trimmed
+            ("performer:manager", "manager", 0),
+            // the resource role's own name
+            ("performer:Auditor", "Auditor", 0),
+            // a resource without name: its id
+            ("R2", "R2", 0),
+            // a resourceRef naming no resource: the referenced id
+            ("performer:missing", "missing", 0),
+        ]
+    );
+    for l in &m.swimlanes {
+        assert_eq!(l.role, keccak256(l.name.as_bytes()), "{}", l.bpmn_id);
+    }
+    assert_eq!(m.swimlanes[1].role, keccak256(b"Team Assistant"));
+    assert_eq!(m.swimlanes[2].role, keccak256(b"Approver"));
+    let lane = |id: &str| m.elements[idx(&m, id)].lane;
+    assert_eq!(lane("S"), 1, "other elements keep their lane");
+    assert_eq!(lane("T1"), 2, "the resource role wins over the lane");
+    assert_eq!(lane("T2"), 3, "the annotation wins over the lane");
+    assert_eq!(lane("T3"), 4);
+    assert_eq!(lane("T4"), 5);
+    assert_eq!(lane("T5"), 6);
+    assert_eq!(
+        lane("T6"),
+        2,
+        "first resource role wins (over the others and the annotation); same performer as T1: same swimlane"
+    );
+    assert_eq!(lane("T7"), 3, "first `@` pair; same performer as T2");
+    assert_eq!(lane("T8"), 7);
+    assert_eq!(lane("T9"), 1, "no `@ ... @` pair: the lane");
+    assert_eq!(lane("SP"), 1, "only tasks take their performer");
+    assert_eq!(lane("ST"), 1, "sub-process content inherits the real lane");
+    assert_eq!(lane("E"), 0);
+}
+
+#[test]
+fn task_performers_per_pool() {
+    let task = |id: &str| {
+        format!(
+            "<bpmn:userTask id=\"{id}\"><bpmn:documentation>@ Clerk @</bpmn:documentation></bpmn:userTask>"
+        )
+    };
+    let body = |p: &str| {
+        format!(
+            "<bpmn:startEvent id=\"{p}S\"/>{}{}<bpmn:endEvent id=\"{p}E\"/>{}{}{}",
+            task(&format!("{p}T1")),
+            task(&format!("{p}T2")),
+            flow(&format!("{p}f1"), &format!("{p}S"), &format!("{p}T1")),
+            flow(&format!("{p}f2"), &format!("{p}T1"), &format!("{p}T2")),
+            flow(&format!("{p}f3"), &format!("{p}T2"), &format!("{p}E")),
+        )
+    };
+    let xml = defs(&format!(
+        r#"<bpmn:collaboration id="C">
+  <bpmn:participant id="PA" name="Buyer" processRef="P"/>
+  <bpmn:participant id="PB" name="Seller" processRef="Q"/>
+</bpmn:collaboration>
+<bpmn:process id="P">{}</bpmn:process>
+<bpmn:process id="Q">{}</bpmn:process>"#,
+        body("p"),
+        body("q")
+    ));
+    let m = ok(&xml);
+    let lanes: Vec<(&str, &str, u8)> = m
+        .swimlanes
+        .iter()
+        .map(|l| (l.bpmn_id.as_str(), l.name.as_str(), l.pool))
+        .collect();
+    assert_eq!(
+        lanes,
+        vec![
+            ("performer:Clerk", "Clerk", 0),
+            ("performer:Clerk", "Clerk", 1)
+        ],
+        "one performer swimlane per (pool, role name)"
+    );
+    let lane = |id: &str| m.elements[idx(&m, id)].lane;
+    assert_eq!(
+        (lane("pT1"), lane("pT2"), lane("qT1"), lane("qT2")),
+        (1, 1, 2, 2)
+    );
+    assert_eq!((lane("pS"), lane("qE")), (0, 0));
+    assert_eq!(m.swimlanes[1].role, keccak256(b"Clerk"));
+}
+
 #[test]
 fn scopes_and_nested_subprocesses() {
     let body = r#"

@@ -66,13 +66,15 @@ const fn refused(
 /// elements = flow nodes of the executable pools (sub-process content included).
 fn expectations() -> Vec<(&'static str, Expect)> {
     vec![
-        // 3 user tasks, start, end, 2 exclusive gateways; `accepted` / `!accepted`
-        ("caterpillar/invoicing.bpmn", ok(7, 7, 2, 1, 1, 0, 0, 1)),
+        // 3 user tasks, start, end, 2 exclusive gateways; `accepted` / `!accepted`; no lane,
+        // performers "@ Invoicer @" (2 tasks) and "@ Invoicee @": 2 performer swimlanes
+        ("caterpillar/invoicing.bpmn", ok(7, 7, 2, 1, 1, 2, 0, 1)),
         (
             "caterpillar/order_to_cash.bpmn",
             refused("Task_05rkc4g", "callActivity", "without calledElement"),
         ),
-        // 2 user, 2 service, 1 script task; start, 2 message ends, 1 message throw; 2 XOR + 2 AND
+        // 2 user, 2 service, 1 script task; start, 2 message ends, 1 message throw; 2 XOR + 2 AND;
+        // no lane, no `@ Role @` annotation
         (
             "caterpillar/running_example.bpmn",
             ok(13, 14, 4, 1, 1, 0, 0, 1),
@@ -154,8 +156,9 @@ fn expectations() -> Vec<(&'static str, Expect)> {
                 "timer events are not supported",
             ),
         ),
-        // 4 user tasks + 1 service task, start, 2 ends, 2 XOR; getDataObject('approved'/'clarified')
-        ("miwg-reference/C.1.1.bpmn", ok(10, 10, 2, 1, 1, 0, 0, 2)),
+        // 4 user tasks + 1 service task, start, 2 ends, 2 XOR; getDataObject('approved'/'clarified');
+        // no lane, the user tasks' potentialOwners name 3 resources: 3 performer swimlanes
+        ("miwg-reference/C.1.1.bpmn", ok(10, 10, 2, 1, 1, 3, 0, 2)),
         (
             "miwg-reference/C.2.0.bpmn",
             refused(
@@ -444,6 +447,30 @@ fn invoicing_details() {
     let t = alstra_bpmn::Int256::from(true);
     assert!(alstra_bpmn::eval_condition(&yes.condition, &[t]).unwrap());
     assert!(!alstra_bpmn::eval_condition(&no.condition, &[t]).unwrap());
+    // performers from the `@ Role @` documentation annotations (Caterpillar), no lane
+    let lanes: Vec<(&str, &str, u8)> = m
+        .swimlanes
+        .iter()
+        .map(|l| (l.bpmn_id.as_str(), l.name.as_str(), l.pool))
+        .collect();
+    assert_eq!(
+        lanes,
+        vec![
+            ("performer:Invoicer", "Invoicer", 0),
+            ("performer:Invoicee", "Invoicee", 0)
+        ]
+    );
+    let role = |id: &str| {
+        let e = &m.elements[m.element_index(id).unwrap()];
+        assert_ne!(e.lane, 0, "{id}");
+        m.swimlanes[e.lane as usize - 1].role
+    };
+    let k = alstra_bpmn::keccak256;
+    assert_eq!(role("Task_0e5xumt"), k(b"Invoicer"), "Issue Invoice");
+    assert_eq!(role("Task_1j0spgi"), k(b"Invoicee"), "Approve Invoice");
+    assert_eq!(role("Task_0m7b8xz"), k(b"Invoicer"), "Fix Invoice");
+    let lanes: Vec<u16> = m.elements.iter().map(|e| e.lane).collect();
+    assert_eq!(lanes, vec![1, 2, 1, 0, 0, 0, 0]);
 }
 
 #[test]
@@ -496,6 +523,40 @@ fn miwg_c11_data_object_conditions() {
     assert!(eval_condition(&cond("invoiceNotApproved"), &vars).unwrap());
     assert!(eval_condition(&cond("reviewSuccessful"), &vars).unwrap());
     assert!(!eval_condition(&cond("reviewNotSuccessful"), &vars).unwrap());
+}
+
+#[test]
+fn miwg_c11_potential_owners() {
+    let m = compile_file(data_dir().join("miwg-reference/C.1.1.bpmn")).unwrap();
+    // potentialOwner -> resourceRef -> definitions/resource name, in order of the first task
+    let lanes: Vec<(&str, &str, u8)> = m
+        .swimlanes
+        .iter()
+        .map(|l| (l.bpmn_id.as_str(), l.name.as_str(), l.pool))
+        .collect();
+    assert_eq!(
+        lanes,
+        vec![
+            ("Bpmn_Resource_8nPrkLHzEeS1nbPdxxCzlg", "Approver", 0),
+            ("Bpmn_Resource_6vVHsLHzEeS1nbPdxxCzlg", "Team Assistant", 0),
+            ("Bpmn_Resource_-IajYLHzEeS1nbPdxxCzlg", "Accountant", 0),
+        ]
+    );
+    for l in &m.swimlanes {
+        assert_eq!(l.role, alstra_bpmn::keccak256(l.name.as_bytes()));
+    }
+    let lane = |id: &str| m.elements[m.element_index(id).unwrap()].lane;
+    assert_eq!(lane("approveInvoice"), 1);
+    assert_eq!(lane("assignApprover"), 2);
+    assert_eq!(lane("reviewInvoice"), 2, "same resource: same swimlane");
+    assert_eq!(lane("prepareBankTransfer"), 3);
+    // the service task names no performer: the pool's role
+    let service = m
+        .elements
+        .iter()
+        .find(|e| e.kind == ElementKind::ServiceTask)
+        .unwrap();
+    assert_eq!(service.lane, 0);
 }
 
 #[test]

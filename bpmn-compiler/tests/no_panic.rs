@@ -125,8 +125,14 @@ fn check_model(m: &CompiledModel) -> Result<(), String> {
         }
     }
     for l in &m.swimlanes {
-        if l.pool as usize >= m.pools.len() {
+        if l.pool as usize >= m.pools.len() || l.role != keccak256(l.name.as_bytes()) {
             return Err(format!("lane {}", l.bpmn_id));
+        }
+    }
+    for e in &m.elements {
+        // the registry's LaneOfAnotherPool check
+        if e.lane != 0 && m.swimlanes[e.lane as usize - 1].pool != m.scopes[e.scope as usize].pool {
+            return Err(format!("lane of {} belongs to another pool", e.bpmn_id));
         }
     }
     for f in &m.activity_flows {
@@ -226,6 +232,10 @@ const TAGS: &[&str] = &[
     "messageEventDefinition",
     "terminateEventDefinition",
     "conditionExpression",
+    "potentialOwner",
+    "performer",
+    "resourceRef",
+    "documentation",
 ];
 const REF_ATTRS: &[&str] = &[
     "sourceRef",
