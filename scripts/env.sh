@@ -31,18 +31,26 @@ install_rust_targets() {
 	rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
 }
 
-# npm packages of the JavaScript tests and tools (ethers, solc, @polkadot/api), pinned by
-# tests/e2e/package-lock.json.
+# npm packages, pinned by each folder's package-lock.json: tests/e2e (ethers, solc,
+# @polkadot/api) and contracts (Foundry's forge, solc, OpenZeppelin).
 install_npm_packages() {
-	if [ ! -d "$ROOT/tests/e2e/node_modules" ] || [ "$ROOT/tests/e2e/package-lock.json" -nt "$ROOT/tests/e2e/node_modules/.package-lock.json" ]; then
-		log "installing npm packages (tests/e2e)"
-		(cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
-	fi
+	local dir
+	for dir in tests/e2e contracts; do
+		if [ ! -d "$ROOT/$dir/node_modules" ] || [ "$ROOT/$dir/package-lock.json" -nt "$ROOT/$dir/node_modules/.package-lock.json" ]; then
+			log "installing npm packages ($dir)"
+			(cd "$ROOT/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+		fi
+	done
 }
 
+# The node and the `alstra` CLI. Built by separate cargo calls on purpose: building them in one
+# call would unify the features of their shared dependencies and rebuild half of the node.
+ALSTRA_BIN="$CARGO_TARGET_DIR/release/alstra"
 build_node() {
 	log "building alstranet-node (release; target dir $CARGO_TARGET_DIR)"
 	(cd "$ROOT" && cargo build --release --locked -p alstranet-node)
+	log "building alstra"
+	(cd "$ROOT" && cargo build --release --locked -p alstra-cli)
 }
 
 setup_all() {

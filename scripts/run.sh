@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# README run command: builds AlstraNet and runs the main job — a dev chain with its MetaMask
-# endpoint. Installs what a fresh Debian machine lacks. Stop with Ctrl-C.
+# README run command: builds AlstraNet and runs the main job. Installs what a fresh Debian
+# machine lacks. It starts a dev chain with its MetaMask endpoint, deploys the BPM contracts,
+# registers three participants, deploys a real BPMN model (OMG MIWG C.1.1, invoice approval,
+# exported by Signavio), runs an instance to completion as the three participants with the
+# `alstra` CLI, and prints the audit trail. The chain keeps running until Ctrl-C.
 #   scripts/run.sh [extra alstranet-node flags]
 # Environment: CARGO_TARGET_DIR (default ~/.cache/alstranet/target),
 #   ALSTRANET_BASE_PATH (default: a new temp dir), RPC_PORT (9944), ETH_RPC_PORT (8545).
@@ -44,6 +47,35 @@ AlstraNet dev chain is running (finalized block #$((NUM))).
       private key (public dev key!): 0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133
   Funded dev account (Substrate):    Alice //Alice 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY
   Node log:                          $LOG
-Press Ctrl-C to stop.
 INFO
+
+# ---- The main job: a real BPMN model executed on-chain by three participants -------------
+ALITH=0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac
+BALTATHAR=0x3Cd0A705a2DC65e5b1E1205896BaA2be8A07c6e0
+CHARLETH=0x798d4Ba9baf0064Ec19eB4F0a1a45785ae9D6DFc
+MODEL="$ROOT/bpmn-compiler/tests/data/miwg-reference/C.1.1.bpmn"
+export ALSTRA_RPC_URL="http://127.0.0.1:$ETH_RPC_PORT" ALSTRA_DEPLOYMENT="$BASE_PATH/alstra-deployment.json"
+alstra() { local who=$1; shift; printf '\033[1;32m$ alstra --account %s %s\033[0m\n' "$who" "$*"; "$ALSTRA_BIN" --account "$who" "$@"; }
+
+alstra alith engine deploy
+alstra alith participant register $ALITH --name "Acme Ltd" --role "Invoice Handling (OMG BPMN MIWG Demo)" --role "Team Assistant"
+alstra alith participant register $BALTATHAR --name "Globex Corp" --role Approver
+alstra alith participant register $CHARLETH --name "Initech" --role Accountant
+alstra alith bpmn check "$MODEL"
+alstra alith bpmn deploy "$MODEL"
+INSTANCE=$("$ALSTRA_BIN" --account alith --json instance start key:handle-invoice \
+	--bind "Team Assistant=$ALITH" --bind "Approver=$BALTATHAR" --bind "Accountant=$CHARLETH" |
+	sed 's/.*"instanceId":\([0-9]*\).*/\1/')
+echo "started instance $INSTANCE"
+alstra alith task complete "$INSTANCE" assignApprover
+alstra baltathar task complete "$INSTANCE" approveInvoice --var approved=false
+alstra alith task complete "$INSTANCE" reviewInvoice --var clarified=yes
+alstra baltathar task complete "$INSTANCE" approveInvoice --var approved=true
+alstra charleth task complete "$INSTANCE" prepareBankTransfer
+alstra alith task complete "$INSTANCE" archiveInvoice
+alstra alith instance show "$INSTANCE"
+alstra alith trail "$INSTANCE"
+
+echo
+log "main job done; the chain keeps running (Substrate ws://127.0.0.1:$RPC_PORT, Ethereum http://127.0.0.1:$ETH_RPC_PORT). Press Ctrl-C to stop."
 wait $NODE_PID

@@ -6,10 +6,21 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 setup_all
 cd "$ROOT"
 
-log "Rust unit tests (runtime, pallets)"
+log "Rust unit tests (runtime, pallets, BPMN compiler, CLI)"
+# (two cargo calls: the runtime's and the CLI's dependency graphs keep their own features)
 cargo test --release --locked -p alstranet-runtime -p pallet-evm-chain-id
+cargo test --release --locked -p alstra-bpmn -p alstra-cli
+
+log "Solidity tests (Foundry, contracts/bpm)"
+(cd contracts/bpm && npx forge test)
+log "the committed contract artifacts match the sources"
+bash contracts/scripts/export-artifacts.sh >/dev/null
+git diff --exit-code --stat -- contracts/bpm/artifacts || {
+	echo "contracts/bpm/artifacts drifted from the sources: run contracts/scripts/export-artifacts.sh and commit" >&2
+	exit 1
+}
 
 build_node
 
-log "end-to-end tests (node + Ethereum endpoint, ethers, @polkadot/api)"
-(cd tests/e2e && ALSTRANET_NODE="$NODE_BIN" npm test --silent)
+log "end-to-end tests (node + Ethereum endpoint, ethers, @polkadot/api, alstra CLI)"
+(cd tests/e2e && ALSTRANET_NODE="$NODE_BIN" ALSTRA="$ALSTRA_BIN" npm test --silent)

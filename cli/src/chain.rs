@@ -1,0 +1,593 @@
+//! Everything `alstra` does against the chain, through the node's Ethereum JSON-RPC endpoint.
+
+use crate::{
+	contracts::{
+		execution::{BpmRuntime as ExecRt, ProcessExecution},
+		participants::ParticipantRegistry,
+		registry::ProcessDefinitionRegistry,
+	},
+	encode, private_key, role_id, split_pair, Cli,
+};
+use alloy::{
+	network::EthereumWallet,
+	primitives::{keccak256, Address, FixedBytes, I256, U256},
+	providers::{DynProvider, Provider, ProviderBuilder},
+	rpc::types::{Filter, TransactionReceipt},
+	signers::local::PrivateKeySigner,
+	sol_types::{SolEvent, SolEventInterface},
+};
+use anyhow::{anyhow, bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::{collections::BTreeMap, path::Path};
+
+/// Addresses of the BPM contracts on one chain (the deployment file).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+	/// EIP-155 chain id the contracts live on.
+	pub chain_id: u64,
+	/// `ParticipantRegistry`.
+	pub participant_registry: Address,
+	/// `ProcessDefinitionRegistry`.
+	pub definition_registry: Address,
+	/// `ProcessExecution`.
+	pub process_execution: Address,
+}
+
+/// A connection with a signer, and the deployment when one is known.
+pub struct Session {
+	provider: DynProvider,
+	signer: Address,
+	chain_id: u64,
+	deployment: Option<Deployment>,
+	json: bool,
+}
+
+/// A decoded revert of one of the BPM contracts, or the transport error as is.
+fn explain(e: alloy::contract::Error) -> anyhow::Error {
+	use crate::contracts::{
+		execution::ProcessExecution::ProcessExecutionErrors as E,
+		participants::ParticipantRegistry::ParticipantRegistryErrors as P,
+		registry::ProcessDefinitionRegistry::ProcessDefinitionRegistryErrors as R,
+	};
+	if let Some(err) = e.as_decoded_interface_error::<E>() {
+		return anyhow!("reverted: {err:?}");
+	}
+	if let Some(err) = e.as_decoded_interface_error::<R>() {
+		return anyhow!("reverted: {err:?}");
+	}
+	if let Some(err) = e.as_decoded_interface_error::<P>() {
+		return anyhow!("reverted: {err:?}");
+	}
+	anyhow!(e)
+}
+
+/// Sends a call builder and waits for its receipt; a revert is decoded into its custom error.
+macro_rules! send {
+	($call:expr) => {{
+		let pending = $call.send().await.map_err(explain)?;
+		let receipt = pending.get_receipt().await.context("waiting for the receipt")?;
+		if !receipt.status() {
+			bail!("transaction {} failed on chain", receipt.transaction_hash);
+		}
+		receipt
+	}};
+}
+
+fn status_name(s: u8) -> &'static str {
+	match s {
+		1 => "Active",
+		2 => "Completed",
+		3 => "Terminated",
+		_ => "None",
+	}
+}
+
+impl Session {
+	/// Connects to `--rpc-url` with the `--account` signer and reads the deployment file when it exists.
+	pub async fn connect(cli: &Cli) -> Result<Self> {
+		let signer = PrivateKeySigner::from_bytes(&private_key(&cli.account)?)?;
+		let address = signer.address();
+		let url = cli.rpc_url.parse().with_context(|| format!("--rpc-url `{}`", cli.rpc_url))?;
+		let provider = ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url).erased();
+		let chain_id = provider
+			.get_chain_id()
+			.await
+			.with_context(|| format!("cannot reach the Ethereum JSON-RPC endpoint {}", cli.rpc_url))?;
+		let deployment = match std::fs::read_to_string(&cli.deployment) {
+			Ok(text) => {
+				let d: Deployment = serde_json::from_str(&text)
+					.with_context(|| format!("malformed deployment file {}", cli.deployment.display()))?;
+				if d.chain_id != chain_id {
+					bail!(
+						"{} is for chain id {}, but the endpoint is chain id {chain_id}",
+						cli.deployment.display(),
+						d.chain_id
+					);
+				}
+				Some(d)
+			},
+			Err(_) => None,
+		};
+		Ok(Self { provider, signer: address, chain_id, deployment, json: cli.json })
+	}
+
+	fn deployment(&self) -> Result<&Deployment> {
+		self.deployment
+			.as_ref()
+			.ok_or_else(|| anyhow!("no deployment file: run `alstra engine deploy` first (or pass --deployment)"))
+	}
+
+	fn registry(&self) -> Result<ProcessDefinitionRegistry::ProcessDefinitionRegistryInstance<DynProvider>> {
+		Ok(ProcessDefinitionRegistry::new(self.deployment()?.definition_registry, self.provider.clone()))
+	}
+
+	fn engine(&self) -> Result<ProcessExecution::ProcessExecutionInstance<DynProvider>> {
+		Ok(ProcessExecution::new(self.deployment()?.process_execution, self.provider.clone()))
+	}
+
+	fn print(&self, text: String, json: serde_json::Value) {
+		if self.json {
+			println!("{json}");
+		} else {
+			println!("{text}");
+		}
+	}
+
+	/// `alstra engine deploy`.
+	pub async fn deploy_engine(&self, path: &Path) -> Result<()> {
+		let p = self.provider.clone();
+		let participants = ParticipantRegistry::deploy(p.clone(), self.signer).await.map_err(explain)?;
+		let registry = ProcessDefinitionRegistry::deploy(p.clone(), self.signer).await.map_err(explain)?;
+		let engine = ProcessExecution::deploy(p, *registry.address(), *participants.address())
+			.await
+			.map_err(explain)?;
+		let d = Deployment {
+			chain_id: self.chain_id,
+			participant_registry: *participants.address(),
+			definition_registry: *registry.address(),
+			process_execution: *engine.address(),
+		};
+		std::fs::write(path, serde_json::to_string_pretty(&d)? + "\n")
+			.with_context(|| format!("cannot write {}", path.display()))?;
+		self.print(
+			format!(
+				"BPM contracts deployed on chain {}:\n  ParticipantRegistry        {}\n  ProcessDefinitionRegistry  {}\n  ProcessExecution           {}\n  (written to {})",
+				d.chain_id,
+				d.participant_registry,
+				d.definition_registry,
+				d.process_execution,
+				path.display()
+			),
+			serde_json::to_value(&d)?,
+		);
+		Ok(())
+	}
+
+	/// `alstra participant register`.
+	pub async fn register_participant(&self, account: Address, name: &str, roles: &[String]) -> Result<()> {
+		let reg = ParticipantRegistry::new(self.deployment()?.participant_registry, self.provider.clone());
+		let ids: Vec<FixedBytes<32>> = roles.iter().map(|r| role_id(r)).collect();
+		let r = send!(reg.registerParticipant(account, name.to_string(), ids));
+		self.print(
+			format!("registered {name} ({account}) with roles {} (gas {})", roles.join(", "), r.gas_used),
+			serde_json::json!({ "account": account, "name": name, "roles": roles, "gasUsed": r.gas_used }),
+		);
+		Ok(())
+	}
+
+	/// `alstra bpmn deploy`: createDefinition, the add* batches, publish.
+	pub async fn deploy_model(&self, file: &Path) -> Result<()> {
+		let xml = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+		let model = alstra_bpmn::compile(&xml).map_err(|e| anyhow!("{}: refused: {e}", file.display()))?;
+		let rec = encode::records(&model)?;
+		let reg = self.registry()?;
+		let mut gas: u64 = 0;
+		let mut txs = 0usize;
+		let r = send!(reg.createDefinition(FixedBytes(model.process_key), model.name.clone()));
+		gas += r.gas_used;
+		txs += 1;
+		let id = decode_one::<ProcessDefinitionRegistry::DefinitionCreated>(&r)?.definitionId;
+
+		let total = rec.pools.len()
+			+ rec.swimlanes.len()
+			+ rec.scopes.len()
+			+ rec.activities.len()
+			+ rec.events.len()
+			+ rec.gateways.len()
+			+ rec.activity_flows.len()
+			+ rec.gateway_flows.len()
+			+ rec.triggers.len()
+			+ rec.variables.len();
+		let bar = if self.json {
+			indicatif::ProgressBar::hidden()
+		} else {
+			indicatif::ProgressBar::new(total as u64)
+		};
+		bar.set_style(
+			indicatif::ProgressStyle::with_template("  {msg:<24} [{bar:30}] {pos}/{len} records")
+				.expect("static template")
+				.progress_chars("=> "),
+		);
+		macro_rules! batches {
+			($label:literal, $items:expr, $method:ident) => {
+				for chunk in $items.chunks(encode::BATCH) {
+					bar.set_message($label);
+					let r = send!(reg.$method(id, chunk.to_vec()));
+					gas += r.gas_used;
+					txs += 1;
+					bar.inc(chunk.len() as u64);
+				}
+			};
+		}
+		batches!("pools", rec.pools, addPools);
+		batches!("swimlanes", rec.swimlanes, addSwimlanes);
+		batches!("scopes", rec.scopes, addSubprocesses);
+		batches!("activities", rec.activities, addActivities);
+		batches!("events", rec.events, addEvents);
+		batches!("gateways", rec.gateways, addGateways);
+		batches!("activity flows", rec.activity_flows, addActivitySequenceFlows);
+		batches!("gateway flows", rec.gateway_flows, addGatewaySequenceFlows);
+		batches!("event triggers", rec.triggers, addEventTriggers);
+		batches!("variables", rec.variables, addVariables);
+		bar.finish_and_clear();
+		let r = send!(reg.publish(id));
+		gas += r.gas_used;
+		txs += 1;
+		let published = decode_one::<ProcessDefinitionRegistry::DefinitionPublished>(&r)?;
+		let summary = model.summary();
+		self.print(
+			format!(
+				"deployed {} as definition {id}, version {} of process key 0x{} ({summary}); {txs} transactions, {gas} gas",
+				file.display(),
+				published.version,
+				encode::hex(&model.process_key),
+			),
+			serde_json::json!({
+				"definitionId": id.to::<u64>(), "version": published.version,
+				"processKey": format!("0x{}", encode::hex(&model.process_key)),
+				"transactions": txs, "gasUsed": gas, "summary": summary,
+			}),
+		);
+		Ok(())
+	}
+
+	/// Resolves `id` or `key:<process id>` to a definition id.
+	async fn definition_id(&self, s: &str) -> Result<U256> {
+		if let Some(key) = s.strip_prefix("key:") {
+			let key = keccak256(key.as_bytes());
+			let reg = self.registry()?;
+			let version = reg.latestVersion(key).call().await.map_err(explain)?;
+			if version == 0 {
+				bail!("no published definition for process `{s}`");
+			}
+			return reg.definitionOf(key, U256::from(version)).call().await.map_err(explain);
+		}
+		s.parse::<U256>().map_err(|_| anyhow!("definition `{s}` is neither an id nor key:<process id>"))
+	}
+
+	/// Reads a definition's element and variable tables back from the chain.
+	async fn model_of(&self, definition: U256) -> Result<ChainModel> {
+		let reg = self.registry()?;
+		let info = reg.definition(definition).call().await.map_err(explain)?;
+		let mut elements = Vec::new();
+		for i in 0..info.elementCount.to::<u64>() {
+			let e = reg.element(definition, U256::from(i)).call().await.map_err(explain)?;
+			let role = reg.roleOf(definition, U256::from(i)).call().await.map_err(explain)?;
+			elements.push((e, role));
+		}
+		let mut variables = Vec::new();
+		for i in 0..info.variableCount.to::<u64>() {
+			variables.push(reg.variable(definition, U256::from(i)).call().await.map_err(explain)?);
+		}
+		let mut triggers = Vec::new();
+		for i in 0..info.eventTriggerCount.to::<u64>() {
+			triggers.push(reg.eventTrigger(definition, U256::from(i)).call().await.map_err(explain)?);
+		}
+		let mut roles = BTreeMap::new();
+		for i in 0..info.poolCount.to::<u64>() {
+			let p = reg.pool(definition, U256::from(i)).call().await.map_err(explain)?;
+			roles.insert(p.role, p.name);
+		}
+		for i in 0..info.swimlaneCount.to::<u64>() {
+			let l = reg.swimlane(definition, U256::from(i)).call().await.map_err(explain)?;
+			roles.insert(l.role, l.name);
+		}
+		Ok(ChainModel { name: info.name, version: info.version, elements, variables, triggers, roles })
+	}
+
+	/// Parses `--var NAME=VALUE` against the definition's variable table.
+	fn assignments(model: &ChainModel, vars: &[String]) -> Result<Vec<ExecRt::VariableAssignment>> {
+		vars.iter()
+			.map(|v| {
+				let (name, value) = split_pair(v, "--var")?;
+				let (index, var) = model
+					.variables
+					.iter()
+					.enumerate()
+					.find(|(_, x)| x.name == name)
+					.ok_or_else(|| {
+						anyhow!(
+							"unknown variable `{name}`; the model declares: {}",
+							model.variables.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(", ")
+						)
+					})?;
+				let value = match var.varType {
+					0 => match value {
+						"true" => I256::ONE,
+						"false" => I256::ZERO,
+						_ => bail!("variable `{name}` is a bool: use true or false, not `{value}`"),
+					},
+					1 => value.parse::<I256>().map_err(|_| anyhow!("variable `{name}` is an int: `{value}` is not one"))?,
+					_ => I256::from_raw(U256::from_be_bytes(keccak256(value.as_bytes()).0)),
+				};
+				Ok(ExecRt::VariableAssignment { index: index as u8, value })
+			})
+			.collect()
+	}
+
+	/// `alstra instance start`.
+	pub async fn start_instance(&self, definition: &str, bind: &[String], vars: &[String]) -> Result<()> {
+		let id = self.definition_id(definition).await?;
+		let model = self.model_of(id).await?;
+		let bindings = bind
+			.iter()
+			.map(|b| {
+				let (role, addr) = split_pair(b, "--bind")?;
+				let account = addr.parse::<Address>().map_err(|_| anyhow!("--bind {b}: `{addr}` is not an address"))?;
+				Ok(ExecRt::RoleBinding { role: role_id(role), account })
+			})
+			.collect::<Result<Vec<_>>>()?;
+		let assignments = Self::assignments(&model, vars)?;
+		let engine = self.engine()?;
+		let r = send!(engine.startInstance(id, bindings, assignments));
+		let started = decode_one::<ProcessExecution::InstanceStarted>(&r)?;
+		self.print(
+			format!(
+				"started instance {} of \"{}\" v{} (definition {id}); gas {}",
+				started.instanceId, model.name, model.version, r.gas_used
+			),
+			serde_json::json!({ "instanceId": started.instanceId.to::<u64>(), "definitionId": id.to::<u64>(), "gasUsed": r.gas_used }),
+		);
+		Ok(())
+	}
+
+	/// Enabled tasks of an instance: (element index, element, role name).
+	async fn enabled(&self, instance: u64, model: &ChainModel) -> Result<Vec<(u16, String)>> {
+		let tasks = self.engine()?.enabledTasks(U256::from(instance)).call().await.map_err(explain)?;
+		Ok(tasks
+			.into_iter()
+			.map(|t| {
+				let (e, role) = &model.elements[t as usize];
+				(t, format!("{} \"{}\" ({}) role {}", e.bpmnId, e.name, encode::kind_name(e.kind), model.role_name(role)))
+			})
+			.collect())
+	}
+
+	/// `alstra instance show`.
+	pub async fn show_instance(&self, instance: u64) -> Result<()> {
+		let engine = self.engine()?;
+		let info = engine.instance(U256::from(instance)).call().await.map_err(explain)?;
+		if info.status as u8 == 0 {
+			bail!("no instance {instance}");
+		}
+		let model = self.model_of(info.definitionId).await?;
+		let enabled = self.enabled(instance, &model).await?;
+		let mut vars = Vec::new();
+		for (i, v) in model.variables.iter().enumerate() {
+			let value = engine.variable(U256::from(instance), U256::from(i)).call().await.map_err(explain)?;
+			vars.push((v.name.clone(), value.to_string()));
+		}
+		let marking = engine.marking(U256::from(instance), U256::ZERO).call().await.map_err(explain)?;
+		let status = status_name(info.status as u8);
+		let mut text = format!(
+			"instance {instance}: \"{}\" v{} (definition {}), {status}, started by {}\n  marking of scope 0: {marking:#x}\n",
+			model.name, model.version, info.definitionId, info.starter
+		);
+		for (i, t) in &enabled {
+			text += &format!("  enabled task [{i}] {t}\n");
+		}
+		for (n, v) in &vars {
+			text += &format!("  var {n} = {v}\n");
+		}
+		self.print(
+			text.trim_end().to_string(),
+			serde_json::json!({
+				"instanceId": instance, "definitionId": info.definitionId.to::<u64>(), "status": status,
+				"starter": info.starter, "enabledTasks": enabled.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+				"enabledTaskIds": enabled.iter().map(|(i, _)| model.elements[*i as usize].0.bpmnId.clone()).collect::<Vec<_>>(),
+				"variables": vars.into_iter().collect::<BTreeMap<_, _>>(),
+			}),
+		);
+		Ok(())
+	}
+
+	/// `alstra task list`.
+	pub async fn list_tasks(&self, instance: Option<u64>, mine: bool) -> Result<()> {
+		let engine = self.engine()?;
+		let ids: Vec<u64> = match instance {
+			Some(i) => vec![i],
+			None => (1..=engine.instanceCount().call().await.map_err(explain)?.to::<u64>()).collect(),
+		};
+		let mut rows = Vec::new();
+		for id in ids {
+			let info = engine.instance(U256::from(id)).call().await.map_err(explain)?;
+			if info.status as u8 != 1 {
+				continue;
+			}
+			let model = self.model_of(info.definitionId).await?;
+			for (t, text) in self.enabled(id, &model).await? {
+				let role = model.elements[t as usize].1;
+				let may = engine.hasRole(U256::from(id), role, self.signer).call().await.map_err(explain)?;
+				if !mine || may {
+					rows.push((id, t, model.elements[t as usize].0.bpmnId.clone(), text, may));
+				}
+			}
+		}
+		let text = if rows.is_empty() {
+			"no enabled tasks".to_string()
+		} else {
+			rows.iter()
+				.map(|(i, t, _, s, may)| format!("instance {i} task [{t}] {s}{}", if *may { "  <- you" } else { "" }))
+				.collect::<Vec<_>>()
+				.join("\n")
+		};
+		self.print(
+			text,
+			serde_json::json!(rows
+				.iter()
+				.map(|(i, t, id, _, may)| serde_json::json!({"instance": i, "element": t, "id": id, "mine": may}))
+				.collect::<Vec<_>>()),
+		);
+		Ok(())
+	}
+
+	/// Resolves a task given as BPMN id, name or index.
+	fn element_index(model: &ChainModel, task: &str) -> Result<u16> {
+		if let Some(i) = model.elements.iter().position(|(e, _)| e.bpmnId == task || e.name == task) {
+			return Ok(i as u16);
+		}
+		task.parse::<u16>()
+			.ok()
+			.filter(|i| (*i as usize) < model.elements.len())
+			.ok_or_else(|| anyhow!("no element `{task}` in \"{}\" (give a BPMN id, a name or an index)", model.name))
+	}
+
+	/// `alstra task complete`.
+	pub async fn complete_task(&self, instance: u64, task: &str, vars: &[String]) -> Result<()> {
+		let engine = self.engine()?;
+		let info = engine.instance(U256::from(instance)).call().await.map_err(explain)?;
+		if info.status as u8 == 0 {
+			bail!("no instance {instance}");
+		}
+		let model = self.model_of(info.definitionId).await?;
+		let element = Self::element_index(&model, task)?;
+		let assignments = Self::assignments(&model, vars)?;
+		let r = send!(engine.completeTask(U256::from(instance), element, assignments));
+		let after = engine.instance(U256::from(instance)).call().await.map_err(explain)?;
+		let status = status_name(after.status as u8);
+		self.print(
+			format!(
+				"completed task {} \"{}\" of instance {instance} as {}; instance is {status}; gas {}",
+				model.elements[element as usize].0.bpmnId, model.elements[element as usize].0.name, self.signer, r.gas_used
+			),
+			serde_json::json!({ "instance": instance, "element": element, "status": status, "gasUsed": r.gas_used }),
+		);
+		Ok(())
+	}
+
+	/// `alstra message correlate`.
+	pub async fn correlate_message(&self, instance: u64, flow: &str, vars: &[String]) -> Result<()> {
+		let engine = self.engine()?;
+		let info = engine.instance(U256::from(instance)).call().await.map_err(explain)?;
+		let model = self.model_of(info.definitionId).await?;
+		let index = model
+			.triggers
+			.iter()
+			.position(|t| t.bpmnId == flow || t.name == flow)
+			.or_else(|| flow.parse::<usize>().ok().filter(|i| *i < model.triggers.len()))
+			.ok_or_else(|| anyhow!("no message flow `{flow}` in \"{}\"", model.name))?;
+		let assignments = Self::assignments(&model, vars)?;
+		let r = send!(engine.correlateMessage(U256::from(instance), index as u16, assignments));
+		self.print(
+			format!("delivered message {flow} to instance {instance}; gas {}", r.gas_used),
+			serde_json::json!({ "instance": instance, "messageFlow": index, "gasUsed": r.gas_used }),
+		);
+		Ok(())
+	}
+
+	/// `alstra trail`: the instance's events (and those of its call-activity children), in
+	/// chain order, with block, time, actor and element names.
+	pub async fn trail(&self, instance: u64) -> Result<()> {
+		let engine = self.engine()?;
+		let mut ids = vec![U256::from(instance)];
+		let mut i = 0;
+		while i < ids.len() {
+			ids.extend(engine.childInstances(ids[i]).call().await.map_err(explain)?);
+			i += 1;
+		}
+		let topics: Vec<FixedBytes<32>> = ids.iter().map(|id| FixedBytes(id.to_be_bytes())).collect();
+		let filter = Filter::new().address(self.deployment()?.process_execution).from_block(0).topic1(topics);
+		let logs = self.provider.get_logs(&filter).await.context("eth_getLogs")?;
+		let mut models = BTreeMap::new();
+		let mut lines = Vec::new();
+		let mut json = Vec::new();
+		let mut times = BTreeMap::new();
+		for log in logs {
+			let Ok(ev) = ProcessExecution::ProcessExecutionEvents::decode_log(&log.inner) else { continue };
+			let inst: U256 = log.topics().get(1).map(|t| U256::from_be_bytes(t.0)).unwrap_or_default();
+			if !models.contains_key(&inst) {
+				let info = engine.instance(inst).call().await.map_err(explain)?;
+				models.insert(inst, self.model_of(info.definitionId).await?);
+			}
+			let model = &models[&inst];
+			let name = |e: u16| {
+				model.elements.get(e as usize).map(|(x, _)| format!("{} \"{}\"", x.bpmnId, x.name)).unwrap_or(e.to_string())
+			};
+			use ProcessExecution::ProcessExecutionEvents as Ev;
+			let what = match &ev.data {
+				Ev::InstanceStarted(e) => format!("instance started by {} (definition {})", e.starter, e.definitionId),
+				Ev::RoleBound(e) => format!("role {} bound to {}", model.role_name(&e.role), e.account),
+				Ev::ElementFired(e) => format!("{} {} fired (by {})", encode::kind_name(e.kind), name(e.element), e.actor),
+				Ev::TaskCompleted(e) => format!("task {} completed by {}", name(e.element), e.actor),
+				Ev::MessageSent(e) => format!("message {} sent", model.trigger_name(e.messageFlow)),
+				Ev::MessageCorrelated(e) => format!("message {} delivered by {}", model.trigger_name(e.messageFlow), e.actor),
+				Ev::VariableSet(e) => format!(
+					"variable {} = {} (by {})",
+					model.variables.get(e.index as usize).map(|v| v.name.clone()).unwrap_or(e.index.to_string()),
+					e.value,
+					e.actor
+				),
+				Ev::InstanceCompleted(_) => "instance completed".to_string(),
+				other => format!("{other:?}"),
+			};
+			let block = log.block_number.unwrap_or_default();
+			if !times.contains_key(&block) {
+				let ts = self
+					.provider
+					.get_block_by_number(block.into())
+					.await
+					.ok()
+					.flatten()
+					.map(|b| b.header.timestamp)
+					.unwrap_or_default();
+				times.insert(block, ts);
+			}
+			lines.push(format!("#{block:<6} t={:<10} instance {inst}: {what}", times[&block]));
+			json.push(serde_json::json!({ "block": block, "timestamp": times[&block], "instance": inst.to::<u64>(), "event": what }));
+		}
+		if lines.is_empty() {
+			bail!("no events for instance {instance}");
+		}
+		self.print(lines.join("\n"), serde_json::Value::Array(json));
+		Ok(())
+	}
+}
+
+/// A definition as read back from the registry.
+struct ChainModel {
+	name: String,
+	version: u32,
+	elements: Vec<(crate::contracts::registry::BpmnModel::Element, FixedBytes<32>)>,
+	variables: Vec<crate::contracts::registry::BpmnModel::Variable>,
+	triggers: Vec<crate::contracts::registry::BpmnModel::EventTrigger>,
+	roles: BTreeMap<FixedBytes<32>, String>,
+}
+
+impl ChainModel {
+	fn role_name(&self, role: &FixedBytes<32>) -> String {
+		self.roles.get(role).cloned().unwrap_or_else(|| format!("{role}"))
+	}
+	fn trigger_name(&self, i: u16) -> String {
+		self.triggers.get(i as usize).map(|t| format!("{} \"{}\"", t.bpmnId, t.name)).unwrap_or(i.to_string())
+	}
+}
+
+/// The first log of type `E` in a receipt.
+fn decode_one<E: SolEvent>(r: &TransactionReceipt) -> Result<E> {
+	r.inner
+		.logs()
+		.iter()
+		.find_map(|l| E::decode_log(&l.inner).ok().map(|d| d.data))
+		.ok_or_else(|| anyhow!("receipt {} has no {} event", r.transaction_hash, E::SIGNATURE))
+}

@@ -1,0 +1,284 @@
+//! `alstra`: the AlstraNet command line.
+//!
+//! Compiles BPMN 2.0 models (`alstra bpmn check`), deploys them as process definitions
+//! (`alstra bpmn deploy`), starts and inspects process instances, lists and completes tasks,
+//! delivers messages from black-box participants and prints the audit trail — all against
+//! the Ethereum JSON-RPC endpoint of an AlstraNet node (`alstranet-node --eth-rpc`), with
+//! the BPM contracts of `contracts/bpm`.
+
+mod chain;
+mod contracts;
+mod encode;
+
+use alloy::primitives::{keccak256, Address, B256};
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// The AlstraNet command line.
+#[derive(Debug, Parser)]
+#[command(name = "alstra", version, about)]
+pub struct Cli {
+	/// Ethereum JSON-RPC endpoint of an AlstraNet node.
+	#[arg(long, env = "ALSTRA_RPC_URL", default_value = "http://127.0.0.1:8545", global = true)]
+	pub rpc_url: String,
+
+	/// Signing account: a dev account name (alith, baltathar, charleth, dorothy, ethan — public
+	/// test keys) or a 0x-prefixed 32-byte private key.
+	#[arg(long, env = "ALSTRA_ACCOUNT", default_value = "alith", global = true)]
+	pub account: String,
+
+	/// Deployment file with the addresses of the BPM contracts (written by `engine deploy`).
+	#[arg(long, env = "ALSTRA_DEPLOYMENT", default_value = "alstra-deployment.json", global = true)]
+	pub deployment: PathBuf,
+
+	/// Print machine-readable JSON instead of text.
+	#[arg(long, global = true)]
+	pub json: bool,
+
+	#[command(subcommand)]
+	pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+	/// Deploy the BPM contracts (participant registry, definition registry, execution engine).
+	#[command(subcommand)]
+	Engine(EngineCmd),
+	/// Manage the consortium's participants and their roles.
+	#[command(subcommand)]
+	Participant(ParticipantCmd),
+	/// Compile and deploy BPMN 2.0 models.
+	#[command(subcommand)]
+	Bpmn(BpmnCmd),
+	/// Start and inspect process instances.
+	#[command(subcommand)]
+	Instance(InstanceCmd),
+	/// List and complete tasks.
+	#[command(subcommand)]
+	Task(TaskCmd),
+	/// Deliver a message from a black-box participant to an instance.
+	#[command(subcommand)]
+	Message(MessageCmd),
+	/// Print the audit trail of an instance (and of the instances its call activities
+	/// started) as a readable timeline, rebuilt from the chain's event logs.
+	Trail {
+		/// Instance id.
+		instance: u64,
+	},
+}
+
+/// `alstra engine ...`
+#[derive(Debug, Subcommand)]
+pub enum EngineCmd {
+	/// Deploy ParticipantRegistry, ProcessDefinitionRegistry and ProcessExecution, and write
+	/// their addresses to the deployment file. The signer becomes their administrator.
+	Deploy,
+}
+
+/// `alstra participant ...`
+#[derive(Debug, Subcommand)]
+pub enum ParticipantCmd {
+	/// Register a participant (an account of a consortium member) with its global roles.
+	Register {
+		/// Account address (0x...).
+		account: Address,
+		/// Display name.
+		#[arg(long)]
+		name: String,
+		/// A role it may play (a lane or pool name of the models), repeatable.
+		#[arg(long = "role", required = true)]
+		roles: Vec<String>,
+	},
+}
+
+/// `alstra bpmn ...`
+#[derive(Debug, Subcommand)]
+pub enum BpmnCmd {
+	/// Compile a .bpmn file and print what it contains, or why it is refused (offline).
+	Check {
+		/// BPMN 2.0 XML file.
+		file: PathBuf,
+	},
+	/// Compile a .bpmn file and deploy it as a new version of its process definition.
+	Deploy {
+		/// BPMN 2.0 XML file.
+		file: PathBuf,
+	},
+}
+
+/// `NAME=VALUE` pairs.
+#[derive(Debug, Clone, Args)]
+pub struct VarArgs {
+	/// Set an instance variable: `NAME=VALUE` (bool: true/false, int: decimal, string: text).
+	#[arg(long = "var", value_name = "NAME=VALUE")]
+	pub vars: Vec<String>,
+}
+
+/// `alstra instance ...`
+#[derive(Debug, Subcommand)]
+pub enum InstanceCmd {
+	/// Start an instance of a definition: by id, or `key:<process id>` for its latest version.
+	Start {
+		/// Definition id, or `key:<BPMN process id>`.
+		definition: String,
+		/// Bind a role of the model to a registered participant: `ROLE=0xADDRESS`, repeatable.
+		#[arg(long = "bind", value_name = "ROLE=ADDRESS")]
+		bind: Vec<String>,
+		#[command(flatten)]
+		vars: VarArgs,
+	},
+	/// Show an instance: status, marking, enabled tasks, variables.
+	Show {
+		/// Instance id.
+		instance: u64,
+	},
+}
+
+/// `alstra task ...`
+#[derive(Debug, Subcommand)]
+pub enum TaskCmd {
+	/// List the enabled tasks of one instance, or of every active instance.
+	List {
+		/// Only this instance.
+		#[arg(long)]
+		instance: Option<u64>,
+		/// Only the tasks the signing account may complete.
+		#[arg(long)]
+		mine: bool,
+	},
+	/// Complete an enabled task, optionally setting variables.
+	Complete {
+		/// Instance id.
+		instance: u64,
+		/// The task: BPMN element id, name, or element index.
+		task: String,
+		#[command(flatten)]
+		vars: VarArgs,
+	},
+}
+
+/// `alstra message ...`
+#[derive(Debug, Subcommand)]
+pub enum MessageCmd {
+	/// Deliver a message of a black-box participant (a message flow from its pool).
+	Correlate {
+		/// Instance id.
+		instance: u64,
+		/// The message flow: BPMN id, name, or index.
+		message_flow: String,
+		#[command(flatten)]
+		vars: VarArgs,
+	},
+}
+
+/// The public test keys of the Ethereum dev accounts endowed on `dev` and `local` chains
+/// (Moonbeam's / `subxt_signer::eth::dev`'s well-known accounts).
+pub const DEV_ACCOUNTS: [(&str, &str); 5] = [
+	("alith", "0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133"),
+	("baltathar", "0x8075991ce870b93a8870eca0c0f91913d12f47948ca0fd25b49c6fa7cdbeee8b"),
+	("charleth", "0x0b6e18cafb6ed99687ec547bd28139cafdd2bffe70e6b688025de6b445aa5c5b"),
+	("dorothy", "0x39539ab1876910bbf3a223d84a29e28f1cb4e2e456503e7e91ed39b2e7223d68"),
+	("ethan", "0x7dce9bc8babb68fec1409be38c8e1a52650206a7ed90ff956ae8a6d15eeaaef4"),
+];
+
+/// Resolves `--account` to a private key.
+pub fn private_key(account: &str) -> Result<B256> {
+	let hex = DEV_ACCOUNTS
+		.iter()
+		.find(|(name, _)| name.eq_ignore_ascii_case(account))
+		.map(|(_, key)| *key)
+		.unwrap_or(account);
+	hex.parse::<B256>().map_err(|_| {
+		anyhow!(
+			"--account `{account}` is neither a dev account ({}) nor a 0x-prefixed 32-byte private key",
+			DEV_ACCOUNTS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+		)
+	})
+}
+
+/// Role id of a role name: keccak256 of its UTF-8 bytes (docs/bpm-engine.md, "Roles").
+pub fn role_id(name: &str) -> B256 {
+	keccak256(name.as_bytes())
+}
+
+/// Splits `NAME=VALUE`.
+pub fn split_pair<'a>(s: &'a str, what: &str) -> Result<(&'a str, &'a str)> {
+	s.split_once('=').ok_or_else(|| anyhow!("{what} `{s}` must look like NAME=VALUE"))
+}
+
+fn check(file: &PathBuf, json: bool) -> Result<()> {
+	let xml = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+	match alstra_bpmn::compile(&xml) {
+		Ok(model) => {
+			if json {
+				println!("{}", serde_json::to_string_pretty(&model)?);
+			} else {
+				println!("{}: compiled", file.display());
+				println!("{}", encode::describe(&model));
+			}
+			Ok(())
+		},
+		Err(e) => bail!("{}: refused: {e}", file.display()),
+	}
+}
+
+#[tokio::main]
+async fn main() {
+	let cli = Cli::parse();
+	if let Err(e) = run(cli).await {
+		eprintln!("error: {e:#}");
+		std::process::exit(1);
+	}
+}
+
+async fn run(cli: Cli) -> Result<()> {
+	if let Command::Bpmn(BpmnCmd::Check { file }) = &cli.command {
+		return check(file, cli.json);
+	}
+	let session = chain::Session::connect(&cli).await?;
+	match &cli.command {
+		Command::Engine(EngineCmd::Deploy) => session.deploy_engine(&cli.deployment).await,
+		Command::Participant(ParticipantCmd::Register { account, name, roles }) =>
+			session.register_participant(*account, name, roles).await,
+		Command::Bpmn(BpmnCmd::Deploy { file }) => session.deploy_model(file).await,
+		Command::Bpmn(BpmnCmd::Check { .. }) => unreachable!("handled above"),
+		Command::Instance(InstanceCmd::Start { definition, bind, vars }) =>
+			session.start_instance(definition, bind, &vars.vars).await,
+		Command::Instance(InstanceCmd::Show { instance }) => session.show_instance(*instance).await,
+		Command::Task(TaskCmd::List { instance, mine }) => session.list_tasks(*instance, *mine).await,
+		Command::Task(TaskCmd::Complete { instance, task, vars }) =>
+			session.complete_task(*instance, task, &vars.vars).await,
+		Command::Message(MessageCmd::Correlate { instance, message_flow, vars }) =>
+			session.correlate_message(*instance, message_flow, &vars.vars).await,
+		Command::Trail { instance } => session.trail(*instance).await,
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn dev_accounts_resolve_and_bad_keys_are_explained() {
+		assert_eq!(
+			private_key("Alith").unwrap(),
+			"0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133".parse::<B256>().unwrap()
+		);
+		let err = private_key("mallory").unwrap_err().to_string();
+		assert!(err.contains("alith, baltathar"), "{err}");
+	}
+
+	#[test]
+	fn role_ids_are_keccak_of_names() {
+		assert_eq!(role_id("Customer"), keccak256(b"Customer"));
+		assert_ne!(role_id("Customer"), role_id("customer"));
+	}
+
+	#[test]
+	fn pairs_need_an_equals_sign() {
+		assert_eq!(split_pair("a=b=c", "--var").unwrap(), ("a", "b=c"));
+		assert!(split_pair("ab", "--var").unwrap_err().to_string().contains("NAME=VALUE"));
+	}
+}

@@ -1,0 +1,36 @@
+// Runs the `alstra` CLI against a node, as a user would, and parses its --json output.
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './node.js';
+
+const TARGET = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/alstranet/target');
+export const ALSTRA_BIN = process.env.ALSTRA || path.join(TARGET, 'release/alstra');
+
+/** Dev accounts of the `dev` chain (public test keys, see README). */
+export const ACCOUNTS = {
+  alith: '0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac',
+  baltathar: '0x3Cd0A705a2DC65e5b1E1205896BaA2be8A07c6e0',
+  charleth: '0x798d4Ba9baf0064Ec19eB4F0a1a45785ae9D6DFc',
+  dorothy: '0x773539d4Ac0e786233D90A233654ccEE26a613D9',
+};
+
+export const model = (rel) => path.join(ROOT, 'bpmn-compiler/tests/data', rel);
+
+/** A CLI bound to one endpoint and deployment file. */
+export function alstraCli(rpcUrl, deployment) {
+  /** Runs `alstra ...args` as `account`; returns parsed JSON, or throws with stderr. */
+  function run(account, ...args) {
+    const r = spawnSync(ALSTRA_BIN, ['--json', '--rpc-url', rpcUrl, '--deployment', deployment, '--account', account, ...args], {
+      encoding: 'utf8', timeout: 300_000, cwd: ROOT,
+    });
+    if (r.status !== 0) {
+      const err = new Error(`alstra ${args.join(' ')} (as ${account}) failed: ${r.stderr.trim()}`);
+      err.stderr = r.stderr;
+      throw err;
+    }
+    const out = r.stdout.trim();
+    return out ? JSON.parse(out) : null;
+  }
+  return { run };
+}
