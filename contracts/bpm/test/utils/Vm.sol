@@ -24,6 +24,7 @@ interface Vm {
     function label(address account, string calldata newLabel) external;
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory logs);
+    function cool(address target) external;
     function pauseGasMetering() external;
     function resumeGasMetering() external;
 

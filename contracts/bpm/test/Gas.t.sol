@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {Models} from "./Models.sol";
+
+/// @notice Hot-path gas budgets, cold storage as in a real transaction (measured: start ~264k with two
+/// role bindings, task -> task ~50k, task through an AND join ~73k). They guard against
+/// regressions; `npx forge test --gas-report` gives the full per-function picture.
+contract GasTest is Models {
+    uint256 internal constant SEQUENCE_STEP_BUDGET = 60_000;
+    uint256 internal constant START_BUDGET = 300_000;
+    uint256 internal constant JOIN_STEP_BUDGET = 90_000;
+
+    function _cool() internal {
+        vm.cool(address(engine));
+        vm.cool(address(registry));
+        vm.cool(address(participants));
+    }
+
+    function _measureComplete(address actor, uint256 id, uint16 element) internal returns (uint256 used) {
+        _cool();
+        vm.prank(actor);
+        uint256 g = gasleft();
+        engine.completeTask(id, element, noVars());
+        used = g - gasleft();
+    }
+
+    function testGasStartInstance() public {
+        buildSequence();
+        uint256 def = deploy("seq");
+        _cool();
+        vm.prank(alice);
+        uint256 g = gasleft();
+        engine.startInstance(def, bind(MANAGER, bob), noVars());
+        uint256 used = g - gasleft();
+        assertLe(used, START_BUDGET, "startInstance over budget");
+    }
+
+    function testGasCompleteTaskInSequence() public {
+        buildSequence();
+        uint256 id = start(alice, deploy("seq"), bind(MANAGER, bob));
+        uint256 used = _measureComplete(alice, id, seqReview); // Task -> Task: no automatic step
+        assertLe(used, SEQUENCE_STEP_BUDGET, "completeTask (task -> task) over budget");
+    }
+
+    function testGasCompleteTaskThroughJoin() public {
+        buildParallel();
+        uint256 id = start(alice, deploy("par"), bind(MANAGER, bob));
+        complete(bob, id, pB);
+        uint256 used = _measureComplete(alice, id, pA); // fires the AND join automatically
+        assertLe(used, JOIN_STEP_BUDGET, "completeTask through a join over budget");
+    }
+}
