@@ -552,9 +552,15 @@ contract ProcessExecution {
         _deliver(c, flows);
     }
 
+    /// @dev A message is kept pending only when its target waits for it (ReceiveTask, message
+    /// catch or start event); a message to a black-box pool or an informative message flow into
+    /// a task is only logged.
     function _deliver(Ctx memory c, uint256 flows) private view {
-        c.messages |= flows;
-        _addCandidates(c, registry.messageTargets(c.definitionId, flows));
+        BpmRuntime.RuntimeElement[] memory targets = registry.messageTargets(c.definitionId, flows);
+        for (uint256 i; i < targets.length; ++i) {
+            c.messages |= Marking.bit(targets[i].messageIn - 1);
+            _addCandidate(c, targets[i]);
+        }
     }
 
     /// @dev A sub-process scope that holds nothing any more (no token, no running child) completes.

@@ -553,6 +553,36 @@ contract ProcessExecutionTest is Models {
         assertStatus(id, COMPLETED);
     }
 
+    function testMessagesNobodyWaitsForAreOnlyLogged() public {
+        // Org: Start -> Notify (SendTask, to the Customer black box) -> Work (informed by the Customer) -> End
+        newModel();
+        uint8 p = pool("Org", true);
+        uint8 customer = pool("Customer", false);
+        uint16 clerk = lane(p, "Clerk");
+        uint8 s = process(p);
+        uint16 st = el(START, s, clerk, "start");
+        uint16 notify = el(SEND_TASK, s, clerk, "Notify");
+        uint16 work = el(TASK, s, clerk, "Work");
+        flow(st, notify);
+        flow(notify, work);
+        flow(work, el(END, s, clerk, "end"));
+        uint16 out = message(notify, notify); // as the compiler encodes a message to a black-box pool
+        uint16 info = externalMessage(customer, work); // informative: Work does not wait for it
+        uint256 id = start(alice, deploy("notify"), bind(CUSTOMER, carol));
+        vm.expectEmit(address(engine));
+        emit MessageSent(id, out);
+        complete(alice, id, notify);
+        assertEq(engine.messages(id), 0);
+        for (uint256 i; i < 2; ++i) {
+            vm.expectEmit(address(engine));
+            emit MessageCorrelated(id, info, carol);
+            vm.prank(carol);
+            engine.correlateMessage(id, info, noVars()); // logged, never pending
+        }
+        assertEq(engine.messages(id), 0);
+        assertEq(engine.enabledTasks(id), u16(work));
+    }
+
     // ================================================================ sub-process
 
     function testEmbeddedSubProcess() public {
