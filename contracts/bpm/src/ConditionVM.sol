@@ -34,11 +34,7 @@ library ConditionVM {
     /// @param code condition bytecode.
     /// @param vars the instance's variables (a never-set variable reads 0).
     /// @return result the truth value left on the stack.
-    function evaluate(bytes memory code, mapping(uint256 => int256) storage vars)
-        internal
-        view
-        returns (bool result)
-    {
+    function evaluate(bytes memory code, mapping(uint256 => int256) storage vars) internal view returns (bool result) {
         int256[MAX_STACK] memory stack;
         uint256 sp;
         uint256 len = code.length;

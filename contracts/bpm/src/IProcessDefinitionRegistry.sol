@@ -61,10 +61,7 @@ interface IProcessDefinitionRegistry {
         returns (BpmRuntime.RuntimeElement[] memory);
 
     /// @notice Outgoing flows of an exclusive gateway, in document order.
-    function gatewayBranches(uint256 definitionId, uint256 gateway)
-        external
-        view
-        returns (BpmRuntime.Branch[] memory);
+    function gatewayBranches(uint256 definitionId, uint256 gateway) external view returns (BpmRuntime.Branch[] memory);
 
     /// @notice Parent element, pool and nested scopes of a scope.
     function scopeRuntime(uint256 definitionId, uint256 scope) external view returns (BpmRuntime.ScopeRuntime memory);

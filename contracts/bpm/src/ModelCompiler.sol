@@ -78,6 +78,7 @@ contract ModelCompiler {
         c.variableCount = uint16(w.nVars);
     }
 
+    /// @dev Checks scopes (pool, parent sub-process, one process per pool) and computes nested-scope bitmaps.
     function _scopes(DefinitionStorage.Model storage m, DefinitionStorage.Compiled storage c, Work memory w) private {
         if (w.nScopes == 0) revert IProcessDefinitionRegistry.NoStartEvent();
         uint256 poolsWithProcess;
@@ -124,9 +125,8 @@ contract ModelCompiler {
         }
     }
 
-    function _elements(DefinitionStorage.Model storage m, DefinitionStorage.Compiled storage c, Work memory w)
-        private
-    {
+    /// @dev Checks elements and writes their packed runtime slot (kind, scope, role, messages, child scope); collects start events and person tasks.
+    function _elements(DefinitionStorage.Model storage m, DefinitionStorage.Compiled storage c, Work memory w) private {
         for (uint256 e; e < w.nElements; ++e) {
             BpmnModel.Element storage el = m.elements[e];
             BpmnModel.ElementKind kind = el.kind;
@@ -165,6 +165,7 @@ contract ModelCompiler {
         }
     }
 
+    /// @dev Role of an element: its lane's role, else its pool's.
     function _role(DefinitionStorage.Model storage m, Work memory w, uint256 e, uint256 lane, uint256 scope)
         private
         view
@@ -179,6 +180,7 @@ contract ModelCompiler {
         return sl.role;
     }
 
+    /// @dev Checks `messageIn` (receiving kinds only, pointing at a flow that targets the element) and `messageOut` (own flows only).
     function _messages(
         DefinitionStorage.Model storage m,
         Work memory w,
@@ -213,6 +215,7 @@ contract ModelCompiler {
         slot.sends = true;
     }
 
+    /// @dev Checks activity/event flows and accumulates pre-/post-sets; each place is used once per scope.
     function _activityFlows(DefinitionStorage.Model storage m, Work memory w) private view {
         uint256 n = m.activityFlows.length;
         for (uint256 f; f < n; ++f) {
@@ -237,6 +240,7 @@ contract ModelCompiler {
         }
     }
 
+    /// @dev Checks gateway flows, accumulates pre-/post-sets and the per-gateway flow lists; the flows of an event-based gateway share one place.
     function _gatewayFlows(DefinitionStorage.Model storage m, DefinitionStorage.Compiled storage c, Work memory w)
         private
     {
@@ -258,8 +262,9 @@ contract ModelCompiler {
             bool shared;
             if (gk == BpmnModel.ElementKind.EventBasedGateway) {
                 BpmnModel.ElementKind tk = m.elements[target].kind;
-                if (tk != BpmnModel.ElementKind.MessageIntermediateCatchEvent && tk != BpmnModel.ElementKind.ReceiveTask)
-                {
+                if (
+                    tk != BpmnModel.ElementKind.MessageIntermediateCatchEvent && tk != BpmnModel.ElementKind.ReceiveTask
+                ) {
                     _bad(
                         BpmRuntime.RecordType.GatewaySequenceFlow,
                         f,
@@ -291,6 +296,7 @@ contract ModelCompiler {
         }
     }
 
+    /// @dev Conditions and default flows: exclusive gateways only, one default without condition, well-formed conditions.
     function _branchRules(
         DefinitionStorage.Model storage,
         Work memory w,
@@ -320,6 +326,7 @@ contract ModelCompiler {
         }
     }
 
+    /// @dev Scope of a flow: both endpoints in one scope, the target not a start event.
     function _flowScope(
         DefinitionStorage.Model storage m,
         BpmRuntime.RecordType rt,
@@ -332,6 +339,7 @@ contract ModelCompiler {
         if (BpmRuntime.isStart(m.elements[target].kind)) _bad(rt, f, BpmRuntime.Violation.TargetIsAStartEvent);
     }
 
+    /// @dev Checks message flows: pools and targets in range, a sending element lists the flow in its `messageOut` and lives in `sourcePool`.
     function _triggers(DefinitionStorage.Model storage m, Work memory w) private view {
         for (uint256 t; t < w.nTriggers; ++t) {
             BpmnModel.EventTrigger storage tr = m.triggers[t];
@@ -352,6 +360,7 @@ contract ModelCompiler {
         }
     }
 
+    /// @dev Writes pre-/post-sets, checks incoming/outgoing flows, indexes the automatic consumers of each place and sets `autoAfter`.
     function _places(DefinitionStorage.Compiled storage c, Work memory w) private {
         // pre-/post-sets, incoming/outgoing checks, automatic consumers per place
         for (uint256 e; e < w.nElements; ++e) {
@@ -386,6 +395,7 @@ contract ModelCompiler {
         }
     }
 
+    /// @dev The start role: role of the first none start event of the lowest-index executable pool.
     function _starts(DefinitionStorage.Compiled storage c, Work memory w) private view returns (bytes32 startRole) {
         uint16[] storage starts = c.startElements;
         if (starts.length == 0) revert IProcessDefinitionRegistry.NoStartEvent();
@@ -401,6 +411,7 @@ contract ModelCompiler {
         }
     }
 
+    /// @dev Reverts `InvalidRecord`.
     function _bad(BpmRuntime.RecordType rt, uint256 index, BpmRuntime.Violation violation) private pure {
         revert IProcessDefinitionRegistry.InvalidRecord(rt, index, violation);
     }

@@ -123,11 +123,13 @@ contract ParticipantRegistry is AccessControl, IParticipantRegistry {
         return _accounts.at(index);
     }
 
+    /// @dev Storage of a registered participant; reverts `ParticipantNotRegistered`.
     function _registered(address account) private view returns (Participant storage p) {
         if (!_accounts.contains(account)) revert ParticipantNotRegistered(account);
         return _participants[account];
     }
 
+    /// @dev Adds roles (zero ids refused, duplicates ignored).
     function _addRoles(Participant storage p, bytes32[] calldata roles) private {
         for (uint256 i; i < roles.length; ++i) {
             if (roles[i] == bytes32(0)) revert InvalidParticipantRole();

@@ -36,11 +36,17 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     address public immutable compiler;
 
     /// @notice A Draft was created.
-    event DefinitionCreated(uint256 indexed definitionId, bytes32 indexed processKey, address indexed owner, string name);
+    event DefinitionCreated(
+        uint256 indexed definitionId, bytes32 indexed processKey, address indexed owner, string name
+    );
     /// @notice `count` records of type `recordType` were appended at indexes `from`...
-    event RecordsAdded(uint256 indexed definitionId, BpmRuntime.RecordType indexed recordType, uint256 from, uint256 count);
+    event RecordsAdded(
+        uint256 indexed definitionId, BpmRuntime.RecordType indexed recordType, uint256 from, uint256 count
+    );
     /// @notice A Draft was validated, versioned and frozen.
-    event DefinitionPublished(uint256 indexed definitionId, bytes32 indexed processKey, uint32 version, bytes32 startRole);
+    event DefinitionPublished(
+        uint256 indexed definitionId, bytes32 indexed processKey, uint32 version, bytes32 startRole
+    );
 
     /// @param admin receives `DEFAULT_ADMIN_ROLE` and `DEPLOYER_ROLE`.
     constructor(address admin) {
@@ -108,10 +114,7 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     /// @notice Appends events (kinds StartEvent..MessageIntermediateCatchEvent) to the element index space.
     function addEvents(uint256 definitionId, BpmnModel.Element[] calldata records) external {
         _addElements(
-            definitionId,
-            records,
-            BpmnModel.ElementKind.StartEvent,
-            BpmnModel.ElementKind.MessageIntermediateCatchEvent
+            definitionId, records, BpmnModel.ElementKind.StartEvent, BpmnModel.ElementKind.MessageIntermediateCatchEvent
         );
     }
 
@@ -127,7 +130,8 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         external
     {
         BpmnModel.ActivitySequenceFlow[] storage list = _draft(definitionId).activityFlows;
-        uint256 from = _checkLimit(BpmRuntime.RecordType.ActivitySequenceFlow, list.length, records.length, MAX_SEQUENCE_FLOWS);
+        uint256 from =
+            _checkLimit(BpmRuntime.RecordType.ActivitySequenceFlow, list.length, records.length, MAX_SEQUENCE_FLOWS);
         for (uint256 i; i < records.length; ++i) {
             list.push(records[i]);
         }
@@ -135,11 +139,10 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     }
 
     /// @notice Appends sequence flows whose source is a gateway.
-    function addGatewaySequenceFlows(uint256 definitionId, BpmnModel.GatewaySequenceFlow[] calldata records)
-        external
-    {
+    function addGatewaySequenceFlows(uint256 definitionId, BpmnModel.GatewaySequenceFlow[] calldata records) external {
         BpmnModel.GatewaySequenceFlow[] storage list = _draft(definitionId).gatewayFlows;
-        uint256 from = _checkLimit(BpmRuntime.RecordType.GatewaySequenceFlow, list.length, records.length, MAX_SEQUENCE_FLOWS);
+        uint256 from =
+            _checkLimit(BpmRuntime.RecordType.GatewaySequenceFlow, list.length, records.length, MAX_SEQUENCE_FLOWS);
         for (uint256 i; i < records.length; ++i) {
             list.push(records[i]);
         }
@@ -354,7 +357,9 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         view
         returns (BpmRuntime.RuntimeElement memory)
     {
-        if (elementIndex >= _l().compiled[definitionId].elementCount) revert ElementOutOfRange(definitionId, elementIndex);
+        if (elementIndex >= _l().compiled[definitionId].elementCount) {
+            revert ElementOutOfRange(definitionId, elementIndex);
+        }
         return _runtime(definitionId, elementIndex);
     }
 
@@ -460,6 +465,7 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
 
     // ------------------------------------------------------------------ internals
 
+    /// @dev Appends elements whose kinds lie in [lo, hi] to the single element index space.
     function _addElements(
         uint256 definitionId,
         BpmnModel.Element[] calldata records,
@@ -476,25 +482,34 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         emit RecordsAdded(definitionId, BpmRuntime.RecordType.Element, from, records.length);
     }
 
+    /// @dev The namespaced registry storage.
     function _l() private pure returns (DefinitionStorage.Layout storage) {
         return DefinitionStorage.layout();
     }
 
-    function _checkLimit(BpmRuntime.RecordType rt, uint256 have, uint256 adding, uint256 max) private pure returns (uint256) {
+    /// @dev Reverts `LimitExceeded` when `have + adding > max`; returns `have` (the first new index).
+    function _checkLimit(BpmRuntime.RecordType rt, uint256 have, uint256 adding, uint256 max)
+        private
+        pure
+        returns (uint256)
+    {
         if (have + adding > max) revert LimitExceeded(rt, have + adding, max);
         return have;
     }
 
+    /// @dev Header of an existing definition; reverts `UnknownDefinition`.
     function _existing(uint256 definitionId) private view returns (DefinitionStorage.DefinitionRecord storage d) {
         d = _l().definitions[definitionId];
         if (d.status == BpmRuntime.DefinitionStatus.None) revert UnknownDefinition(definitionId);
     }
 
+    /// @dev Records of an existing definition.
     function _model(uint256 definitionId) private view returns (DefinitionStorage.Model storage) {
         _existing(definitionId);
         return _l().models[definitionId];
     }
 
+    /// @dev Records of a Draft owned by the caller; reverts `DefinitionNotDraft` / `NotDefinitionOwner`.
     function _draft(uint256 definitionId) private view returns (DefinitionStorage.Model storage) {
         DefinitionStorage.DefinitionRecord storage d = _existing(definitionId);
         if (d.status != BpmRuntime.DefinitionStatus.Draft) revert DefinitionNotDraft(definitionId);
@@ -502,18 +517,27 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         return _l().models[definitionId];
     }
 
+    /// @dev Reverts `DefinitionNotPublished` unless published.
     function _published(uint256 definitionId) private view {
         if (_existing(definitionId).status != BpmRuntime.DefinitionStatus.Published) {
             revert DefinitionNotPublished(definitionId);
         }
     }
 
-    function _slot(uint256 definitionId, uint256 elementIndex) private view returns (DefinitionStorage.ElementSlot storage) {
+    /// @dev Runtime slot of an element of a published definition.
+    function _slot(uint256 definitionId, uint256 elementIndex)
+        private
+        view
+        returns (DefinitionStorage.ElementSlot storage)
+    {
         _published(definitionId);
-        if (elementIndex >= _l().compiled[definitionId].elementCount) revert ElementOutOfRange(definitionId, elementIndex);
+        if (elementIndex >= _l().compiled[definitionId].elementCount) {
+            revert ElementOutOfRange(definitionId, elementIndex);
+        }
         return _l().compiled[definitionId].elements[elementIndex];
     }
 
+    /// @dev Builds the runtime record of an element (role only for tasks; messageOut/calledProcess only when set).
     function _runtime(uint256 definitionId, uint256 e) private view returns (BpmRuntime.RuntimeElement memory r) {
         DefinitionStorage.ElementSlot storage s = _l().compiled[definitionId].elements[e];
         r.index = uint16(e);
@@ -532,6 +556,7 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         }
     }
 
+    /// @dev Runtime records of a list of elements.
     function _runtimeList(uint256 definitionId, uint16[] storage list)
         private
         view
@@ -543,6 +568,7 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         }
     }
 
+    /// @dev Number of set bits.
     function _popcount(uint256 x) private pure returns (uint256 n) {
         for (; x != 0; x &= x - 1) {
             ++n;

@@ -214,11 +214,9 @@ contract ProcessExecution {
     /// ScriptTask, BusinessRuleTask): writes `outputs`, consumes the token of its lowest marked
     /// incoming place, produces its post-set, sends its message flows, then advances automatically.
     /// The caller must be bound to the task's role in the root instance.
-    function completeTask(
-        uint256 instanceId,
-        uint16 element,
-        BpmRuntime.VariableAssignment[] calldata outputs
-    ) external {
+    function completeTask(uint256 instanceId, uint16 element, BpmRuntime.VariableAssignment[] calldata outputs)
+        external
+    {
         Ctx memory c = _loadActive(instanceId);
         if (element >= c.elementCount) revert NotATask(instanceId, element);
         BpmRuntime.RuntimeElement memory rt = registry.runtimeElement(c.definitionId, element);
@@ -243,11 +241,9 @@ contract ProcessExecution {
     /// @notice Delivers a message of a black-box pool (a message flow whose `sourceElement` is 0),
     /// with an optional payload of variable writes, then advances automatically. The caller must
     /// be bound to the sending pool's role in the root instance.
-    function correlateMessage(
-        uint256 instanceId,
-        uint16 messageFlow,
-        BpmRuntime.VariableAssignment[] calldata payload
-    ) external {
+    function correlateMessage(uint256 instanceId, uint16 messageFlow, BpmRuntime.VariableAssignment[] calldata payload)
+        external
+    {
         Ctx memory c = _loadActive(instanceId);
         if (messageFlow >= c.triggerCount) revert UnknownMessageFlow(instanceId, messageFlow);
         (uint16 sourceElement, bytes32 role) = registry.triggerRuntime(c.definitionId, messageFlow);
@@ -344,6 +340,7 @@ contract ProcessExecution {
 
     // ------------------------------------------------------------------ instance lifecycle
 
+    /// @dev Creates an instance record and its in-memory context (emits InstanceStarted).
     function _create(
         uint256 definitionId,
         BpmRuntime.RuntimeHeader memory h,
@@ -383,6 +380,7 @@ contract ProcessExecution {
         c.cand = new BpmRuntime.RuntimeElement[](8);
     }
 
+    /// @dev Loads the in-memory context of an instance (markings are read lazily).
     function _load(uint256 id) private view returns (Ctx memory c) {
         InstanceRecord storage r = _instances[id];
         c.id = id;
@@ -406,17 +404,20 @@ contract ProcessExecution {
         c.cand = new BpmRuntime.RuntimeElement[](8);
     }
 
+    /// @dev Loads an active instance; reverts `InstanceNotActive`.
     function _loadActive(uint256 id) private view returns (Ctx memory c) {
         BpmRuntime.InstanceStatus status = _instances[id].status;
         if (status != BpmRuntime.InstanceStatus.Active) revert InstanceNotActive(id, status);
         return _load(id);
     }
 
+    /// @dev Storage of an active instance; reverts `InstanceNotActive`.
     function _activeRecord(uint256 id) private view returns (InstanceRecord storage r) {
         r = _instances[id];
         if (r.status != BpmRuntime.InstanceStatus.Active) revert InstanceNotActive(id, r.status);
     }
 
+    /// @dev Writes back the changed markings, scope bitmaps, messages and status.
     function _save(Ctx memory c) private {
         mapping(uint256 => uint256) storage mk = _marking[c.id];
         for (uint256 bits = c.dirty; bits != 0; bits &= bits - 1) {
@@ -472,6 +473,7 @@ contract ProcessExecution {
         }
     }
 
+    /// @dev Enabling rule of docs/bpm-engine.md for one element in the current context.
     function _enabled(Ctx memory c, BpmRuntime.RuntimeElement memory rt) private view returns (bool) {
         BpmnModel.ElementKind k = rt.kind;
         if (k == BpmnModel.ElementKind.MessageStartEvent) return c.messages.has(rt.messageIn - 1);
@@ -522,6 +524,7 @@ contract ProcessExecution {
         }
     }
 
+    /// @dev Exclusive gateway: the place of the first outgoing flow whose condition holds, else of the default flow.
     function _choose(Ctx memory c, BpmRuntime.RuntimeElement memory rt) private view returns (uint256) {
         BpmRuntime.Branch[] memory branches = registry.gatewayBranches(c.definitionId, rt.index);
         uint256 defaultPlace;
@@ -539,12 +542,14 @@ contract ProcessExecution {
         return Marking.bit(defaultPlace);
     }
 
+    /// @dev Marks `places` in scope `s` and queues their automatic consumers.
     function _produce(Ctx memory c, uint256 s, uint256 places, bool automatic) private view {
         if (places == 0) return;
         _setMarking(c, s, _markingOf(c, s) | places);
         if (automatic) _addCandidates(c, registry.automaticConsumers(c.definitionId, s, places));
     }
 
+    /// @dev Emits MessageSent for each flow of `flows` and delivers them.
     function _send(Ctx memory c, uint256 flows) private {
         for (uint256 bits = flows; bits != 0; bits &= bits - 1) {
             emit MessageSent(c.id, uint16(bits.lowest()));
@@ -571,12 +576,14 @@ contract ProcessExecution {
         _completeSubprocess(c, registry.runtimeElement(c.definitionId, parentElement - 1));
     }
 
+    /// @dev Fires the none start events of the child scope; a child scope that ends at once completes at once.
     function _enterSubprocess(Ctx memory c, Txn memory t, BpmRuntime.RuntimeElement memory sub) private {
         _incBusy(c, sub.scope);
         _fireStarts(c, t, registry.scopeStartEvents(c.definitionId, sub.childScope));
         if (!_live(c, sub.childScope)) _completeSubprocess(c, sub);
     }
 
+    /// @dev Produces the post-set of a sub-process whose child scope holds nothing any more.
     function _completeSubprocess(Ctx memory c, BpmRuntime.RuntimeElement memory sub) private {
         _decBusy(c, sub.scope);
         emit SubProcessCompleted(c.id, sub.index, sub.childScope);
@@ -584,6 +591,7 @@ contract ProcessExecution {
         _addCandidate(c, sub); // its next token may be waiting to enter again
     }
 
+    /// @dev Starts and runs a child instance of the latest version of `calledProcess`; resumes at once if it completes.
     function _callActivity(Ctx memory c, Txn memory t, BpmRuntime.RuntimeElement memory call) private {
         if (c.depth >= MAX_CALL_DEPTH) revert CallDepthExceeded(c.id, c.depth + 1);
         bytes32 key = call.calledProcess;
@@ -600,6 +608,7 @@ contract ProcessExecution {
         if (child.status == BpmRuntime.InstanceStatus.Completed) _resumeCall(c, call, child.id);
     }
 
+    /// @dev Produces the post-set of a call activity whose child instance completed.
     function _resumeCall(Ctx memory c, BpmRuntime.RuntimeElement memory call, uint256 childId) private {
         _decBusy(c, call.scope);
         emit CallActivityCompleted(c.id, call.index, childId);
@@ -627,6 +636,7 @@ contract ProcessExecution {
         if (parentElement == 0) c.stop = true;
     }
 
+    /// @dev Terminates the active call-activity children started in `scopes` (and their descendants).
     function _killChildren(uint256 id, uint256 scopes) private {
         uint256[] storage kids = _children[id];
         for (uint256 i; i < kids.length; ++i) {
@@ -649,6 +659,7 @@ contract ProcessExecution {
 
     // ------------------------------------------------------------------ helpers
 
+    /// @dev Marking of scope `s`, read from storage on first use.
     function _markingOf(Ctx memory c, uint256 s) private view returns (uint256 m) {
         if (c.loaded.has(s)) return c.marking[s];
         if (c.markedScopes.has(s)) m = _marking[c.id][s];
@@ -656,6 +667,7 @@ contract ProcessExecution {
         c.loaded |= Marking.bit(s);
     }
 
+    /// @dev Sets the marking of scope `s` in memory (written back by `_save`).
     function _setMarking(Ctx memory c, uint256 s, uint256 m) private pure {
         c.marking[s] = m;
         c.loaded |= Marking.bit(s);
@@ -664,27 +676,32 @@ contract ProcessExecution {
         else c.markedScopes |= Marking.bit(s);
     }
 
+    /// @dev True when scope `s` holds a token or runs a sub-process or call-activity child.
     function _live(Ctx memory c, uint256 s) private pure returns (bool) {
         return (c.markedScopes | c.busyScopes).has(s);
     }
 
+    /// @dev One more running sub-process or child instance started from scope `s`.
     function _incBusy(Ctx memory c, uint256 s) private {
         ++_running[c.id][s];
         c.busyScopes |= Marking.bit(s);
     }
 
+    /// @dev One running sub-process or child instance of scope `s` less.
     function _decBusy(Ctx memory c, uint256 s) private {
         uint256 n = _running[c.id][s] - 1;
         _running[c.id][s] = n;
         if (n == 0) c.busyScopes &= ~Marking.bit(s);
     }
 
+    /// @dev Queues automatic elements for the next advancement steps.
     function _addCandidates(Ctx memory c, BpmRuntime.RuntimeElement[] memory list) private pure {
         for (uint256 i; i < list.length; ++i) {
             _addCandidate(c, list[i]);
         }
     }
 
+    /// @dev Queues one automatic element (once).
     function _addCandidate(Ctx memory c, BpmRuntime.RuntimeElement memory rt) private pure {
         uint256 n = c.candLen;
         for (uint256 i; i < n; ++i) {
@@ -701,12 +718,14 @@ contract ProcessExecution {
         c.candLen = n + 1;
     }
 
+    /// @dev Reverts `MissingRole` unless the caller is bound to `role` in the root instance and still a participant.
     function _requireBound(Ctx memory c, bytes32 role) private view {
         if (!_bound[c.root][role][msg.sender] || !participants.isParticipant(msg.sender)) {
             revert MissingRole(c.id, role, msg.sender);
         }
     }
 
+    /// @dev Binds `account` to `role` in root instance `root` (idempotent).
     function _bind(uint256 root, bytes32 role, address account) private {
         if (_bound[root][role][account]) return;
         _bound[root][role][account] = true;
@@ -714,6 +733,7 @@ contract ProcessExecution {
         emit RoleBound(root, role, account);
     }
 
+    /// @dev Writes variables (index in range, Bool values 0 or 1), one VariableSet event each.
     function _assign(Ctx memory c, BpmRuntime.VariableAssignment[] calldata list, address actor) private {
         for (uint256 i; i < list.length; ++i) {
             uint8 index = list[i].index;

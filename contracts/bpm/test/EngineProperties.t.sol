@@ -173,9 +173,13 @@ contract EngineHandler {
         if (actorSeed % 2 == 0 && enabled.length != 0) {
             element = enabled[element % enabled.length];
             actorSeed = _isManagerTask(id, element) ? 1 : 0;
-        } else if (element % 4 == 0) element = uint16(element % 10);
-        else if (isParallel[id]) element = parTasks[element % 3];
-        else element = seqTasks[element % 2];
+        } else if (element % 4 == 0) {
+            element = uint16(element % 10);
+        } else if (isParallel[id]) {
+            element = parTasks[element % 3];
+        } else {
+            element = seqTasks[element % 2];
+        }
         address actor = actorSeed % 3 == 0 ? cast[actorSeed % 5] : cast[actorSeed % 2];
         uint256 markingBefore = engine.marking(id, 0);
         vm.prank(actor);

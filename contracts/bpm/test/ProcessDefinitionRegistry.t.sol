@@ -10,9 +10,15 @@ import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol"
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
 contract ProcessDefinitionRegistryTest is Models {
-    event DefinitionCreated(uint256 indexed definitionId, bytes32 indexed processKey, address indexed owner, string name);
-    event RecordsAdded(uint256 indexed definitionId, BpmRuntime.RecordType indexed recordType, uint256 from, uint256 count);
-    event DefinitionPublished(uint256 indexed definitionId, bytes32 indexed processKey, uint32 version, bytes32 startRole);
+    event DefinitionCreated(
+        uint256 indexed definitionId, bytes32 indexed processKey, address indexed owner, string name
+    );
+    event RecordsAdded(
+        uint256 indexed definitionId, BpmRuntime.RecordType indexed recordType, uint256 from, uint256 count
+    );
+    event DefinitionPublished(
+        uint256 indexed definitionId, bytes32 indexed processKey, uint32 version, bytes32 startRole
+    );
 
     BpmRuntime.RecordType internal constant R_SUBPROCESS = BpmRuntime.RecordType.Subprocess;
     BpmRuntime.RecordType internal constant R_ELEMENT = BpmRuntime.RecordType.Element;
@@ -264,25 +270,51 @@ contract ProcessDefinitionRegistryTest is Models {
         assertEq(registry.postset(id, eGateway), registry.preset(id, eRejectCatch));
         assertEq(registry.gatewayFlowsOf(id, eGateway), u16(0, 1));
 
-        vm.expectRevert(abi.encodeWithSelector(IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.Pool, 2));
+        vm.expectRevert(
+            abi.encodeWithSelector(IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.Pool, 2)
+        );
         registry.pool(id, 2);
-        vm.expectRevert(abi.encodeWithSelector(IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.Swimlane, 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.Swimlane, 1
+            )
+        );
         registry.swimlane(id, 1);
-        vm.expectRevert(abi.encodeWithSelector(IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.Subprocess, 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.Subprocess, 1
+            )
+        );
         registry.subprocess(id, 1);
-        vm.expectRevert(abi.encodeWithSelector(IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.Element, 99));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.Element, 99
+            )
+        );
         registry.element(id, 99);
         vm.expectRevert(
-            abi.encodeWithSelector(IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.ActivitySequenceFlow, 99)
+            abi.encodeWithSelector(
+                IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.ActivitySequenceFlow, 99
+            )
         );
         registry.activitySequenceFlow(id, 99);
         vm.expectRevert(
-            abi.encodeWithSelector(IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.GatewaySequenceFlow, 2)
+            abi.encodeWithSelector(
+                IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.GatewaySequenceFlow, 2
+            )
         );
         registry.gatewaySequenceFlow(id, 2);
-        vm.expectRevert(abi.encodeWithSelector(IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.EventTrigger, 2));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.EventTrigger, 2
+            )
+        );
         registry.eventTrigger(id, 2);
-        vm.expectRevert(abi.encodeWithSelector(IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.Variable, 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.Variable, 1
+            )
+        );
         registry.variable(id, 1);
     }
 
@@ -343,7 +375,9 @@ contract ProcessDefinitionRegistryTest is Models {
         assertEq(uint256(src), mOrder + 1);
         assertEq(role, keccak256("Buyer"));
         vm.expectRevert(
-            abi.encodeWithSelector(IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.EventTrigger, 2)
+            abi.encodeWithSelector(
+                IProcessDefinitionRegistry.IndexOutOfRange.selector, BpmRuntime.RecordType.EventTrigger, 2
+            )
         );
         registry.triggerRuntime(id, 2);
         BpmRuntime.RuntimeElement memory order = registry.runtimeElement(id, mOrder);
@@ -588,7 +622,9 @@ contract ProcessDefinitionRegistryTest is Models {
         buildCollaboration();
         // a flow naming Accept as its sender, which Accept's messageOut does not list
         bTriggers.push(
-            BpmnModel.EventTrigger({bpmnId: "m", name: "m", sourceElement: mAccept + 1, sourcePool: 1, target: mConfirm})
+            BpmnModel.EventTrigger({
+                bpmnId: "m", name: "m", sourceElement: mAccept + 1, sourcePool: 1, target: mConfirm
+            })
         );
         expectInvalid(R_TRIGGER, 2, BpmRuntime.Violation.SourceDoesNotSendIt);
         buildCollaboration();

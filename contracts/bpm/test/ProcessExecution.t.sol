@@ -764,7 +764,9 @@ contract ProcessExecutionTest is Models {
         buildOrder();
         uint256 parentDef = deploy("order");
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.CalledProcessNotDeployed.selector, keccak256("payment")));
+        vm.expectRevert(
+            abi.encodeWithSelector(ProcessExecution.CalledProcessNotDeployed.selector, keccak256("payment"))
+        );
         engine.startInstance(parentDef, noBindings(), noVars());
     }
 

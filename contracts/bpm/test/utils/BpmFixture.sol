@@ -64,7 +64,9 @@ abstract contract BpmFixture is TestBase {
     function setUp() public virtual {
         participants = new ParticipantRegistry(address(this));
         registry = new ProcessDefinitionRegistry(address(this));
-        engine = new ProcessExecution(IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants)));
+        engine = new ProcessExecution(
+            IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants))
+        );
         participants.registerParticipant(alice, "Alice", roles2(CLERK, ORG));
         participants.registerParticipant(bob, "Bob", roles1(MANAGER));
         participants.registerParticipant(carol, "Carol", roles1(CUSTOMER));
