@@ -1,0 +1,287 @@
+//! `alstra prover setup|prove|verify|export|fixtures|bench` (also the `alstra-prover` binary).
+//!
+//! Files in a keys directory: `params.json` (circuit shape), `proving_key.INSECURE.bin`,
+//! `verifying_key.INSECURE.bin` (arkworks compressed). A proof directory: `proof.bin`,
+//! `public.json` (snarkjs public signals), `batch.json` (the witness, when made by `--demo`).
+
+use crate::export;
+use crate::groth::{self, INSECURE};
+use crate::native::{fr_to_dec, Batch, Params};
+use crate::scenario::Walk;
+use ark_bn254::{Bn254, Fr};
+use ark_groth16::{Proof, ProvingKey, VerifyingKey};
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The prover commands (mounted as `alstra prover <cmd>`).
+#[derive(Subcommand, Debug, Clone)]
+pub enum ProverCmd {
+    /// Generate INSECURE test keys from a public seed (a real deployment uses a multi-party
+    /// phase-2 ceremony, see docs/prover.md).
+    Setup {
+        /// Output directory.
+        #[arg(long, default_value = "prover-keys")]
+        out: PathBuf,
+        /// Transition slots per batch.
+        #[arg(long, default_value_t = 4)]
+        batch_size: usize,
+        /// Depth of the instance tree (2^depth instances).
+        #[arg(long, default_value_t = 16)]
+        state_depth: usize,
+        /// Depth of the definitions tree (2^depth rules).
+        #[arg(long, default_value_t = 16)]
+        defs_depth: usize,
+        /// RNG seed (public: keys from it are INSECURE).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Prove a batch: from a witness file (`batch.json`) or a demo walk on real BPMN models.
+    Prove {
+        /// Keys directory (from `setup`).
+        #[arg(long, default_value = "prover-keys")]
+        keys: PathBuf,
+        /// Batch witness JSON; without it a demo batch of `--demo` firings is walked.
+        #[arg(long)]
+        witness: Option<PathBuf>,
+        /// Number of firings of the demo batch (default: the batch size).
+        #[arg(long)]
+        demo: Option<usize>,
+        /// Output directory.
+        #[arg(long, default_value = "prover-proof")]
+        out: PathBuf,
+        /// Seed of the demo walk and of the proof randomness.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Verify a proof directory against a keys directory.
+    Verify {
+        /// Keys directory.
+        #[arg(long, default_value = "prover-keys")]
+        keys: PathBuf,
+        /// Proof directory (from `prove`).
+        #[arg(long, default_value = "prover-proof")]
+        proof: PathBuf,
+    },
+    /// Export the verifying key (snarkjs JSON), the Solidity verifier and, if given, a proof
+    /// (snarkjs proof.json/public.json and Solidity calldata).
+    Export {
+        /// Keys directory.
+        #[arg(long, default_value = "prover-keys")]
+        keys: PathBuf,
+        /// Proof directory to export too.
+        #[arg(long)]
+        proof: Option<PathBuf>,
+        /// Output directory.
+        #[arg(long, default_value = "prover-export")]
+        out: PathBuf,
+    },
+    /// Prove `--batches` consecutive demo batches and write the L1 test fixtures
+    /// (`Verifier.sol` and `BatchFixtures.sol`).
+    Fixtures {
+        /// Keys directory.
+        #[arg(long, default_value = "prover-keys")]
+        keys: PathBuf,
+        /// Where `Verifier.sol` goes.
+        #[arg(long, default_value = "contracts/l1/src")]
+        verifier_out: PathBuf,
+        /// Where `BatchFixtures.sol` goes.
+        #[arg(long, default_value = "contracts/l1/test/fixtures")]
+        fixtures_out: PathBuf,
+        /// Number of consecutive batches.
+        #[arg(long, default_value_t = 3)]
+        batches: usize,
+        /// Seed of the walk and of the proofs.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Measure one batch size: constraints, setup and prove time, peak memory (one JSON line).
+    Bench {
+        /// Transition slots.
+        #[arg(long, default_value_t = 1)]
+        batch_size: usize,
+        /// Tree depths.
+        #[arg(long, default_value_t = 16)]
+        depth: usize,
+    },
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("template"));
+    pb.set_message(msg.to_string());
+    pb.enable_steady_tick(Duration::from_millis(200));
+    pb
+}
+
+fn write(path: &Path, data: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d)?;
+    }
+    std::fs::write(path, data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// Loads `params.json` and the keys of a keys directory.
+pub fn load_keys(dir: &Path) -> anyhow::Result<(Params, ProvingKey<Bn254>, VerifyingKey<Bn254>)> {
+    let params: Params = serde_json::from_slice(&read(&dir.join("params.json"))?)?;
+    let pb = spinner("loading proving key");
+    let pk = groth::from_bytes(&read(&dir.join(format!("proving_key.{INSECURE}.bin")))?)?;
+    pb.finish_and_clear();
+    let vk = groth::from_bytes(&read(&dir.join(format!("verifying_key.{INSECURE}.bin")))?)?;
+    Ok((params, pk, vk))
+}
+
+fn load_vk(dir: &Path) -> anyhow::Result<(Params, VerifyingKey<Bn254>)> {
+    let params: Params = serde_json::from_slice(&read(&dir.join("params.json"))?)?;
+    let vk = groth::from_bytes(&read(&dir.join(format!("verifying_key.{INSECURE}.bin")))?)?;
+    Ok((params, vk))
+}
+
+fn load_proof(dir: &Path) -> anyhow::Result<(Proof<Bn254>, Vec<Fr>)> {
+    let proof = groth::from_bytes(&read(&dir.join("proof.bin"))?)?;
+    let public: Vec<String> = serde_json::from_slice(&read(&dir.join("public.json"))?)?;
+    let public = public.iter().map(|s| crate::native::fr_from_dec(s)).collect::<anyhow::Result<_>>()?;
+    Ok((proof, public))
+}
+
+fn prove_with_bar(pk: &ProvingKey<Bn254>, batch: &Batch, seed: u64) -> anyhow::Result<Proof<Bn254>> {
+    let pb = spinner(&format!("proving batch of {} transitions ({} slots)", batch.steps.len(), batch.params.batch_size));
+    let proof = groth::prove(pk, batch, seed)?;
+    pb.finish_with_message(format!("proved {} transitions", batch.steps.len()));
+    Ok(proof)
+}
+
+/// Peak resident memory of this process in KiB (`VmHWM` of /proc/self/status; 0 if unknown).
+pub fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Runs one prover command. Errors: unreadable/invalid files, a failed proof check (verify),
+/// a walk that cannot fill the batch.
+pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
+    match cmd {
+        ProverCmd::Setup { out, batch_size, state_depth, defs_depth, seed } => {
+            anyhow::ensure!((1..=32).contains(&state_depth) && (1..=32).contains(&defs_depth), "depths must be 1..=32");
+            anyhow::ensure!(batch_size >= 1, "batch size must be at least 1");
+            let params = Params { state_depth, defs_depth, batch_size };
+            let n = groth::count_constraints(params);
+            eprintln!("circuit: {n} constraints ({batch_size} slots, depths {state_depth}/{defs_depth})");
+            eprintln!("WARNING: {INSECURE} test keys from the public seed {seed}: anyone can forge proofs for them. Use a phase-2 ceremony for real keys (docs/prover.md).");
+            let pb = spinner("generating Groth16 keys");
+            let (pk, vk) = groth::setup_insecure(params, seed)?;
+            pb.finish_with_message("keys generated");
+            write(&out.join("params.json"), serde_json::to_vec_pretty(&params)?)?;
+            write(&out.join(format!("proving_key.{INSECURE}.bin")), groth::to_bytes(&pk))?;
+            write(&out.join(format!("verifying_key.{INSECURE}.bin")), groth::to_bytes(&vk))?;
+            println!("wrote {INSECURE} keys to {}", out.display());
+        }
+        ProverCmd::Prove { keys, witness, demo, out, seed } => {
+            let (params, pk, vk) = load_keys(&keys)?;
+            let batch: Batch = match witness {
+                Some(w) => serde_json::from_slice(&read(&w)?)?,
+                None => {
+                    let mut walk = Walk::new(params, seed);
+                    walk.batch(params, demo.unwrap_or(params.batch_size))?
+                }
+            };
+            anyhow::ensure!(batch.params == params, "batch is for {:?}, keys for {:?}", batch.params, params);
+            let proof = prove_with_bar(&pk, &batch, seed)?;
+            anyhow::ensure!(groth::verify(&vk, &batch.public_inputs(), &proof)?, "the new proof does not verify (invalid witness?)");
+            write(&out.join("proof.bin"), groth::to_bytes(&proof))?;
+            write(&out.join("public.json"), serde_json::to_vec_pretty(&export::snarkjs_public(&batch.public_inputs()))?)?;
+            write(&out.join("batch.json"), serde_json::to_vec_pretty(&batch)?)?;
+            println!("proof of {} transitions written to {}", batch.steps.len(), out.display());
+        }
+        ProverCmd::Verify { keys, proof } => {
+            let (_, vk) = load_vk(&keys)?;
+            let (p, public) = load_proof(&proof)?;
+            anyhow::ensure!(groth::verify(&vk, &public, &p)?, "proof INVALID");
+            println!("proof valid");
+        }
+        ProverCmd::Export { keys, proof, out } => {
+            let (params, vk) = load_vk(&keys)?;
+            let label = format!("{INSECURE} test keys, {} slots, depths {}/{}", params.batch_size, params.state_depth, params.defs_depth);
+            write(&out.join("verification_key.json"), serde_json::to_vec_pretty(&export::snarkjs_vk(&vk))?)?;
+            write(&out.join("Verifier.sol"), export::solidity_verifier(&vk, &label))?;
+            if let Some(pdir) = proof {
+                let (p, public) = load_proof(&pdir)?;
+                write(&out.join("proof.json"), serde_json::to_vec_pretty(&export::snarkjs_proof(&p))?)?;
+                write(&out.join("public.json"), serde_json::to_vec_pretty(&export::snarkjs_public(&public))?)?;
+                let (a, b, c) = export::solidity_calldata(&p);
+                let pubs: Vec<String> = public.iter().map(fr_to_dec).collect();
+                write(&out.join("calldata.json"), serde_json::to_vec_pretty(&serde_json::json!({"pA": a, "pB": b, "pC": c, "pubSignals": pubs}))?)?;
+            }
+            println!("exported to {}", out.display());
+        }
+        ProverCmd::Fixtures { keys, verifier_out, fixtures_out, batches, seed } => {
+            let (params, pk, vk) = load_keys(&keys)?;
+            let label = format!("{INSECURE} test keys (seeded), {} slots, depths {}/{}", params.batch_size, params.state_depth, params.defs_depth);
+            write(&verifier_out.join("Verifier.sol"), export::solidity_verifier(&vk, &label))?;
+            let mut walk = Walk::new(params, seed);
+            let genesis = walk.state.root();
+            let bar = ProgressBar::new(batches as u64);
+            bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} batches proved [{elapsed}]")?);
+            let mut cases = String::new();
+            for i in 0..batches {
+                // the last batch is partly padding (fewer transitions than slots)
+                let n = if i + 1 == batches && params.batch_size > 1 { params.batch_size - 1 } else { params.batch_size };
+                let batch = walk.batch(params, n)?;
+                let proof = groth::prove(&pk, &batch, seed + i as u64)?;
+                anyhow::ensure!(groth::verify(&vk, &batch.public_inputs(), &proof)?);
+                let (a, b, c) = export::solidity_calldata(&proof);
+                let data: String = batch.records().iter().map(|r| hex(&r.to_be_bytes())).collect();
+                cases += &format!(
+                    "        if (i == {i}) {{\n            f.oldRoot = {};\n            f.newRoot = {};\n            f.defsRoot = {};\n            f.commitment = {};\n            f.a = [uint256({}), {}];\n            f.b = [[uint256({}), {}], [uint256({}), {}]];\n            f.c = [uint256({}), {}];\n            f.data = hex\"{data}\";\n            f.transitions = {};\n            return f;\n        }}\n",
+                    fr_to_dec(&batch.old_root), fr_to_dec(&batch.new_root), fr_to_dec(&batch.defs_root), fr_to_dec(&batch.commitment),
+                    a[0], a[1], b[0][0], b[0][1], b[1][0], b[1][1], c[0], c[1], batch.steps.len()
+                );
+                bar.inc(1);
+            }
+            bar.finish();
+            let sol = format!(
+                "// SPDX-License-Identifier: Apache-2.0\n// GENERATED by `alstra-prover fixtures --batches {batches} --seed {seed}` with {INSECURE} seeded test keys\n// ({} slots, depths {}/{}): consecutive batches walked on real BPMN models. Do not edit.\npragma solidity ^0.8.24;\n\n/// @notice Real batches and Groth16 proofs exported by alstra-prover (test fixtures).\nlibrary BatchFixtures {{\n    struct Batch {{\n        uint256 oldRoot;\n        uint256 newRoot;\n        uint256 defsRoot;\n        uint256 commitment;\n        uint256[2] a;\n        uint256[2][2] b;\n        uint256[2] c;\n        bytes data;\n        uint256 transitions;\n    }}\n\n    uint256 internal constant COUNT = {batches};\n    uint256 internal constant BATCH_SIZE = {};\n    uint256 internal constant GENESIS_ROOT = {};\n\n    function get(uint256 i) internal pure returns (Batch memory f) {{\n{cases}        revert(\"no such fixture\");\n    }}\n}}\n",
+                params.batch_size, params.state_depth, params.defs_depth, params.batch_size, fr_to_dec(&genesis)
+            );
+            write(&fixtures_out.join("BatchFixtures.sol"), sol)?;
+            println!("wrote {} and {}", verifier_out.join("Verifier.sol").display(), fixtures_out.join("BatchFixtures.sol").display());
+        }
+        ProverCmd::Bench { batch_size, depth } => {
+            let params = Params { state_depth: depth, defs_depth: depth, batch_size };
+            let constraints = groth::count_constraints(params);
+            let t = Instant::now();
+            let (pk, vk) = groth::setup_insecure(params, 1)?;
+            let setup_s = t.elapsed().as_secs_f64();
+            let mut walk = Walk::new(params, 3);
+            let batch = walk.batch(params, batch_size)?;
+            let t = Instant::now();
+            let proof = groth::prove(&pk, &batch, 5)?;
+            let prove_s = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            anyhow::ensure!(groth::verify(&vk, &batch.public_inputs(), &proof)?);
+            let verify_ms = t.elapsed().as_secs_f64() * 1e3;
+            println!(
+                "{}",
+                serde_json::json!({"batch_size": batch_size, "depth": depth, "constraints": constraints,
+                    "constraints_per_transition": constraints / batch_size, "setup_s": setup_s,
+                    "prove_s": prove_s, "verify_ms": verify_ms, "peak_rss_mib": peak_rss_kib() / 1024})
+            );
+        }
+    }
+    Ok(())
+}

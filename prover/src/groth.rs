@@ -1,0 +1,59 @@
+//! Groth16 over BN254 (ark-groth16): setup with **INSECURE** seeded test keys, prove, verify,
+//! and (de)serialization of keys and proofs (arkworks compressed encoding).
+//!
+//! The test setup derives all toxic waste from a ChaCha20 RNG seeded with a public number:
+//! anyone can forge proofs for keys made this way. Production keys come from a multi-party
+//! phase-2 ceremony (see `docs/prover.md`).
+
+use crate::circuit::BatchCircuit;
+use crate::native::{Batch, Params};
+use ark_bn254::{Bn254, Fr};
+use ark_groth16::{Groth16, Proof, ProvingKey, VerifyingKey};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use ark_snark::SNARK;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+/// Label put in every file name and message about seeded keys.
+pub const INSECURE: &str = "INSECURE";
+
+/// INSECURE key generation for `params` from `ChaCha20Rng::seed_from_u64(seed)`.
+pub fn setup_insecure(params: Params, seed: u64) -> anyhow::Result<(ProvingKey<Bn254>, VerifyingKey<Bn254>)> {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(BatchCircuit::blank(params), &mut rng)?;
+    Ok((pk, vk))
+}
+
+/// Proves `batch` with `pk`; proof randomness from `ChaCha20Rng::seed_from_u64(seed)`
+/// (deterministic proofs for fixtures; zero-knowledge needs a fresh secret seed).
+pub fn prove(pk: &ProvingKey<Bn254>, batch: &Batch, seed: u64) -> anyhow::Result<Proof<Bn254>> {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    Ok(Groth16::<Bn254>::prove(pk, BatchCircuit::new(batch.clone()), &mut rng)?)
+}
+
+/// Verifies `proof` for public inputs `[old_root, new_root, defs_root, commitment]`.
+pub fn verify(vk: &VerifyingKey<Bn254>, public: &[Fr], proof: &Proof<Bn254>) -> anyhow::Result<bool> {
+    Ok(Groth16::<Bn254>::verify(vk, public, proof)?)
+}
+
+/// Compressed arkworks encoding of a key or proof.
+pub fn to_bytes<T: CanonicalSerialize>(x: &T) -> Vec<u8> {
+    let mut v = Vec::new();
+    x.serialize_compressed(&mut v).expect("serialize to Vec");
+    v
+}
+
+/// Decodes (with subgroup/curve checks) what [`to_bytes`] wrote.
+pub fn from_bytes<T: CanonicalDeserialize>(b: &[u8]) -> anyhow::Result<T> {
+    Ok(T::deserialize_compressed(b)?)
+}
+
+/// Number of R1CS constraints of the circuit of shape `params`.
+pub fn count_constraints(params: Params) -> usize {
+    use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal};
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    BatchCircuit::blank(params).generate_constraints(cs.clone()).expect("synthesis");
+    cs.finalize();
+    cs.num_constraints()
+}
