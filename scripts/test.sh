@@ -7,8 +7,9 @@ setup_all
 cd "$ROOT"
 
 log "Rust unit tests (runtime, pallets, BPMN compiler, CLI)"
-# (two cargo calls: the runtime's and the CLI's dependency graphs keep their own features)
-cargo test --release --locked -p alstranet-runtime -p pallet-evm-chain-id
+# Two cargo calls: each dependency graph keeps its own features. `-p alstranet-node` (which has
+# no unit tests) makes the runtime's tests reuse the node's build of FRAME.
+cargo test --release --locked -p alstranet-node -p alstranet-runtime -p pallet-evm-chain-id
 cargo test --release --locked -p alstra-bpmn -p alstra-cli
 
 log "Solidity tests (Foundry, contracts/bpm)"
