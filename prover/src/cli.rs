@@ -130,7 +130,7 @@ fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
 pub fn load_keys(dir: &Path) -> anyhow::Result<(Params, ProvingKey<Bn254>, VerifyingKey<Bn254>)> {
     let params: Params = serde_json::from_slice(&read(&dir.join("params.json"))?)?;
     let pb = spinner("loading proving key");
-    let pk = groth::from_bytes(&read(&dir.join(format!("proving_key.{INSECURE}.bin")))?)?;
+    let pk = groth::pk_from_bytes(&read(&dir.join(format!("proving_key.{INSECURE}.bin")))?)?;
     pb.finish_and_clear();
     let vk = groth::from_bytes(&read(&dir.join(format!("verifying_key.{INSECURE}.bin")))?)?;
     Ok((params, pk, vk))
@@ -187,7 +187,7 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
             let (pk, vk) = groth::setup_insecure(params, seed)?;
             pb.finish_with_message("keys generated");
             write(&out.join("params.json"), serde_json::to_vec_pretty(&params)?)?;
-            write(&out.join(format!("proving_key.{INSECURE}.bin")), groth::to_bytes(&pk))?;
+            write(&out.join(format!("proving_key.{INSECURE}.bin")), groth::pk_to_bytes(&pk))?;
             write(&out.join(format!("verifying_key.{INSECURE}.bin")), groth::to_bytes(&vk))?;
             println!("wrote {INSECURE} keys to {}", out.display());
         }

@@ -36,16 +36,31 @@ pub fn verify(vk: &VerifyingKey<Bn254>, public: &[Fr], proof: &Proof<Bn254>) -> 
     Ok(Groth16::<Bn254>::verify(vk, public, proof)?)
 }
 
-/// Compressed arkworks encoding of a key or proof.
+/// Compressed arkworks encoding of a verifying key or proof.
 pub fn to_bytes<T: CanonicalSerialize>(x: &T) -> Vec<u8> {
     let mut v = Vec::new();
     x.serialize_compressed(&mut v).expect("serialize to Vec");
     v
 }
 
-/// Decodes (with subgroup/curve checks) what [`to_bytes`] wrote.
+/// Decodes (with curve and subgroup checks) what [`to_bytes`] wrote: for verifying keys and
+/// proofs, which may come from elsewhere.
 pub fn from_bytes<T: CanonicalDeserialize>(b: &[u8]) -> anyhow::Result<T> {
     Ok(T::deserialize_compressed(b)?)
+}
+
+/// Uncompressed encoding of a proving key (decompressing and checking every point of a large
+/// key takes minutes; the proving key is a local file of the prover operator).
+pub fn pk_to_bytes(pk: &ProvingKey<Bn254>) -> Vec<u8> {
+    let mut v = Vec::new();
+    pk.serialize_uncompressed(&mut v).expect("serialize to Vec");
+    v
+}
+
+/// Decodes what [`pk_to_bytes`] wrote, without point checks (trusted local file; a corrupted
+/// key only yields proofs that do not verify).
+pub fn pk_from_bytes(b: &[u8]) -> anyhow::Result<ProvingKey<Bn254>> {
+    Ok(ProvingKey::deserialize_uncompressed_unchecked(b)?)
 }
 
 /// Number of R1CS constraints of the circuit of shape `params`.

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
+
+/// @title Data availability of AlstraNet BPM batches
+/// @notice Records each accepted batch's commitment. In `Rollup` mode the batch data (the
+/// transition records) must be posted in calldata and must hash to the commitment that the
+/// Groth16 proof binds; in `Validium` mode only the commitment is recorded and the data stays
+/// with the consortium (cheaper, but L1 alone cannot rebuild the state).
+/// @dev Batch data = n records of 8 bytes each, big-endian `uint64(instanceId | ruleIndex << 32)`.
+/// Commitment = c_n with c_0 = 0 and c_k = Poseidon(c_{k-1}, record_k) (circomlib Poseidon(2),
+/// BN254, x^5, as in the circuit; `PoseidonT3` of the `poseidon-solidity` package).
+/// Only the RollupManager that deployed this contract can record batches.
+contract DataAvailability {
+    /// @notice Data-availability mode.
+    enum Mode {
+        Rollup,
+        Validium
+    }
+
+    /// @notice Mode, fixed at deployment.
+    Mode public immutable mode;
+    /// @notice The RollupManager (deployer) allowed to record.
+    address public immutable manager;
+
+    /// @notice Batch number => batch commitment.
+    mapping(uint256 => uint256) public commitmentOf;
+    /// @notice Batch number => keccak256 of the posted batch data (Rollup mode; 0 in Validium).
+    mapping(uint256 => bytes32) public dataHashOf;
+
+    /// @notice Emitted in Rollup mode with the data's keccak256 and number of transitions.
+    event BatchDataPublished(uint256 indexed batchNumber, uint256 commitment, bytes32 dataHash, uint256 transitions);
+    /// @notice Emitted in Validium mode.
+    event BatchCommitmentRecorded(uint256 indexed batchNumber, uint256 commitment);
+
+    /// @notice Caller is not the RollupManager.
+    error NotManager(address caller);
+    /// @notice Batch data length is not a multiple of 8 bytes.
+    error MalformedBatchData(uint256 length);
+    /// @notice Posted data does not hash to the proven commitment.
+    error DataCommitmentMismatch(uint256 expected, uint256 computed);
+    /// @notice Validium mode takes no batch data.
+    error DataNotAccepted();
+
+    /// @param mode_ Rollup (data on L1) or Validium (commitment only).
+    constructor(Mode mode_) {
+        mode = mode_;
+        manager = msg.sender;
+    }
+
+    /// @notice Records batch `batchNumber` (called by the RollupManager after the proof check).
+    /// @param batchNumber the accepted batch
+    /// @param commitment the proven batch commitment
+    /// @param data Rollup: the packed records; Validium: must be empty
+    function record(uint256 batchNumber, uint256 commitment, bytes calldata data) external {
+        if (msg.sender != manager) revert NotManager(msg.sender);
+        commitmentOf[batchNumber] = commitment;
+        if (mode == Mode.Validium) {
+            if (data.length != 0) revert DataNotAccepted();
+            emit BatchCommitmentRecorded(batchNumber, commitment);
+            return;
+        }
+        uint256 computed = commitmentOfData(data);
+        if (computed != commitment) revert DataCommitmentMismatch(commitment, computed);
+        bytes32 h = keccak256(data);
+        dataHashOf[batchNumber] = h;
+        emit BatchDataPublished(batchNumber, commitment, h, data.length / 8);
+    }
+
+    /// @notice The batch commitment of packed records (see the contract docs).
+    /// @param data n * 8 bytes
+    /// @return c the Poseidon hash chain over the records
+    function commitmentOfData(bytes calldata data) public pure returns (uint256 c) {
+        if (data.length % 8 != 0) revert MalformedBatchData(data.length);
+        for (uint256 off = 0; off < data.length; off += 8) {
+            uint256 rec = uint64(bytes8(data[off:off + 8]));
+            c = PoseidonT3.hash([c, rec]);
+        }
+    }
+}
