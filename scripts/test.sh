@@ -6,14 +6,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 setup_all
 cd "$ROOT"
 
-log "Rust unit tests (runtime, pallets, BPMN compiler, CLI)"
+log "Rust tests (runtime, pallets, BPMN compiler, prover circuits + snarkjs, CLI)"
 # Two cargo calls: each dependency graph keeps its own features. `-p alstranet-node` (which has
 # no unit tests) makes the runtime's tests reuse the node's build of FRAME.
 cargo test --release --locked -p alstranet-node -p alstranet-runtime -p pallet-evm-chain-id
-cargo test --release --locked -p alstra-bpmn -p alstra-cli
+cargo test --release --locked -p alstra-bpmn -p alstra-prover -p alstra-cli
 
-log "Solidity tests (Foundry, contracts/bpm)"
+log "Solidity tests (Foundry): BPM engine (contracts/bpm) and L1 rollup contracts (contracts/l1)"
 (cd contracts/bpm && npx forge test)
+(cd contracts/l1 && npx forge test)
 log "the committed contract artifacts match the sources"
 bash contracts/scripts/export-artifacts.sh >/dev/null
 git diff --exit-code --stat -- contracts/bpm/artifacts || {

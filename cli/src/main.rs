@@ -61,6 +61,10 @@ pub enum Command {
 	/// Deliver a message from a black-box participant to an instance.
 	#[command(subcommand)]
 	Message(MessageCmd),
+	/// Groth16 validity proofs of BPM state transitions: setup, prove, verify, export
+	/// (see docs/prover.md).
+	#[command(subcommand)]
+	Prover(alstra_prover::cli::ProverCmd),
 	/// Print the audit trail of an instance (and of the instances its call activities
 	/// started) as a readable timeline, rebuilt from the chain's event logs.
 	Trail {
@@ -234,16 +238,19 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-	if let Command::Bpmn(BpmnCmd::Check { file }) = &cli.command {
-		return check(file, cli.json);
-	}
+	let cli = match cli {
+		Cli { command: Command::Bpmn(BpmnCmd::Check { file }), json, .. } => return check(&file, json),
+		// Offline: the prover needs no chain.
+		Cli { command: Command::Prover(cmd), .. } => return alstra_prover::cli::run(cmd),
+		cli => cli,
+	};
 	let session = chain::Session::connect(&cli).await?;
 	match &cli.command {
 		Command::Engine(EngineCmd::Deploy) => session.deploy_engine(&cli.deployment).await,
 		Command::Participant(ParticipantCmd::Register { account, name, roles }) =>
 			session.register_participant(*account, name, roles).await,
 		Command::Bpmn(BpmnCmd::Deploy { file }) => session.deploy_model(file).await,
-		Command::Bpmn(BpmnCmd::Check { .. }) => unreachable!("handled above"),
+		Command::Bpmn(BpmnCmd::Check { .. }) | Command::Prover(_) => unreachable!("handled above"),
 		Command::Instance(InstanceCmd::Start { definition, bind, vars }) =>
 			session.start_instance(definition, bind, &vars.vars).await,
 		Command::Instance(InstanceCmd::Show { instance }) => session.show_instance(*instance).await,

@@ -28,7 +28,7 @@ pub mod pallet {
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config {}
+	pub trait Config: polkadot_sdk::frame_system::Config {}
 
 	/// The EIP-155 chain id of this network's EVM (a `u64`, as in EIP-155 and `eth_chainId`).
 	#[pallet::storage]
