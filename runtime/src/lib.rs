@@ -58,8 +58,11 @@ use polkadot_sdk::{
 };
 
 pub use polkadot_sdk::polkadot_sdk_frame::runtime::types_common::{
-	AccountId, BlockNumber, Nonce, OpaqueBlock, Signature,
+	AccountId, BlockNumber, OpaqueBlock, Signature,
 };
+
+/// Transaction counter of an account (`u32`, as `pallet-revive-eth-rpc` expects).
+pub type Nonce = u32;
 
 /// Balance of an account, in plancks of the native unit (12 decimals, see [`currency`]).
 pub type Balance = u128;
@@ -128,12 +131,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	transaction_version: 1,
 	system_version: 1,
 };
-
-/// The native runtime version (for `sc-cli`'s version checks).
-#[cfg(feature = "std")]
-pub fn native_version() -> sp_version::NativeVersion {
-	sp_version::NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// The address format for describing accounts.
 pub type Address = sp_runtime::MultiAddress<AccountId, ()>;
@@ -295,7 +292,12 @@ parameter_types! {
 		.avg_block_initialization(AVERAGE_ON_INITIALIZE_RATIO)
 		.build_or_panic();
 	pub RuntimeBlockLength: BlockLength =
-		BlockLength::max_with_normal_ratio(MAXIMUM_BLOCK_LENGTH, NORMAL_DISPATCH_RATIO);
+		BlockLength::builder()
+			.max_length(MAXIMUM_BLOCK_LENGTH)
+			.modify_max_length_for_class(DispatchClass::Normal, |max| {
+				*max = NORMAL_DISPATCH_RATIO * *max
+			})
+			.build();
 	/// SS58 prefix: 42, the generic Substrate prefix (addresses start with `5`).
 	pub const SS58Prefix: u16 = 42;
 }
@@ -517,7 +519,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		fn submit_report_equivocation_unsigned_extrinsic(
 			_equivocation_proof: apis::EquivocationProof<
 				<Block as BlockT>::Hash,
-				NumberFor<Block>,
+				sp_runtime::traits::NumberFor<Block>,
 			>,
 			_key_owner_proof: apis::OpaqueKeyOwnershipProof,
 		) -> Option<()> {

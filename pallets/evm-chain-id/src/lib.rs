@@ -17,7 +17,7 @@
 
 pub use pallet::*;
 
-use polkadot_sdk::{frame_support, frame_system};
+use polkadot_sdk::frame_support;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -67,7 +67,7 @@ impl<T: Config> frame_support::traits::Get<u64> for ChainIdOf<T> {
 mod tests {
 	use super::*;
 	use frame_support::{derive_impl, traits::Get};
-	use polkadot_sdk::{sp_io, sp_runtime::BuildStorage};
+	use polkadot_sdk::{frame_system, sp_io, sp_runtime::BuildStorage};
 
 	type Block = frame_system::mocking::MockBlock<Test>;
 
