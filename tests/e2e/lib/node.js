@@ -34,10 +34,12 @@ export function runNodeSync(args, opts = {}) {
 
 /**
  * Starts `alstranet-node` with `args` plus a temp `--base-path` and free ports.
+ * `prepare(basePath)` runs before the node starts (e.g. to insert keys).
  * Returns { proc, rpcPort, ethPort, basePath, logFile, log(), waitForLog(re, ms), stop() }.
  */
-export async function startNode(args, { name = 'node', eth = false } = {}) {
+export async function startNode(args, { name = 'node', eth = false, prepare } = {}) {
   const basePath = tempDir(name);
+  if (prepare) prepare(basePath);
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const ethPort = await freePort();

@@ -107,9 +107,12 @@ describe('dev chain with its MetaMask endpoint', () => {
     const endowment = 1_000_000n * 10n ** 12n;
     const free = data.free.toBigInt();
     assert.ok(free > 0n && free < endowment, `deployer paid fees: free ${free}`);
-    // The same balance seen by the EVM (18 decimals = 12 native decimals * 10^6).
+    // The same funds seen by the EVM: the spendable part of the free balance (free minus the
+    // existential deposit of 0.01 unit), with 18 decimals instead of 12 (* 10^6).
+    const existentialDeposit = api.consts.balances.existentialDeposit.toBigInt();
+    assert.equal(existentialDeposit, 10n ** 10n);
     const evmBalance = await provider.getBalance(wallet.address);
-    assert.equal(evmBalance / 10n ** 6n, free, 'EVM balance = native free balance * 10^6');
+    assert.equal(evmBalance, (free - existentialDeposit) * 10n ** 6n, 'EVM balance = (free - ED) * 10^6');
   });
 
   test('a transaction signed for another chain id is rejected (EIP-155)', async () => {

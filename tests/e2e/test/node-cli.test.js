@@ -38,9 +38,15 @@ describe('chain specs', () => {
   });
 });
 
+// A validator of a non-dev chain needs a persistent network key (operator step, see README).
+function generateNodeKey(base) {
+  const r = runNodeSync(['key', 'generate-node-key', '--chain', 'local', '--base-path', base]);
+  assert.equal(r.status, 0, r.stderr);
+}
+
 describe('local validators and their session keys', () => {
   test('a validator started without its session keys says so in its log', async () => {
-    const node = await startNode(['--chain', 'local', '--validator'], { name: 'nokeys' });
+    const node = await startNode(['--chain', 'local', '--validator'], { name: 'nokeys', prepare: generateNodeKey });
     try {
       await node.waitForLog(MISSING_KEYS, 120_000);
       assert.match(node.log(), /key insert/, 'the log says how to insert the keys');
@@ -50,15 +56,15 @@ describe('local validators and their session keys', () => {
   });
 
   test('a validator whose keys were inserted as documented starts without the warning', async () => {
-    const base = tempDir('withkeys');
-    for (const [type, scheme] of [['aura', 'sr25519'], ['gran', 'ed25519']]) {
-      const r = runNodeSync(['key', 'insert', '--chain', 'local', '--base-path', base,
-        '--key-type', type, '--scheme', scheme, '--suri', '//Bob']);
-      assert.equal(r.status, 0, r.stderr);
-    }
-    // Reuse the keystore: copy it into the base path the helper creates.
-    const node = await startNode(['--chain', 'local', '--validator', '--keystore-path',
-      path.join(base, 'chains/alstranet_local/keystore')], { name: 'withkeys' });
+    const insertKeys = (base) => {
+      generateNodeKey(base);
+      for (const [type, scheme] of [['aura', 'sr25519'], ['gran', 'ed25519']]) {
+        const r = runNodeSync(['key', 'insert', '--chain', 'local', '--base-path', base,
+          '--key-type', type, '--scheme', scheme, '--suri', '//Bob']);
+        assert.equal(r.status, 0, r.stderr);
+      }
+    };
+    const node = await startNode(['--chain', 'local', '--validator'], { name: 'withkeys', prepare: insertKeys });
     try {
       // The informant prints "Idle" every few seconds once the service runs; the key check
       // happens before that.
