@@ -87,7 +87,7 @@ pub enum ParticipantCmd {
 	/// Register a participant (an account of a consortium member) with its global roles.
 	Register {
 		/// Account address (0x...).
-		account: Address,
+		address: Address,
 		/// Display name.
 		#[arg(long)]
 		name: String,
@@ -247,8 +247,8 @@ async fn run(cli: Cli) -> Result<()> {
 	let session = chain::Session::connect(&cli).await?;
 	match &cli.command {
 		Command::Engine(EngineCmd::Deploy) => session.deploy_engine(&cli.deployment).await,
-		Command::Participant(ParticipantCmd::Register { account, name, roles }) =>
-			session.register_participant(*account, name, roles).await,
+		Command::Participant(ParticipantCmd::Register { address, name, roles }) =>
+			session.register_participant(*address, name, roles).await,
 		Command::Bpmn(BpmnCmd::Deploy { file }) => session.deploy_model(file).await,
 		Command::Bpmn(BpmnCmd::Check { .. }) | Command::Prover(_) => unreachable!("handled above"),
 		Command::Instance(InstanceCmd::Start { definition, bind, vars }) =>
@@ -281,6 +281,12 @@ mod tests {
 	fn role_ids_are_keccak_of_names() {
 		assert_eq!(role_id("Customer"), keccak256(b"Customer"));
 		assert_ne!(role_id("Customer"), role_id("customer"));
+	}
+
+	#[test]
+	fn the_command_line_is_consistent() {
+		// Catches clashing argument ids (e.g. a positional named like a global option).
+		<Cli as clap::CommandFactory>::command().debug_assert();
 	}
 
 	#[test]

@@ -1,18 +1,17 @@
 //! Runtime unit tests: genesis presets, the EVM (`Revive`) configuration and fee settings.
 
 use super::*;
-use crate::genesis_config_presets::*;
-use frame_support::traits::{Get, PalletInfoAccess};
-use polkadot_sdk::{
-	sp_io,
-	sp_keyring::Sr25519Keyring,
-	sp_runtime::{traits::Convert, BuildStorage},
+use crate::genesis_config_presets::{
+	eth_fallback_account, get_preset, preset_names, ALITH, DEV_EVM_CHAIN_ID, DEV_RUNTIME_PRESET,
+	ENDOWMENT, LOCAL_EVM_CHAIN_ID, LOCAL_TESTNET_RUNTIME_PRESET,
 };
+use frame_support::traits::{Get, PalletInfoAccess};
+use polkadot_sdk::{sp_io, sp_keyring::Sr25519Keyring, sp_runtime::BuildStorage};
 
 /// Builds the storage of a preset exactly as the node does: the preset's JSON patch applied
 /// to the default `RuntimeGenesisConfig`.
 fn ext_from_preset(id: &str) -> sp_io::TestExternalities {
-	let patch = get_preset(&id.into()).expect("preset exists");
+	let patch = get_preset(&PresetId::from(id)).expect("preset exists");
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
 	json_merge(&mut config, serde_json::from_slice(&patch).unwrap());
 	let config: RuntimeGenesisConfig =
@@ -32,12 +31,11 @@ fn json_merge(a: &mut serde_json::Value, b: serde_json::Value) {
 
 #[test]
 fn presets_are_listed() {
-	let names: Vec<String> = preset_names()
-		.into_iter()
-		.map(|p| String::from_utf8(p.as_ref().to_vec()).unwrap())
-		.collect();
-	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
-	assert!(get_preset(&"no-such-preset".into()).is_none());
+	assert_eq!(
+		preset_names(),
+		vec![PresetId::from("development"), PresetId::from("local_testnet")]
+	);
+	assert!(get_preset(&PresetId::from("no-such-preset")).is_none());
 }
 
 #[test]
@@ -106,11 +104,9 @@ fn slot_duration_is_six_seconds() {
 fn fee_settings() {
 	// A full normal-class block costs the same whatever the weight source (BlockRatioFee 1/1).
 	let full_block = RuntimeBlockWeights::get().max_block;
-	let fee_full = <Runtime as pallet_transaction_payment::Config>::WeightToFee::convert(full_block);
+	let fee_full = TransactionPayment::weight_to_fee(full_block);
 	assert!(fee_full > 0);
-	let fee_half = <Runtime as pallet_transaction_payment::Config>::WeightToFee::convert(
-		full_block / 2,
-	);
+	let fee_half = TransactionPayment::weight_to_fee(full_block / 2);
 	assert!(fee_half < fee_full && fee_half > 0, "fees grow with weight");
 	// Length fee: 10 millicents per byte.
 	assert_eq!(TransactionByteFee::get(), 10 * currency::MILLICENTS);

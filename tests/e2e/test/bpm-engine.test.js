@@ -68,7 +68,7 @@ describe('BPM engine on a dev node', () => {
     rejects(() => cli.run('alith', 'task', 'complete', id, 'Fix Invoice'), /InstanceNotActive/);
 
     const trail = cli.run('alith', 'trail', id).map((e) => e.event);
-    assert.ok(trail[0].startsWith('instance started by'));
+    assert.ok(trail.some((e) => e.startsWith('instance started by')), trail.join('\n'));
     assert.equal(trail.at(-1), 'instance completed');
     assert.ok(trail.some((e) => e.includes('Approve Invoice') && e.includes(ACCOUNTS.baltathar)));
     assert.ok(trail.some((e) => e.includes('EndEvent_063of2z')), 'the end event fired');
