@@ -6,6 +6,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # One persistent cargo target directory outside the clone, reused by CI and every checkout.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/alstranet/target}"
 NODE_BIN="$CARGO_TARGET_DIR/release/alstranet-node"
+# Reproducible runtime wasm: the wasm embeds source paths (panic locations); map the clone, the
+# cargo registry and the Rust sysroot to fixed prefixes so that the same commit gives the same
+# wasm — and the same committed chain specs — wherever it is checked out (srtool builds at a
+# fixed path for the same reason).
+export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$ROOT=/alstranet --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$(rustc --print sysroot 2>/dev/null || echo /nonexistent)=/rust"
 
 log() { printf '\033[1;34m[alstranet]\033[0m %s\n' "$*" >&2; }
 
@@ -32,7 +37,7 @@ install_rust_targets() {
 }
 
 # npm packages, pinned by each folder's package-lock.json: tests/e2e (ethers, solc,
-# @polkadot/api) and contracts (Foundry's forge, solc, OpenZeppelin).
+# @polkadot/api, Foundry's anvil) and contracts (Foundry's forge, solc, OpenZeppelin).
 install_npm_packages() {
 	local dir
 	for dir in tests/e2e contracts; do

@@ -8,12 +8,8 @@ cd "$ROOT"
 
 log "Rust tests (runtime, pallets, BPMN compiler, prover circuits + snarkjs, CLI)"
 # Two cargo calls: each dependency graph keeps its own features. `-p alstranet-node` (which has
-# no unit tests) makes the runtime's tests reuse the node's build of FRAME.
-# NOT YET IN CI: the runtime's and pallet-evm-chain-id's unit tests
-# (`cargo test --release -p alstranet-node -p alstranet-runtime -p pallet-evm-chain-id`) fail:
-# pallet-revive's integrity test rejects the memory limits of its TestDefaultConfig, the runtime
-# integrity test needs a chain id before genesis, and the genesis tests need externalities.
-# Open work of issue 2; the runtime is exercised end to end below.
+# no unit tests) makes the runtime's and pallets' tests reuse the node's build of FRAME.
+cargo test --release --locked -p alstranet-node -p alstranet-runtime -p pallet-evm-chain-id
 cargo test --release --locked -p alstra-bpmn -p alstra-prover -p alstra-cli
 
 log "Solidity tests (Foundry): BPM engine (contracts/bpm) and L1 rollup contracts (contracts/l1)"

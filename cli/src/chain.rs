@@ -508,7 +508,10 @@ impl Session {
 		}
 		let topics: Vec<FixedBytes<32>> = ids.iter().map(|id| FixedBytes(id.to_be_bytes())).collect();
 		let filter = Filter::new().address(self.deployment()?.process_execution).from_block(0).topic1(topics);
-		let logs = self.provider.get_logs(&filter).await.context("eth_getLogs")?;
+		let mut logs = self.provider.get_logs(&filter).await.context("eth_getLogs")?;
+		// eth_getLogs does not promise an order (pallet-revive-eth-rpc answers from its own
+		// index): put the events in chain order — block, transaction, log index.
+		logs.sort_by_key(|l| (l.block_number, l.transaction_index, l.log_index));
 		let mut models = BTreeMap::new();
 		let mut lines = Vec::new();
 		let mut json = Vec::new();

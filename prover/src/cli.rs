@@ -89,12 +89,19 @@ pub enum ProverCmd {
         /// Where `BatchFixtures.sol` goes.
         #[arg(long, default_value = "contracts/l1/test/fixtures")]
         fixtures_out: PathBuf,
-        /// Number of consecutive batches.
+        /// Number of consecutive batches. The last one has one transition fewer than the batch
+        /// size (so that the fixtures cover padding slots); the others are full.
         #[arg(long, default_value_t = 3)]
         batches: usize,
         /// Seed of the walk and of the proofs.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Also write the same batches as JSON to this file (for clients other than forge):
+        /// `{genesisRoot, batchSize, batches: [{oldRoot, newRoot, defsRoot, commitment,
+        /// pA, pB, pC, data, transitions}]}` — decimal strings, proof in Solidity calldata order,
+        /// `data` the batch data as 0x-hex (8-byte big-endian records).
+        #[arg(long)]
+        json_out: Option<PathBuf>,
     },
     /// Measure one batch size: constraints, setup and prove time, peak memory (one JSON line).
     Bench {
@@ -229,7 +236,7 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
             }
             println!("exported to {}", out.display());
         }
-        ProverCmd::Fixtures { keys, verifier_out, fixtures_out, batches, seed } => {
+        ProverCmd::Fixtures { keys, verifier_out, fixtures_out, batches, seed, json_out } => {
             let (params, pk, vk) = load_keys(&keys)?;
             let label = format!("{INSECURE} test keys (seeded), {} slots, depths {}/{}", params.batch_size, params.state_depth, params.defs_depth);
             write(&verifier_out.join("Verifier.sol"), export::solidity_verifier(&vk, &label))?;
@@ -238,6 +245,7 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
             let bar = ProgressBar::new(batches as u64);
             bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} batches proved [{elapsed}]")?);
             let mut cases = String::new();
+            let mut json = Vec::new();
             for i in 0..batches {
                 // the last batch is partly padding (fewer transitions than slots)
                 let n = if i + 1 == batches && params.batch_size > 1 { params.batch_size - 1 } else { params.batch_size };
@@ -251,6 +259,11 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
                     fr_to_dec(&batch.old_root), fr_to_dec(&batch.new_root), fr_to_dec(&batch.defs_root), fr_to_dec(&batch.commitment),
                     a[0], a[1], b[0][0], b[0][1], b[1][0], b[1][1], c[0], c[1], batch.steps.len()
                 );
+                json.push(serde_json::json!({
+                    "oldRoot": fr_to_dec(&batch.old_root), "newRoot": fr_to_dec(&batch.new_root),
+                    "defsRoot": fr_to_dec(&batch.defs_root), "commitment": fr_to_dec(&batch.commitment),
+                    "pA": a, "pB": b, "pC": c, "data": format!("0x{data}"), "transitions": batch.steps.len(),
+                }));
                 bar.inc(1);
             }
             bar.finish();
@@ -259,6 +272,11 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
                 params.batch_size, params.state_depth, params.defs_depth, params.batch_size, fr_to_dec(&genesis)
             );
             write(&fixtures_out.join("BatchFixtures.sol"), sol)?;
+            if let Some(file) = json_out {
+                let doc = serde_json::json!({"genesisRoot": fr_to_dec(&genesis), "batchSize": params.batch_size, "batches": json});
+                write(&file, serde_json::to_vec_pretty(&doc)?)?;
+                println!("wrote {}", file.display());
+            }
             println!("wrote {} and {}", verifier_out.join("Verifier.sol").display(), fixtures_out.join("BatchFixtures.sol").display());
         }
         ProverCmd::Bench { batch_size, depth } => {

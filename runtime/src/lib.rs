@@ -32,7 +32,9 @@ pub mod genesis_config_presets;
 
 use alloc::{vec, vec::Vec};
 use frame_support::weights::{
-	constants::{BlockExecutionWeight, ExtrinsicBaseWeight, WEIGHT_REF_TIME_PER_SECOND},
+	constants::{
+		BlockExecutionWeight, ExtrinsicBaseWeight, ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND,
+	},
 	Weight,
 };
 use frame_system::limits::{BlockLength, BlockWeights};
@@ -313,6 +315,10 @@ impl frame_system::Config for Runtime {
 	type Hash = Hash;
 	type Nonce = Nonce;
 	type SS58Prefix = SS58Prefix;
+	/// The node stores state in ParityDb: storage reads and writes are charged ParityDb's
+	/// weights (`frame_support::weights::constants::ParityDbWeight`). pallet-revive's storage
+	/// host functions are priced with them, which bounds the state a block can write.
+	type DbWeight = ParityDbWeight;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	// Every new account gets an Ethereum address mapping, so that Substrate accounts can
 	// call contracts and receive EVM transfers.

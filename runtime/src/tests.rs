@@ -6,19 +6,28 @@ use crate::genesis_config_presets::{
 	ENDOWMENT, LOCAL_EVM_CHAIN_ID, LOCAL_TESTNET_RUNTIME_PRESET,
 };
 use frame_support::traits::{Get, PalletInfoAccess};
-use polkadot_sdk::{sp_io, sp_keyring::Sr25519Keyring, sp_runtime::BuildStorage};
+use polkadot_sdk::{sp_io, sp_keyring::Sr25519Keyring};
 
-/// Builds the storage of a preset exactly as the node does: the preset's JSON patch applied
-/// to the default `RuntimeGenesisConfig`.
+/// Builds the storage of a preset exactly as the node does (`sc-chain-spec`): the preset's
+/// JSON patch merged into the default `RuntimeGenesisConfig`, then `GenesisBuilder::build_state`,
+/// inside externalities.
 fn ext_from_preset(id: &str) -> sp_io::TestExternalities {
-	let patch = get_preset(&PresetId::from(id)).expect("preset exists");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	json_merge(&mut config, serde_json::from_slice(&patch).unwrap());
-	let config: RuntimeGenesisConfig =
-		serde_json::from_value(config).expect("preset patch deserializes");
-	config.build_storage().expect("genesis builds").into()
+	let mut ext = sp_io::TestExternalities::default();
+	ext.execute_with(|| {
+		// The node calls the preset API inside the runtime, with storage: `get_preset` reads it
+		// (pallet-revive's address mapping).
+		let patch = get_preset(&PresetId::from(id)).expect("preset exists");
+		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+		json_merge(&mut config, serde_json::from_slice(&patch).unwrap());
+		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(
+			serde_json::to_vec(&config).unwrap(),
+		)
+		.expect("preset builds")
+	});
+	ext
 }
 
+/// RFC 7386 JSON merge patch, as `sc_chain_spec::json_merge` applies a preset to the default.
 fn json_merge(a: &mut serde_json::Value, b: serde_json::Value) {
 	match (a, b) {
 		(serde_json::Value::Object(a), serde_json::Value::Object(b)) =>

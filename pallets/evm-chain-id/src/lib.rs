@@ -17,6 +17,10 @@
 
 pub use pallet::*;
 
+/// Chain id of a genesis config that does not set one, and the value read before genesis:
+/// 42, as in Frontier's `pallet-evm-chain-id`. Networks set their own id in the chain spec.
+pub const DEFAULT_CHAIN_ID: u64 = 42;
+
 use polkadot_sdk::frame_support;
 
 #[frame_support::pallet]
@@ -30,19 +34,32 @@ pub mod pallet {
 	#[pallet::config]
 	pub trait Config: polkadot_sdk::frame_system::Config {}
 
+	/// The chain id read before genesis has set one: [`DEFAULT_CHAIN_ID`]. Only pre-genesis
+	/// code sees it (e.g. `pallet-revive`'s `integrity_test`, which requires a non-zero id);
+	/// every chain spec sets its own id at genesis.
+	#[pallet::type_value]
+	pub fn DefaultChainId() -> u64 {
+		DEFAULT_CHAIN_ID
+	}
+
 	/// The EIP-155 chain id of this network's EVM (a `u64`, as in EIP-155 and `eth_chainId`).
 	#[pallet::storage]
-	pub type ChainId<T> = StorageValue<_, u64, ValueQuery>;
+	pub type ChainId<T> = StorageValue<_, u64, ValueQuery, DefaultChainId>;
 
 	/// Genesis configuration: the chain id written into the chain spec.
 	#[pallet::genesis_config]
-	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// EIP-155 chain id. Must be non-zero (0 is reserved: EIP-155 signatures with chain
 		/// id 0 are indistinguishable from unprotected pre-EIP-155 ones).
 		pub chain_id: u64,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
+	}
+
+	impl<T: Config> Default for GenesisConfig<T> {
+		fn default() -> Self {
+			Self { chain_id: DEFAULT_CHAIN_ID, _config: Default::default() }
+		}
 	}
 
 	#[pallet::genesis_build]
@@ -99,6 +116,14 @@ mod tests {
 	fn genesis_sets_the_chain_id() {
 		ext(16716).execute_with(|| {
 			assert_eq!(ChainIdOf::<Test>::get(), 16716);
+		});
+	}
+
+	#[test]
+	fn default_genesis_uses_the_default_chain_id() {
+		let storage = RuntimeGenesisConfig::default().build_storage().unwrap();
+		sp_io::TestExternalities::from(storage).execute_with(|| {
+			assert_eq!(ChainIdOf::<Test>::get(), DEFAULT_CHAIN_ID);
 		});
 	}
 

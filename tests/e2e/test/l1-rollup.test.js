@@ -1,0 +1,418 @@
+// End to end on a real local Ethereum node: batches of real BPM transitions (walked on real
+// BPMN models) are proven by `alstra prover` with fresh INSECURE test keys, and the L1 contracts
+// (RollupManager, the generated Verifier for those keys, DataAvailability), compiled from
+// source with solc-js, are deployed to anvil (npm `@foundry-rs/anvil`) and driven with ethers
+// from anvil's dev accounts: valid batches are accepted in order; an out-of-order batch, a
+// replay, a wrong old root, invalid proofs, data not matching the commitment, a non-relayer
+// sender and submissions while paused are rejected — each both by `eth_call` (the revert
+// decoded by name from the contracts' ABIs) and as a mined transaction that reverted and
+// changed nothing. Every check runs on a fresh deployment (anvil snapshots).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ethers } from 'ethers';
+import { ALSTRA_BIN } from '../lib/alstra.js';
+import { startAnvil } from '../lib/anvil.js';
+import { ROOT, tempDir } from '../lib/node.js';
+import { compile, link } from '../lib/solc.js';
+
+// Circuit shape: production tree depths (16/16), 2 transition slots per batch. Seeds are
+// public, so the keys are INSECURE (tests only); everything below is deterministic.
+const BATCH_SIZE = 2;
+const DEPTH = 16;
+const KEY_SEED = 42;
+const WALK_SEED = 7;
+const BATCHES = 2; // consecutive; the last one is partly padding (BATCH_SIZE - 1 transitions)
+
+const L1 = path.join(ROOT, 'contracts/l1');
+const NODE_MODULES = path.join(ROOT, 'contracts/node_modules');
+const MODE = { Rollup: 0, Validium: 1 };
+const TX_GAS = 2_000_000n; // explicit limit for transactions expected to revert (no estimate)
+
+/** Runs `alstra prover ...args` in `cwd`; returns stdout and records the wall time. */
+function prover(cwd, timings, ...args) {
+  const t0 = Date.now();
+  const r = spawnSync(ALSTRA_BIN, ['prover', ...args], { cwd, encoding: 'utf8', timeout: 600_000 });
+  if (r.error) throw new Error(`cannot run ${ALSTRA_BIN} (build alstra-cli or set ALSTRA): ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`alstra prover ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
+  timings.push([`alstra prover ${args[0]}`, (Date.now() - t0) / 1000]);
+  return r.stdout;
+}
+
+/**
+ * Reads the batches written by `alstra prover fixtures --json-out` (the same batches as its
+ * `BatchFixtures.sol`): genesis root and, per batch, public inputs, proof in Solidity calldata
+ * order, batch data and number of transitions — as BigInts.
+ */
+function readFixtures(file) {
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const big = (x) => (Array.isArray(x) ? x.map(big) : BigInt(x));
+  return {
+    genesisRoot: BigInt(doc.genesisRoot),
+    batchSize: doc.batchSize,
+    batches: doc.batches.map((b) => ({
+      pub: {
+        oldRoot: BigInt(b.oldRoot),
+        newRoot: BigInt(b.newRoot),
+        definitionsRoot: BigInt(b.defsRoot),
+        commitment: BigInt(b.commitment),
+      },
+      proof: { a: big(b.pA), b: big(b.pB), c: big(b.pC) },
+      data: b.data,
+      transitions: b.transitions,
+    })),
+  };
+}
+
+/** Batch data as published on L1: per transition `instance_id | rule_index << 32`, 8 bytes big-endian. */
+function batchData(witness) {
+  return '0x' + witness.steps.map((s) => ((BigInt(s.rule_index) << 32n) | BigInt(s.instance_id)).toString(16).padStart(16, '0')).join('');
+}
+
+describe('L1 rollup contracts on anvil with real proofs from alstra prover', () => {
+  const timings = [];
+  const gas = [];
+  let dir;
+  let fx; // parsed fixtures: { genesisRoot, batchSize, batches }
+  let b1;
+  let b2;
+  let exported; // `alstra prover export` of batch 1: calldata.json
+  let witness1; // batch.json of batch 1 (the witness walked on real BPMN models)
+  let artifacts;
+  let errors; // every custom error the L1 contracts can revert with
+  let anvil;
+  let provider;
+  let owner;
+  let relayer;
+  let stranger;
+  let verifier;
+  let rollup; // RollupManager in rollup mode (with its DataAvailability)
+  let da;
+  let snapshot;
+
+  before(async () => {
+    if (!fs.existsSync(path.join(NODE_MODULES, '@openzeppelin/contracts')) || !fs.existsSync(path.join(NODE_MODULES, 'poseidon-solidity'))) {
+      throw new Error(`${NODE_MODULES} lacks OpenZeppelin or poseidon-solidity: run \`npm ci\` in contracts/`);
+    }
+    // 1. The prover: fresh INSECURE keys, one proof through prove/verify/export (the JSON a
+    //    relayer reads), and consecutive batches + the Verifier.sol of these keys (fixtures).
+    dir = tempDir('l1-rollup');
+    const keys = path.join(dir, 'keys');
+    prover(dir, timings, 'setup', '--out', keys, '--batch-size', String(BATCH_SIZE),
+      '--state-depth', String(DEPTH), '--defs-depth', String(DEPTH), '--seed', String(KEY_SEED));
+    prover(dir, timings, 'prove', '--keys', keys, '--out', path.join(dir, 'proof1'), '--seed', String(WALK_SEED));
+    assert.match(prover(dir, timings, 'verify', '--keys', keys, '--proof', path.join(dir, 'proof1')), /proof valid/);
+    prover(dir, timings, 'export', '--keys', keys, '--proof', path.join(dir, 'proof1'), '--out', path.join(dir, 'export'));
+    prover(dir, timings, 'fixtures', '--keys', keys, '--batches', String(BATCHES), '--seed', String(WALK_SEED),
+      '--verifier-out', path.join(dir, 'fixtures'), '--fixtures-out', path.join(dir, 'fixtures'),
+      '--json-out', path.join(dir, 'fixtures/batches.json'));
+    fx = readFixtures(path.join(dir, 'fixtures/batches.json'));
+    assert.equal(fx.batches.length, BATCHES);
+    [b1, b2] = fx.batches;
+    exported = JSON.parse(fs.readFileSync(path.join(dir, 'export/calldata.json'), 'utf8'));
+    witness1 = JSON.parse(fs.readFileSync(path.join(dir, 'proof1/batch.json'), 'utf8'));
+
+    // 2. The contracts, from source: the generated verifier of these keys, the manager and DA.
+    let t0 = Date.now();
+    artifacts = compile({
+      'Verifier.sol': path.join(dir, 'export/Verifier.sol'),
+      'src/RollupManager.sol': path.join(L1, 'src/RollupManager.sol'),
+      'src/DataAvailability.sol': path.join(L1, 'src/DataAvailability.sol'),
+    }, {
+      baseDir: L1,
+      remappings: {
+        '@openzeppelin/contracts/': path.join(NODE_MODULES, '@openzeppelin/contracts'),
+        'poseidon-solidity/': path.join(NODE_MODULES, 'poseidon-solidity'),
+      },
+    });
+    const seen = new Set();
+    errors = new ethers.Interface(['RollupManager', 'DataAvailability', 'Verifier']
+      .flatMap((n) => artifacts[n].abi)
+      .filter((f) => f.type === 'error' && !seen.has(f.name) && seen.add(f.name)));
+    timings.push(['solc-js: compile Verifier, RollupManager, DataAvailability', (Date.now() - t0) / 1000]);
+
+    // 3. A real Ethereum node, and the deployment by its dev accounts.
+    t0 = Date.now();
+    anvil = await startAnvil();
+    provider = new ethers.JsonRpcProvider(anvil.url, Number(anvil.chainId), { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
+    [owner, relayer, stranger] = await Promise.all([0, 1, 2].map((i) => provider.getSigner(i)));
+    verifier = await deploy('Verifier');
+    const poseidon = await deploy('PoseidonT3');
+    artifacts.RollupManager.linked = link(artifacts.RollupManager, { PoseidonT3: await poseidon.getAddress() });
+    rollup = await deployManager(MODE.Rollup);
+    da = new ethers.Contract(await rollup.dataAvailability(), artifacts.DataAvailability.abi, provider);
+    snapshot = await provider.send('evm_snapshot', []);
+    timings.push(['anvil: start and deploy', (Date.now() - t0) / 1000]);
+    const info = await provider.send('anvil_nodeInfo', []);
+    console.log(`# ${await provider.send('web3_clientVersion', [])} on ${anvil.url}: chain id ${anvil.chainId}, hardfork ${info.hardFork}`);
+  });
+
+  after(async () => {
+    for (const [what, s] of timings) console.log(`# measured: ${what}: ${s.toFixed(1)} s`);
+    for (const [what, g] of gas) console.log(`# measured: ${what}: ${g} gas`);
+    provider?.destroy();
+    await anvil?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true }); // keys are ~10 MB
+  });
+
+  async function deploy(name, ...args) {
+    const { abi, bytecode, linked } = artifacts[name];
+    const c = await new ethers.ContractFactory(abi, linked ?? bytecode, owner).deploy(...args);
+    await c.waitForDeployment();
+    return c;
+  }
+
+  /** A RollupManager owned by `owner`, with `relayer` holding RELAYER_ROLE. */
+  async function deployManager(mode) {
+    const m = await deploy('RollupManager', await owner.getAddress(), await verifier.getAddress(), mode, fx.genesisRoot, b1.pub.definitionsRoot);
+    await mined(m.connect(owner).grantRole(await m.RELAYER_ROLE(), await relayer.getAddress()));
+    return m;
+  }
+
+  /** Back to the state right after the deployment (a fresh RollupManager, no batch). */
+  async function fresh() {
+    assert.equal(await provider.send('evm_revert', [snapshot]), true);
+    snapshot = await provider.send('evm_snapshot', []);
+  }
+
+  /** The receipt of a sent transaction (anvil mines each transaction at once). */
+  async function mined(txPromise) {
+    const tx = await txPromise;
+    for (let i = 0; i < 1200; i++) {
+      const r = await provider.getTransactionReceipt(tx.hash);
+      if (r) return r;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    throw new Error(`transaction ${tx.hash} not mined`);
+  }
+
+  const batchArgs = (b, n, over = {}) => [n, { ...b.pub, ...over.pub }, { ...b.proof, ...over.proof }, over.data ?? b.data];
+
+  /** Submits batch `b` as number `n` from the relayer; asserts success; returns the receipt. */
+  async function submit(m, b, n, over = {}) {
+    let r;
+    try {
+      r = await mined(m.connect(relayer).submitBatch(...batchArgs(b, n, over)));
+    } catch (e) {
+      const err = e.data && errors.parseError(e.data);
+      if (err) throw new Error(`submitBatch(${n}) reverted with ${err.name}(${err.args.join(', ')})`, { cause: e });
+      throw e;
+    }
+    assert.equal(r.status, 1);
+    return r;
+  }
+
+  /** The custom error (decoded by name with the contracts' ABIs) with which `call()` reverts on eth_call. */
+  async function revertOf(call, expectedName) {
+    let data;
+    try {
+      await call();
+    } catch (e) {
+      data = e.data ?? e.info?.error?.data;
+    }
+    assert.ok(data, `no revert (expected ${expectedName})`);
+    const err = errors.parseError(data);
+    assert.ok(err, `unknown revert data ${data} (expected ${expectedName})`);
+    return err;
+  }
+
+  /**
+   * `m.connect(from)[method](...callArgs)` must revert with the custom error `name(...expected)`:
+   * checked with eth_call, then sent as a real transaction, which must be mined as reverted
+   * (status 0) and leave the rollup state unchanged.
+   */
+  async function rejects(m, from, method, callArgs, name, expected) {
+    const c = m.connect(from);
+    const err = await revertOf(() => c[method].staticCall(...callArgs), name);
+    assert.equal(err.name, name, `reverted with ${err.name}(${err.args.join(', ')}), expected ${name}`);
+    if (expected) assert.deepEqual(err.args.toArray(), expected);
+    const mgr = m.interface.getFunction('lastBatch') ? m : rollup;
+    const state = async () => [await mgr.lastBatch(), await mgr.stateRoot(), await mgr.paused()];
+    const before = await state();
+    const r = await mined(c[method](...callArgs, { gasLimit: TX_GAS }));
+    assert.equal(r.status, 0, `the ${method} transaction was mined as successful`);
+    assert.deepEqual(await state(), before, 'a reverted transaction changed the state');
+    return err;
+  }
+
+  test('the prover made consecutive batches of real BPM transitions; its JSON export agrees', async () => {
+    assert.equal(fx.batchSize, BATCH_SIZE);
+    assert.equal(b1.pub.oldRoot, fx.genesisRoot, 'batch 1 starts from the empty state');
+    assert.equal(b2.pub.oldRoot, b1.pub.newRoot, 'batch 2 starts where batch 1 ends');
+    assert.notEqual(b1.pub.newRoot, b1.pub.oldRoot);
+    assert.notEqual(b2.pub.newRoot, b2.pub.oldRoot);
+    assert.deepEqual([b1.transitions, b2.transitions], [BATCH_SIZE, BATCH_SIZE - 1]);
+    // `prove` + `export` (same seeds) gave the same batch and proof as the fixtures' first.
+    const big = (x) => (Array.isArray(x) ? x.map(big) : BigInt(x));
+    assert.deepEqual(big(exported.pubSignals), [b1.pub.oldRoot, b1.pub.newRoot, b1.pub.definitionsRoot, b1.pub.commitment]);
+    assert.deepEqual([big(exported.pA), big(exported.pB), big(exported.pC)], [b1.proof.a, b1.proof.b, b1.proof.c]);
+    assert.equal(batchData(witness1), b1.data, 'batch data = the records of the witness');
+    for (const s of witness1.steps) console.log(`# batch 1: instance ${s.instance_id}, rule ${s.rule_index}: ${s.rule.label}`);
+    // The verifier of `fixtures` is the exported one (same keys); only the header comment differs.
+    const code = (f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => !l.startsWith('//')).join('\n');
+    assert.equal(code(path.join(dir, 'fixtures/Verifier.sol')), code(path.join(dir, 'export/Verifier.sol')));
+    // The deployed verifier accepts both proofs and rejects a changed public input.
+    for (const b of [b1, b2]) {
+      const pubs = [b.pub.oldRoot, b.pub.newRoot, b.pub.definitionsRoot, b.pub.commitment];
+      assert.equal(await verifier.verifyProof(b.proof.a, b.proof.b, b.proof.c, pubs), true);
+      assert.equal(await verifier.verifyProof(b.proof.a, b.proof.b, b.proof.c, [pubs[0], pubs[1] ^ 1n, pubs[2], pubs[3]]), false);
+    }
+    // Gas of the verifier alone, as a transaction (eth_estimateGas would under-measure: with too
+    // little gas the pairing precompile fails and verifyProof returns false instead of reverting).
+    const tx = await verifier.verifyProof.populateTransaction(b1.proof.a, b1.proof.b, b1.proof.c,
+      [b1.pub.oldRoot, b1.pub.newRoot, b1.pub.definitionsRoot, b1.pub.commitment]);
+    const r = await mined(owner.sendTransaction({ ...tx, gasLimit: TX_GAS }));
+    assert.equal(r.status, 1);
+    gas.push(['verifyProof as a transaction (receipt gasUsed incl. 21,000 + calldata)', r.gasUsed]);
+  });
+
+  test('valid batches are accepted in order (rollup mode: the data is checked against the commitment)', async () => {
+    await fresh();
+    assert.equal(await rollup.genesisRoot(), fx.genesisRoot);
+    assert.equal(await rollup.stateRoot(), fx.genesisRoot);
+    assert.equal(await rollup.lastBatch(), 0n);
+    for (const [i, b] of [b1, b2].entries()) {
+      const n = i + 1;
+      const r = await submit(rollup, b, n);
+      const accepted = r.logs.map((l) => rollup.interface.parseLog(l)).filter((e) => e?.name === 'BatchAccepted');
+      assert.equal(accepted.length, 1);
+      assert.deepEqual(accepted[0].args.toArray(),
+        [BigInt(n), b.pub.oldRoot, b.pub.newRoot, b.pub.definitionsRoot, b.pub.commitment, await relayer.getAddress()]);
+      const published = r.logs.map((l) => da.interface.parseLog(l)).filter((e) => e?.name === 'BatchDataPublished');
+      assert.equal(published.length, 1);
+      assert.deepEqual(published[0].args.toArray(), [BigInt(n), b.pub.commitment, ethers.keccak256(b.data), BigInt(b.transitions)]);
+      assert.equal(await rollup.lastBatch(), BigInt(n));
+      assert.equal(await rollup.stateRoot(), b.pub.newRoot);
+      const rec = await rollup.batch(n);
+      assert.deepEqual([rec.oldRoot, rec.newRoot, rec.definitionsRoot, rec.commitment, rec.relayer, rec.l1BlockNumber],
+        [b.pub.oldRoot, b.pub.newRoot, b.pub.definitionsRoot, b.pub.commitment, await relayer.getAddress(), BigInt(r.blockNumber)]);
+      assert.equal(await da.commitmentOf(n), b.pub.commitment);
+      assert.equal(await da.dataHashOf(n), ethers.keccak256(b.data));
+      assert.equal(await da.commitmentOfData(b.data), b.pub.commitment, 'the contract recomputes the Poseidon chain');
+      gas.push([`submitBatch rollup mode, batch ${n} (${b.transitions} of ${BATCH_SIZE} slots; receipt gasUsed incl. 21,000 + calldata)`, r.gasUsed]);
+    }
+    const none = await revertOf(() => rollup.batch(3), 'NoSuchBatch');
+    assert.deepEqual([none.name, ...none.args], ['NoSuchBatch', 3n]);
+  });
+
+  test('an out-of-order batch is rejected: batch 2 before batch 1', async () => {
+    await fresh();
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 2), 'BatchOutOfOrder', [1n, 2n]);
+    await submit(rollup, b1, 1);
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 3), 'BatchOutOfOrder', [2n, 3n]);
+  });
+
+  test('a replayed batch is rejected, and an accepted batch cannot be replaced', async () => {
+    await fresh();
+    await submit(rollup, b1, 1);
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1), 'BatchAlreadyAccepted', [1n]);
+    // batch 2's valid proof presented as batch 1
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 1), 'BatchAlreadyAccepted', [1n]);
+    await submit(rollup, b2, 2);
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1), 'BatchAlreadyAccepted', [1n]);
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 2), 'BatchAlreadyAccepted', [2n]);
+    assert.equal((await rollup.batch(1)).newRoot, b1.pub.newRoot);
+    assert.equal(await rollup.stateRoot(), b2.pub.newRoot);
+  });
+
+  test('a batch with a wrong old root is rejected', async () => {
+    await fresh();
+    // batch 2 (valid proof) as batch 1: it does not start from the genesis root
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 1), 'WrongOldRoot', [fx.genesisRoot, b2.pub.oldRoot]);
+    // batch 1 again as batch 2: it starts from the genesis root, not from batch 1's new root
+    await submit(rollup, b1, 1);
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 2), 'WrongOldRoot', [b1.pub.newRoot, b1.pub.oldRoot]);
+  });
+
+  test('an invalid proof is rejected', async () => {
+    await fresh();
+    const bad = (over) => rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, over), 'InvalidProof', []);
+    await bad({ proof: { a: b2.proof.a } }); // a point of another (valid) proof
+    await bad({ proof: { a: [b1.proof.a[0], b1.proof.a[1] ^ 1n] } }); // not on the curve
+    await bad({ proof: { b: b1.proof.b.map(([im, re]) => [re, im]) } }); // Fq2 halves swapped (export bug)
+    await bad({ proof: { c: b2.proof.c } });
+    await bad({ proof: b2.proof }); // batch 2's whole proof for batch 1's inputs
+    // a claimed new root (or commitment) that the proof does not prove
+    await bad({ pub: { newRoot: b1.pub.newRoot ^ 1n } });
+    await bad({ pub: { newRoot: b2.pub.newRoot } });
+    await bad({ pub: { commitment: b2.pub.commitment }, data: b2.data });
+    // the untouched batch is then accepted
+    await submit(rollup, b1, 1);
+  });
+
+  test('rollup mode: data that does not hash to the proven commitment is rejected', async () => {
+    await fresh();
+    const flipped = ethers.getBytes(b1.data);
+    flipped[7] ^= 1; // another instance id in the first record
+    const err = await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: ethers.hexlify(flipped) }), 'DataCommitmentMismatch');
+    assert.equal(err.args[0], b1.pub.commitment);
+    assert.notEqual(err.args[1], b1.pub.commitment);
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: '0x' }), 'DataCommitmentMismatch', [b1.pub.commitment, 0n]); // withheld
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: b2.data }), 'DataCommitmentMismatch', [b1.pub.commitment, b2.pub.commitment]);
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: '0x010203' }), 'MalformedBatchData', [3n]);
+  });
+
+  test('a sender without RELAYER_ROLE is rejected (AccessControl)', async () => {
+    await fresh();
+    const RELAYER = await rollup.RELAYER_ROLE();
+    const ADMIN = await rollup.DEFAULT_ADMIN_ROLE();
+    const strangerAddr = await stranger.getAddress();
+    await rejects(rollup, stranger, 'submitBatch', batchArgs(b1, 1), 'AccessControlUnauthorizedAccount', [strangerAddr, RELAYER]);
+    // the owner administers, but is no relayer either
+    await rejects(rollup, owner, 'submitBatch', batchArgs(b1, 1), 'AccessControlUnauthorizedAccount', [await owner.getAddress(), RELAYER]);
+    // nor can a stranger make itself relayer, pause, or register a definitions root
+    await rejects(rollup, stranger, 'grantRole', [RELAYER, strangerAddr], 'AccessControlUnauthorizedAccount', [strangerAddr, ADMIN]);
+    await rejects(rollup, stranger, 'pause', [], 'AccessControlUnauthorizedAccount', [strangerAddr, ADMIN]);
+    await rejects(rollup, stranger, 'registerDefinitionsRoot', [1n], 'AccessControlUnauthorizedAccount',
+      [strangerAddr, await rollup.DEFINITIONS_ROLE()]);
+    // the DataAvailability contract only records for its manager
+    await rejects(da, stranger, 'record', [1, b1.pub.commitment, b1.data], 'NotManager', [strangerAddr]);
+    // once granted the role, the same account may submit
+    await mined(rollup.connect(owner).grantRole(RELAYER, strangerAddr));
+    const r = await mined(rollup.connect(stranger).submitBatch(...batchArgs(b1, 1)));
+    assert.equal(r.status, 1);
+  });
+
+  test('pause blocks submission; unpause restores it', async () => {
+    await fresh();
+    await submit(rollup, b1, 1);
+    await mined(rollup.connect(owner).pause());
+    assert.equal(await rollup.paused(), true);
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 2), 'EnforcedPause', []);
+    await rejects(rollup, owner, 'pause', [], 'EnforcedPause', []);
+    await mined(rollup.connect(owner).unpause());
+    assert.equal(await rollup.paused(), false);
+    await submit(rollup, b2, 2);
+    assert.equal(await rollup.stateRoot(), b2.pub.newRoot);
+  });
+
+  test('an unregistered definitions root is rejected until the owner registers it', async () => {
+    await fresh();
+    const m = await deploy('RollupManager', await owner.getAddress(), await verifier.getAddress(), MODE.Rollup, fx.genesisRoot, 0n);
+    await mined(m.connect(owner).grantRole(await m.RELAYER_ROLE(), await relayer.getAddress()));
+    await rejects(m, relayer, 'submitBatch', batchArgs(b1, 1), 'UnknownDefinitionsRoot', [b1.pub.definitionsRoot]);
+    await mined(m.connect(owner).registerDefinitionsRoot(b1.pub.definitionsRoot));
+    await submit(m, b1, 1);
+  });
+
+  test('validium mode: only the commitment is recorded, and no data is accepted', async () => {
+    await fresh();
+    const v = await deployManager(MODE.Validium);
+    const vda = new ethers.Contract(await v.dataAvailability(), artifacts.DataAvailability.abi, provider);
+    assert.equal(await vda.mode(), BigInt(MODE.Validium));
+    await rejects(v, relayer, 'submitBatch', batchArgs(b1, 1), 'DataNotAccepted', []);
+    for (const [i, b] of [b1, b2].entries()) {
+      const n = i + 1;
+      const r = await submit(v, b, n, { data: '0x' });
+      const recorded = r.logs.map((l) => vda.interface.parseLog(l)).filter((e) => e?.name === 'BatchCommitmentRecorded');
+      assert.deepEqual(recorded.map((e) => e.args.toArray()), [[BigInt(n), b.pub.commitment]]);
+      assert.equal(await vda.commitmentOf(n), b.pub.commitment);
+      assert.equal(await vda.dataHashOf(n), ethers.ZeroHash);
+      assert.equal(await v.stateRoot(), b.pub.newRoot);
+      gas.push([`submitBatch validium mode, batch ${n} (${b.transitions} of ${BATCH_SIZE} slots; receipt gasUsed incl. 21,000 + calldata)`, r.gasUsed]);
+    }
+    await rejects(v, relayer, 'submitBatch', batchArgs(b1, 1, { data: '0x' }), 'BatchAlreadyAccepted', [1n]);
+  });
+});
