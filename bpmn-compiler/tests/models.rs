@@ -251,7 +251,9 @@ fn expectations() -> Vec<(&'static str, Expect)> {
 }
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+    // Read at run time, not with env!(): the shared target dir may hold this test binary from
+    // another checkout, and cargo does not rebuild it for a new manifest path.
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
 fn all_models() -> Vec<String> {

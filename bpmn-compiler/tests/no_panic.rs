@@ -31,7 +31,9 @@ impl Rng {
 }
 
 fn models() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    // Read at run time, not with env!(): the shared target dir may hold this test binary from
+    // another checkout, and cargo does not rebuild it for a new manifest path.
+    let root = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR")).join("tests/data");
     let mut out = Vec::new();
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
         .unwrap()

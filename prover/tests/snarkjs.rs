@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn snarkjs() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../contracts/node_modules/snarkjs/build/cli.cjs");
+    // Read at run time, not with env!(): the shared target dir may hold this test binary from
+    // another checkout, and cargo does not rebuild it for a new manifest path.
+    let p = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR")).join("../contracts/node_modules/snarkjs/build/cli.cjs");
     assert!(p.exists(), "snarkjs missing: run `npm ci` in contracts/ ({})", p.display());
     p
 }
