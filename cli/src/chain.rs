@@ -535,12 +535,15 @@ impl Session {
 				Ev::TaskCompleted(e) => format!("task {} completed by {}", name(e.element), e.actor),
 				Ev::MessageSent(e) => format!("message {} sent", model.trigger_name(e.messageFlow)),
 				Ev::MessageCorrelated(e) => format!("message {} delivered by {}", model.trigger_name(e.messageFlow), e.actor),
-				Ev::VariableSet(e) => format!(
-					"variable {} = {} (by {})",
-					model.variables.get(e.index as usize).map(|v| v.name.clone()).unwrap_or(e.index.to_string()),
-					e.value,
-					e.actor
-				),
+				Ev::VariableSet(e) => {
+					let var = model.variables.get(e.index as usize);
+					format!(
+						"variable {} = {} (by {})",
+						var.map(|v| v.name.clone()).unwrap_or(e.index.to_string()),
+						var.map(|v| variable_value(v.varType, e.value)).unwrap_or(e.value.to_string()),
+						e.actor
+					)
+				},
 				Ev::InstanceCompleted(_) => "instance completed".to_string(),
 				other => format!("{other:?}"),
 			};
@@ -564,6 +567,17 @@ impl Session {
 		}
 		self.print(lines.join("\n"), serde_json::Value::Array(json));
 		Ok(())
+	}
+}
+
+/// A variable's value as stored on chain, in its BPMN type: `true`/`false`, an integer, or for
+/// a string the `keccak256` of its UTF-8 bytes (the engine keeps only that: equality only, see
+/// `BpmnModel.VariableType`).
+fn variable_value(ty: u8, value: I256) -> String {
+	match ty {
+		0 => (!value.is_zero()).to_string(),
+		2 => format!("string with keccak256 {}", FixedBytes::<32>::from(value.into_raw().to_be_bytes::<32>())),
+		_ => value.to_string(),
 	}
 }
 
@@ -593,4 +607,19 @@ fn decode_one<E: SolEvent>(r: &TransactionReceipt) -> Result<E> {
 		.iter()
 		.find_map(|l| E::decode_log(&l.inner).ok().map(|d| d.data))
 		.ok_or_else(|| anyhow!("receipt {} has no {} event", r.transaction_hash, E::SIGNATURE))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn variable_values_print_in_their_type() {
+		assert_eq!(variable_value(0, I256::ONE), "true");
+		assert_eq!(variable_value(0, I256::ZERO), "false");
+		assert_eq!(variable_value(1, I256::try_from(-42).unwrap()), "-42");
+		// A string is stored as int256(keccak256(bytes)): printed back as that hash.
+		let stored = I256::from_raw(U256::from_be_bytes(keccak256("yes").0));
+		assert_eq!(variable_value(2, stored), format!("string with keccak256 {}", keccak256("yes")));
+	}
 }
