@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {TestBase} from "./utils/TestBase.sol";
+import {TestBase} from "alstra-test/TestBase.sol";
 import {ConditionVM} from "../src/ConditionVM.sol";
 
 /// @notice Exposes the library with a storage variable table.

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {Models} from "./Models.sol";
-import {Vm} from "./utils/Vm.sol";
+import {Vm} from "alstra-test/Vm.sol";
 import {BpmnModel} from "../src/BpmnModel.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {ProcessExecution} from "../src/ProcessExecution.sol";

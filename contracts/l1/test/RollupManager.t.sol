@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {Test} from "./utils/Test.sol";
+import {TestBase} from "alstra-test/TestBase.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {RollupManager} from "../src/RollupManager.sol";
@@ -12,7 +12,7 @@ import {BatchFixtures} from "./fixtures/BatchFixtures.sol";
 
 /// @notice RollupManager + generated Verifier + DataAvailability with REAL Groth16 proofs of
 /// batches walked on real BPMN models (fixtures exported by `alstra-prover fixtures`).
-contract RollupManagerTest is Test {
+contract RollupManagerTest is TestBase {
     address internal owner = address(0xA11CE);
     address internal relayer = address(0xBEEF);
     address internal stranger = address(0xBAD);

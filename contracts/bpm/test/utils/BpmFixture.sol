@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {TestBase} from "./TestBase.sol";
+import {TestBase} from "alstra-test/TestBase.sol";
 import {BpmnModel} from "../../src/BpmnModel.sol";
 import {BpmRuntime} from "../../src/BpmRuntime.sol";
 import {ParticipantRegistry} from "../../src/ParticipantRegistry.sol";

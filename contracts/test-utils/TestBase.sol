@@ -3,13 +3,16 @@ pragma solidity ^0.8.24;
 
 import {Vm} from "./Vm.sol";
 
-/// @notice Minimal test base: the cheatcode handle, assertions and a few fuzzing helpers
-/// (what the suite needs from forge-std).
+/// @notice Minimal test base shared by contracts/bpm and contracts/l1: the cheatcode handle,
+/// assertions, `log_named_uint` and a few fuzzing helpers (what the suites need from forge-std).
 abstract contract TestBase {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
     /// @dev Read by forge: this is a test contract.
     bool public IS_TEST = true;
+
+    /// @dev forge prints these in verbose runs (`forge test -vv`), as forge-std's DSTest does.
+    event log_named_uint(string key, uint256 val);
 
     struct FuzzSelector {
         address addr;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-/// @notice The subset of Foundry's cheatcodes (forge-std `Vm`) the tests use. forge-std is not on
-/// the npm registry in a current version, so the suite carries this small interface instead.
+/// @notice The subset of Foundry's cheatcodes (forge-std `Vm`) the tests of contracts/bpm and
+/// contracts/l1 use. forge-std is not on the npm registry in a current version (npm has 1.1.2),
+/// so both suites share this small interface instead (remapping `alstra-test/`).
 interface Vm {
     struct Log {
         bytes32[] topics;
@@ -16,9 +17,12 @@ interface Vm {
     function expectRevert() external;
     function expectRevert(bytes4 selector) external;
     function expectRevert(bytes calldata revertData) external;
+    function expectPartialRevert(bytes4 selector) external;
     function expectEmit() external;
     function expectEmit(address emitter) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
+    function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter)
+        external;
     function assume(bool condition) external pure;
     function addr(uint256 privateKey) external pure returns (address);
     function label(address account, string calldata newLabel) external;
