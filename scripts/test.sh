@@ -26,5 +26,14 @@ git diff --exit-code --stat -- contracts/bpm/artifacts || {
 
 build_node
 
+log "the runtime wasm is reproducible: no path of this checkout or machine in it"
+wasm="$CARGO_TARGET_DIR/release/wbuild/alstranet-runtime/alstranet_runtime.wasm"
+for p in "$ROOT/" "${CARGO_HOME:-$HOME/.cargo}/" "$HOME/.rustup/"; do
+	if grep -qaF "$p" "$wasm"; then
+		echo "$wasm embeds the path $p: the committed chain specs would only match this checkout (see WASM_BUILD_RUSTFLAGS in scripts/env.sh)" >&2
+		exit 1
+	fi
+done
+
 log "end-to-end tests (node + Ethereum endpoint, ethers, @polkadot/api, alstra CLI)"
 (cd tests/e2e && ALSTRANET_NODE="$NODE_BIN" ALSTRA="$ALSTRA_BIN" npm test --silent)
