@@ -272,11 +272,11 @@ mod runtime {
 	/// The consortium council: one seat per member organisation; its motions are the
 	/// governance origin (2/3 majority) of validator and membership changes.
 	#[runtime::pallet_index(12)]
-	pub type Council = pallet_collective::Pallet<Runtime, pallet_collective::Instance1>;
+	pub type Council = pallet_collective::Pallet<Runtime, Instance1>;
 
 	/// Who sits on the council: members are added and removed by a 2/3 council motion.
 	#[runtime::pallet_index(13)]
-	pub type CouncilMembership = pallet_membership::Pallet<Runtime, pallet_membership::Instance1>;
+	pub type CouncilMembership = pallet_membership::Pallet<Runtime, Instance1>;
 }
 
 /// We assume that ~10% of the block weight is consumed by `on_initialize` handlers.
