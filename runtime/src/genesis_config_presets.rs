@@ -8,8 +8,9 @@
 //! public: never use these presets for a consortium's production chain.
 
 use crate::{
-	currency::UNIT, AccountId, AuraConfig, Balance, BalancesConfig, EvmChainIdConfig,
-	GrandpaConfig, ReviveConfig, Runtime, RuntimeGenesisConfig, SudoConfig,
+	currency::UNIT, AccountId, Balance, BalancesConfig, CouncilMembershipConfig, EvmChainIdConfig,
+	ReviveConfig, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	ValidatorSetConfig,
 };
 use alloc::{vec, vec::Vec};
 use pallet_revive::AddressMapper;
@@ -69,26 +70,56 @@ fn endowed_accounts() -> Vec<AccountId> {
 		.collect()
 }
 
-/// Builds the genesis config patch for a chain with the given validators.
+/// A genesis validator: its account (the validator id) and its session keys.
+pub struct GenesisValidator {
+	/// The validator's account (`pallet_session::Config::ValidatorId`).
+	pub account: AccountId,
+	/// Aura (sr25519) authoring key.
+	pub aura: AuraId,
+	/// GRANDPA (ed25519) finality key.
+	pub grandpa: GrandpaId,
+}
+
+/// Builds the genesis config patch of a chain.
 ///
-/// - `validators`: `(aura sr25519 key, grandpa ed25519 key)` per validator; GRANDPA weights are 1.
-/// - `sudo`: the sudo key (dev/local chains only).
+/// - `validators`: the initial validator set; Aura and GRANDPA authorities come from their
+///   session keys (`session.keys`), GRANDPA weights are 1.
+/// - `min_validators`: the chain's minimum validator count (`validatorSet.minValidators`): 1 on
+///   `dev`, 4 (BFT, VALID_001) on `local` and production chains.
+/// - `council`: the council members (one per consortium organisation).
+/// - `sudo`: the sudo key, `dev` only (`None` elsewhere: governance is the council).
 /// - `evm_chain_id`: EIP-155 chain id of the chain.
 pub fn genesis(
-	validators: Vec<(AuraId, GrandpaId)>,
+	validators: Vec<GenesisValidator>,
+	min_validators: u32,
+	council: Vec<AccountId>,
 	endowed: Vec<AccountId>,
-	sudo: AccountId,
+	sudo: Option<AccountId>,
 	evm_chain_id: u64,
 ) -> Value {
-	frame_support::build_struct_json_patch!(RuntimeGenesisConfig {
+	let mut patch = frame_support::build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed.iter().cloned().map(|id| (id, ENDOWMENT)).collect::<Vec<_>>(),
 		},
-		aura: AuraConfig { authorities: validators.iter().map(|v| v.0.clone()).collect::<Vec<_>>() },
-		grandpa: GrandpaConfig {
-			authorities: validators.iter().map(|v| (v.1.clone(), 1)).collect::<Vec<_>>(),
+		validator_set: ValidatorSetConfig {
+			validators: validators.iter().map(|v| v.account.clone()).collect::<Vec<_>>(),
+			min_validators,
 		},
-		sudo: SudoConfig { key: Some(sudo) },
+		session: SessionConfig {
+			keys: validators
+				.iter()
+				.map(|v| {
+					(
+						v.account.clone(),
+						v.account.clone(),
+						SessionKeys { aura: v.aura.clone(), grandpa: v.grandpa.clone() },
+					)
+				})
+				.collect::<Vec<_>>(),
+		},
+		council_membership: CouncilMembershipConfig {
+			members: council.try_into().expect("at most CouncilMaxMembers council members"),
+		},
 		evm_chain_id: EvmChainIdConfig { chain_id: evm_chain_id },
 		revive: ReviveConfig {
 			// Substrate accounts get an Ethereum address mapping; Ethereum fallback accounts
@@ -99,10 +130,19 @@ pub fn genesis(
 				.cloned()
 				.collect::<Vec<_>>(),
 		},
-	})
+	});
+	if let Some(key) = sudo {
+		let sudo = frame_support::build_struct_json_patch!(RuntimeGenesisConfig {
+			sudo: SudoConfig { key: Some(key) },
+		});
+		if let (Value::Object(p), Value::Object(s)) = (&mut patch, sudo) {
+			p.extend(s);
+		}
+	}
+	patch
 }
 
-fn validator(k: Sr25519Keyring) -> (AuraId, GrandpaId) {
+fn validator(k: Sr25519Keyring) -> GenesisValidator {
 	let ed = match k {
 		Sr25519Keyring::Alice => Ed25519Keyring::Alice,
 		Sr25519Keyring::Bob => Ed25519Keyring::Bob,
@@ -111,28 +151,31 @@ fn validator(k: Sr25519Keyring) -> (AuraId, GrandpaId) {
 		Sr25519Keyring::Eve => Ed25519Keyring::Eve,
 		_ => Ed25519Keyring::Ferdie,
 	};
-	(k.public().into(), ed.public().into())
+	GenesisValidator { account: k.to_account_id(), aura: k.public().into(), grandpa: ed.public().into() }
 }
 
-/// The `dev` chain: Alice is the only validator and the sudo key.
+/// The `dev` chain: Alice is the only validator, the only council member and the sudo key.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![validator(Sr25519Keyring::Alice)],
+		1,
+		vec![Sr25519Keyring::Alice.to_account_id()],
 		endowed_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_EVM_CHAIN_ID,
 	)
 }
 
-/// The `local` chain: Alice, Bob, Charlie and Dave validate; Alice is the sudo key.
+/// The `local` chain: Alice, Bob, Charlie and Dave validate (minimum 4) and form the council;
+/// no sudo key.
 pub fn local_testnet_genesis() -> Value {
+	let members = [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave];
 	genesis(
-		[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
-			.into_iter()
-			.map(validator)
-			.collect(),
+		members.into_iter().map(validator).collect(),
+		4,
+		members.iter().map(|k| k.to_account_id()).collect(),
 		endowed_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		None,
 		LOCAL_EVM_CHAIN_ID,
 	)
 }

@@ -231,6 +231,16 @@ mod runtime {
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp::Pallet<Runtime>;
 
+	/// The consortium's validator set, changed by the council; hands each new set to `Session`.
+	/// Declared before `Session` (genesis order: `Session` asks it for the first set).
+	#[runtime::pallet_index(10)]
+	pub type ValidatorSet = pallet_validator_set::Pallet<Runtime>;
+
+	/// Sessions: enacts the validator set and rotates the Aura and GRANDPA session keys at
+	/// session boundaries. Declared before Aura and GRANDPA, whose authorities it initialises.
+	#[runtime::pallet_index(11)]
+	pub type Session = pallet_session::Pallet<Runtime>;
+
 	/// Aura: round-robin block authoring by the validator set.
 	#[runtime::pallet_index(2)]
 	pub type Aura = pallet_aura::Pallet<Runtime>;
@@ -258,6 +268,15 @@ mod runtime {
 	/// The EVM. The name `Revive` is required by `pallet-revive-eth-rpc`.
 	#[runtime::pallet_index(8)]
 	pub type Revive = pallet_revive::Pallet<Runtime>;
+
+	/// The consortium council: one seat per member organisation; its motions are the
+	/// governance origin (2/3 majority) of validator and membership changes.
+	#[runtime::pallet_index(12)]
+	pub type Council = pallet_collective::Pallet<Runtime, Instance1>;
+
+	/// Who sits on the council: members are added and removed by a 2/3 council motion.
+	#[runtime::pallet_index(13)]
+	pub type CouncilMembership = pallet_membership::Pallet<Runtime, Instance1>;
 }
 
 /// We assume that ~10% of the block weight is consumed by `on_initialize` handlers.
@@ -359,6 +378,97 @@ impl pallet_grandpa::Config for Runtime {
 	// (and sanctions) are decided by consortium governance instead.
 	type KeyOwnerProof = sp_core::Void;
 	type EquivocationReportSystem = ();
+}
+
+// ---- Consortium governance ---------------------------------------------------------------
+
+parameter_types! {
+	/// How long a council motion stays open for votes.
+	pub const CouncilMotionDuration: BlockNumber = 3 * time::DAYS;
+	/// Open motions at most.
+	pub const CouncilMaxProposals: u32 = 100;
+	/// Council seats at most (one per consortium member).
+	pub const CouncilMaxMembers: u32 = 100;
+	/// A motion may dispatch at most half a block of weight.
+	pub MaxCouncilProposalWeight: Weight =
+		Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+}
+
+/// The council's collective instance.
+pub type CouncilCollective = pallet_collective::Instance1;
+
+/// The governance origin: root (the sudo key, `dev` chain only) or a 2/3 majority of the
+/// council (`pallet_collective::EnsureProportionAtLeast<_, _, 2, 3>`).
+pub type EnsureRootOrTwoThirdsCouncil = frame_support::traits::EitherOfDiverse<
+	frame_system::EnsureRoot<AccountId>,
+	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>,
+>;
+
+impl pallet_collective::Config<CouncilCollective> for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type MotionDuration = CouncilMotionDuration;
+	type MaxProposals = CouncilMaxProposals;
+	type MaxMembers = CouncilMaxMembers;
+	/// A member who did not vote counts as voting like the prime member (if any).
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	/// Seats change only through `CouncilMembership` (or root on `dev`).
+	type SetMembersOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxProposalWeight = MaxCouncilProposalWeight;
+	type DisapproveOrigin = EnsureRootOrTwoThirdsCouncil;
+	type KillOrigin = EnsureRootOrTwoThirdsCouncil;
+	/// No deposit for proposals: council members are identified organisations.
+	type Consideration = ();
+}
+
+impl pallet_membership::Config<pallet_membership::Instance1> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = EnsureRootOrTwoThirdsCouncil;
+	type RemoveOrigin = EnsureRootOrTwoThirdsCouncil;
+	type SwapOrigin = EnsureRootOrTwoThirdsCouncil;
+	type ResetOrigin = EnsureRootOrTwoThirdsCouncil;
+	type PrimeOrigin = EnsureRootOrTwoThirdsCouncil;
+	type MembershipInitialized = Council;
+	type MembershipChanged = Council;
+	type MaxMembers = CouncilMaxMembers;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Session length: 10 blocks (one minute). A validator-set change made in session `s` is
+	/// active from session `s + 2` (pallet-validator-set docs), i.e. within 11..=20 blocks.
+	pub const SessionPeriod: BlockNumber = 10;
+	/// Sessions start at block 0, 10, 20, ...
+	pub const SessionOffset: BlockNumber = 0;
+}
+
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = sp_runtime::traits::ConvertInto;
+	type ShouldEndSession = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
+	type NextSessionRotation = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
+	type SessionManager = ValidatorSet;
+	type SessionHandler = <SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = SessionKeys;
+	/// No slashing or disabling: misbehaving members are removed by governance.
+	type DisablingStrategy = ();
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	/// No deposit for session keys: validators are identified members.
+	type KeyDeposit = ConstU128<0>;
+}
+
+impl pallet_validator_set::Config for Runtime {
+	type AddRemoveOrigin = EnsureRootOrTwoThirdsCouncil;
+	/// 1, so that the single-validator `dev` chain is possible; `local` and production chain
+	/// specs set `validatorSet.minValidators = 4` (BFT, VALID_001).
+	type MinAuthorities = ConstU32<1>;
+	type MaxAuthorities = MaxAuthorities;
+	type ValidatorRegistration = Session;
+	type WeightInfo = pallet_validator_set::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_balances::Config for Runtime {

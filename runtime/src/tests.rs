@@ -53,6 +53,11 @@ fn dev_genesis_builds_with_one_validator() {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		assert_eq!(pallet_validator_set::Validators::<Runtime>::get().into_inner(), vec![alice.clone()]);
+		assert_eq!(ValidatorSet::min_validators(), 1);
+		assert_eq!(pallet_session::Validators::<Runtime>::get(), vec![alice.clone()]);
+		assert_eq!(pallet_collective::Members::<Runtime, CouncilCollective>::get(), vec![alice]);
 		assert_eq!(<Runtime as pallet_revive::Config>::ChainId::get(), DEV_EVM_CHAIN_ID);
 		assert_eq!(
 			Balances::free_balance(Sr25519Keyring::Alice.to_account_id()),
@@ -72,6 +77,12 @@ fn local_genesis_builds_with_four_validators() {
 		assert_eq!(grandpa.len(), 4);
 		assert!(grandpa.iter().all(|(_, weight)| *weight == 1));
 		assert_eq!(<Runtime as pallet_revive::Config>::ChainId::get(), LOCAL_EVM_CHAIN_ID);
+		// No sudo outside `dev`: governance is the council.
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
+		assert_eq!(ValidatorSet::min_validators(), 4, "BFT minimum (VALID_001)");
+		assert_eq!(pallet_validator_set::Validators::<Runtime>::get().len(), 4);
+		assert_eq!(pallet_session::Validators::<Runtime>::get().len(), 4);
+		assert_eq!(pallet_collective::Members::<Runtime, CouncilCollective>::get().len(), 4);
 		let expected: Vec<AuraId> = [
 			Sr25519Keyring::Alice,
 			Sr25519Keyring::Bob,
@@ -81,7 +92,12 @@ fn local_genesis_builds_with_four_validators() {
 		.iter()
 		.map(|k| k.public().into())
 		.collect();
-		assert_eq!(aura.into_inner(), expected);
+		// pallet-validator-set keeps the set sorted by account id: Aura's round robin follows it.
+		let mut aura = aura.into_inner();
+		let mut expected = expected;
+		aura.sort();
+		expected.sort();
+		assert_eq!(aura, expected);
 	});
 }
 
@@ -139,4 +155,38 @@ fn session_keys_decode() {
 	assert_eq!(raw[0].1, sp_core::crypto::key_types::AURA);
 	assert_eq!(raw[1].1, sp_core::crypto::key_types::GRANDPA);
 	assert!(SessionKeys::decode_into_raw_public_keys(&[1, 2, 3]).is_none());
+}
+
+#[test]
+fn a_single_council_member_cannot_change_validators() {
+	use frame_support::{assert_noop, assert_ok};
+	use sp_runtime::{traits::Hash as _, DispatchError};
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		let alice = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+		// A plain signed call, even by a council member, is not the governance origin.
+		assert_noop!(
+			ValidatorSet::add_validator(alice.clone(), eve.clone()),
+			DispatchError::BadOrigin
+		);
+		// A motion needs 2/3 of 4 members = 3 ayes: with threshold 3 it executes on the
+		// third aye.
+		let call = Box::new(RuntimeCall::ValidatorSet(pallet_validator_set::Call::add_validator {
+			who: eve.clone(),
+		}));
+		let len = codec::Encode::encoded_size(&call) as u32;
+		assert_ok!(Council::propose(alice.clone(), 3, call.clone(), len));
+		let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
+		for k in [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie] {
+			assert_ok!(Council::vote(RuntimeOrigin::signed(k.to_account_id()), hash, 0, true));
+		}
+		assert_ok!(Council::close(
+			RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id()),
+			hash,
+			0,
+			Weight::from_parts(1_000_000_000_000, 1_000_000),
+			len
+		));
+		assert!(pallet_validator_set::Validators::<Runtime>::get().contains(&eve));
+	});
 }
