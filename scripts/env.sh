@@ -6,11 +6,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # One persistent cargo target directory outside the clone, reused by CI and every checkout.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/alstranet/target}"
 NODE_BIN="$CARGO_TARGET_DIR/release/alstranet-node"
-# Reproducible runtime wasm: the wasm embeds source paths (panic locations); map the clone, the
-# cargo registry and the Rust sysroot to fixed prefixes so that the same commit gives the same
-# wasm — and the same committed chain specs — wherever it is checked out (srtool builds at a
-# fixed path for the same reason).
-export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$ROOT=/alstranet --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$(rustc --print sysroot 2>/dev/null || echo /nonexistent)=/rust"
+# Reproducible runtime wasm (the committed chain specs embed it, so it must not depend on where the
+# repository is checked out). Two things in a wasm build depend on the checkout path: the source
+# paths embedded in panic locations, and cargo's `-C metadata` of path crates (hashed from their
+# absolute path, and from RUSTFLAGS), which changes symbol names and the order of functions and
+# custom sections in the wasm. So, like srtool's fixed `/build`, every cargo call goes through
+# one fixed path, BUILD_ROOT, a symlink to this checkout, and the wasm maps it, the cargo
+# registry and the Rust sysroot to fixed prefixes.
+BUILD_ROOT="${ALSTRANET_BUILD_ROOT:-/tmp/alstranet-build-root}"
+export WASM_BUILD_WORKSPACE_HINT="$BUILD_ROOT"
+export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$BUILD_ROOT=/alstranet --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$(rustc --print sysroot 2>/dev/null || echo /nonexistent)=/rust"
 
 log() { printf '\033[1;34m[alstranet]\033[0m %s\n' "$*" >&2; }
 
@@ -48,14 +53,38 @@ install_npm_packages() {
 	done
 }
 
+# Points BUILD_ROOT at this checkout. When it pointed at another checkout before, cargo would
+# see the same paths with older modification times and could keep that checkout's artifacts:
+# mark this checkout's tracked files as modified so that cargo rebuilds the workspace crates.
+link_build_root() {
+	local last="$CARGO_TARGET_DIR/.alstranet-last-checkout"
+	mkdir -p "$CARGO_TARGET_DIR"
+	if [ "$(readlink "$BUILD_ROOT" 2>/dev/null || true)" != "$ROOT" ]; then
+		ln -sfn "$ROOT" "$BUILD_ROOT"
+	fi
+	if [ -f "$last" ] && [ "$(cat "$last")" != "$ROOT" ]; then
+		log "the last build was of $(cat "$last"): marking this checkout's sources as modified"
+		(cd "$ROOT" && git ls-files -z -- ':!:*package-lock.json' | xargs -0 touch -c)
+	fi
+	echo "$ROOT" >"$last"
+}
+
+# cargo on this workspace, through BUILD_ROOT (see above): `workspace_cargo build -p alstranet-node`.
+workspace_cargo() {
+	local subcommand="$1"
+	shift
+	link_build_root
+	(cd "$ROOT" && cargo "$subcommand" --manifest-path "$BUILD_ROOT/Cargo.toml" "$@")
+}
+
 # The node and the `alstra` CLI. Built by separate cargo calls on purpose: building them in one
 # call would unify the features of their shared dependencies and rebuild half of the node.
 ALSTRA_BIN="$CARGO_TARGET_DIR/release/alstra"
 build_node() {
 	log "building alstranet-node (release; target dir $CARGO_TARGET_DIR)"
-	(cd "$ROOT" && cargo build --release --locked -p alstranet-node)
+	workspace_cargo build --release --locked -p alstranet-node
 	log "building alstra"
-	(cd "$ROOT" && cargo build --release --locked -p alstra-cli)
+	workspace_cargo build --release --locked -p alstra-cli
 }
 
 setup_all() {

@@ -9,10 +9,10 @@ cd "$ROOT"
 log "Rust tests (runtime, pallets, BPMN compiler, prover circuits + snarkjs, CLI)"
 # Two cargo calls: each dependency graph keeps its own features. `-p alstranet-node` (which has
 # no unit tests) makes the runtime's and pallets' tests reuse the node's build of FRAME.
-cargo test --release --locked -p alstranet-node -p alstranet-runtime -p pallet-evm-chain-id
+workspace_cargo test --release --locked -p alstranet-node -p alstranet-runtime -p pallet-evm-chain-id
 # The validator-set pallet (mock runtime with pallet-session) and its benchmark tests.
-cargo test --release --locked -p pallet-validator-set --features runtime-benchmarks
-cargo test --release --locked -p alstra-bpmn -p alstra-prover -p alstra-cli
+workspace_cargo test --release --locked -p pallet-validator-set --features runtime-benchmarks
+workspace_cargo test --release --locked -p alstra-bpmn -p alstra-prover -p alstra-cli
 
 log "Solidity tests (Foundry): BPM engine (contracts/bpm) and L1 rollup contracts (contracts/l1)"
 (cd contracts/bpm && npx forge test)
@@ -28,7 +28,7 @@ build_node
 
 log "the runtime wasm is reproducible: no path of this checkout or machine in it"
 wasm="$CARGO_TARGET_DIR/release/wbuild/alstranet-runtime/alstranet_runtime.wasm"
-for p in "$ROOT/" "${CARGO_HOME:-$HOME/.cargo}/" "$HOME/.rustup/"; do
+for p in "$ROOT/" "$BUILD_ROOT/" "${CARGO_HOME:-$HOME/.cargo}/" "$HOME/.rustup/"; do
 	if grep -qaF "$p" "$wasm"; then
 		echo "$wasm embeds the path $p: the committed chain specs would only match this checkout (see WASM_BUILD_RUSTFLAGS in scripts/env.sh)" >&2
 		exit 1
