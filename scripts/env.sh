@@ -42,10 +42,11 @@ install_rust_targets() {
 }
 
 # npm packages, pinned by each folder's package-lock.json: tests/e2e (ethers, solc,
-# @polkadot/api, Foundry's anvil) and contracts (Foundry's forge, solc, OpenZeppelin).
+# @polkadot/api, Foundry's anvil), contracts (Foundry's forge, solc, OpenZeppelin), governance
+# (@polkadot/api) and zombienet (@zombienet/cli).
 install_npm_packages() {
 	local dir
-	for dir in tests/e2e contracts; do
+	for dir in tests/e2e contracts governance zombienet; do
 		if [ ! -d "$ROOT/$dir/node_modules" ] || [ "$ROOT/$dir/package-lock.json" -nt "$ROOT/$dir/node_modules/.package-lock.json" ]; then
 			log "installing npm packages ($dir)"
 			(cd "$ROOT/$dir" && npm ci --no-audit --no-fund --loglevel=error)

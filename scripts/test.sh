@@ -37,3 +37,6 @@ done
 
 log "end-to-end tests (node + Ethereum endpoint, ethers, @polkadot/api, alstra CLI)"
 (cd tests/e2e && ALSTRANET_NODE="$NODE_BIN" ALSTRA="$ALSTRA_BIN" npm test --silent)
+
+log "network test (zombienet): node permissioning, council-governed validators, BFT finality"
+bash "$ROOT/scripts/network-test.sh"

@@ -162,6 +162,16 @@ pub fn run() -> sc_cli::Result<()> {
 			})
 		},
 		None => {
+			// Every node runs its offchain worker, validator or not: pallet-node-authorization's
+			// worker is what applies the on-chain node permissioning to this node's peer set
+			// (MEMB_001/MEMB_002). sc-cli's default (`when-authority`) would leave regular nodes
+			// open to any peer; `--offchain-worker never` still turns it off explicitly.
+			if matches!(
+				cli.run.offchain_worker_params.enabled,
+				sc_cli::OffchainWorkerEnabled::WhenAuthority
+			) {
+				cli.run.offchain_worker_params.enabled = sc_cli::OffchainWorkerEnabled::Always;
+			}
 			let eth_rpc = cli.eth_rpc.clone();
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {

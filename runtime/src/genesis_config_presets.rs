@@ -9,7 +9,7 @@
 
 use crate::{
 	currency::UNIT, AccountId, Balance, BalancesConfig, CouncilMembershipConfig, EvmChainIdConfig,
-	ReviveConfig, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	NodeAuthorizationConfig, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
 	ValidatorSetConfig,
 };
 use alloc::{vec, vec::Vec};
@@ -22,6 +22,7 @@ use polkadot_sdk::{
 	*,
 };
 use hex_literal::hex;
+use polkadot_sdk::sp_core::OpaquePeerId;
 use serde_json::Value;
 
 /// Preset id of the `local` chain (four validators).
@@ -70,6 +71,37 @@ fn endowed_accounts() -> Vec<AccountId> {
 		.collect()
 }
 
+/// The development nodes' libp2p identities, by node name: `(name, PeerId bytes)`.
+///
+/// The node key (ed25519 secret) of the development node `name` is `sha256(name)`, the same
+/// derivation zombienet uses for the `--node-key` of a node of that name, so a zombienet network
+/// with nodes `alice`..`eve` is authorised by the presets. A PeerId's bytes are the identity
+/// multihash of the protobuf-encoded public key: `0x00 0x24 0x08 0x01 0x12 0x20 ++ public`
+/// (libp2p peer-ids spec); base58 of these bytes is the usual `12D3KooW…` form. The runtime
+/// tests recompute them from the node keys. Public keys: never use them outside test networks.
+pub const DEV_NODES: [(&str, [u8; 38]); 6] = [
+	// 12D3KooWQCkBm1BYtkHpocxCwMgR8yjitEeHGx8spzcDLGt2gkBm
+	("alice", hex!("002408011220d5bf4a3fcce717b0388bcc2749ebc148ad9969b23f45ee1b605fd58778576ac4")),
+	// 12D3KooWRkZhiRhsqmrQ28rt73K7V3aCBpqKrLGSXmZ99PTcTZby
+	("bob", hex!("002408011220ecc1b58727f3f12b3194881a9ecb9de0b28ce7b207230d8e930fe1bce75e256c")),
+	// 12D3KooWPKzmmE2uYgF3z13xjpbFTp63g9dZFag8pG6MgnpSLF4S
+	("charlie", hex!("002408011220c8bf2959a96bd99ffde4e7277b41e57331dba7f7918186c359cf7dce149bb567")),
+	// 12D3KooWKM1HeSv61ryZwAiBTZnqmass5pYM48k9Z7obzhTbnphm
+	("dave", hex!("0024080112208d9293c327662be3c0faeb579b2aedd3b2cec33d74dadedceea76b7a94dc90c0")),
+	// 12D3KooWFdSt4JnBmxWXwD5yp7wq2WzPaMA1nscSf6qt8pfge8Tk
+	("eve", hex!("002408011220565a0f9555cb4f4d4e06b8111257865dccd75cc75135a9b10c9a44eca5041343")),
+	// 12D3KooWHmTccx3iQVudoetE7K4ANiproMfppKrXgYd2Gfd1UcTQ
+	("ferdie", hex!("002408011220761ee93456a1ba02bc1c7aac6baf5670fe8f09698e1314ae39cbd04f4c8da69f")),
+];
+
+/// The well-known node entry `(PeerId, owner)` of development node `k` (`DEV_NODES`), owned by
+/// the keyring account of the same name.
+fn dev_node(k: Sr25519Keyring) -> (Vec<u8>, AccountId) {
+	let name = alloc::format!("{k:?}").to_lowercase();
+	let (_, peer) = DEV_NODES.iter().find(|(n, _)| *n == name).expect("a development node");
+	(peer.to_vec(), k.to_account_id())
+}
+
 /// A genesis validator: its account (the validator id) and its session keys.
 pub struct GenesisValidator {
 	/// The validator's account (`pallet_session::Config::ValidatorId`).
@@ -87,12 +119,15 @@ pub struct GenesisValidator {
 /// - `min_validators`: the chain's minimum validator count (`validatorSet.minValidators`): 1 on
 ///   `dev`, 4 (BFT, VALID_001) on `local` and production chains.
 /// - `council`: the council members (one per consortium organisation).
+/// - `well_known_nodes`: the permissioned nodes (pallet-node-authorization) as
+///   `(PeerId bytes, owner)`; every node of the network must be among them to get peers.
 /// - `sudo`: the sudo key, `dev` only (`None` elsewhere: governance is the council).
 /// - `evm_chain_id`: EIP-155 chain id of the chain.
 pub fn genesis(
 	validators: Vec<GenesisValidator>,
 	min_validators: u32,
 	council: Vec<AccountId>,
+	well_known_nodes: Vec<(Vec<u8>, AccountId)>,
 	endowed: Vec<AccountId>,
 	sudo: Option<AccountId>,
 	evm_chain_id: u64,
@@ -120,16 +155,13 @@ pub fn genesis(
 		council_membership: CouncilMembershipConfig {
 			members: council.try_into().expect("at most CouncilMaxMembers council members"),
 		},
-		evm_chain_id: EvmChainIdConfig { chain_id: evm_chain_id },
-		revive: ReviveConfig {
-			// Substrate accounts get an Ethereum address mapping; Ethereum fallback accounts
-			// are already addressable and must not be mapped.
-			mapped_accounts: endowed
-				.iter()
-				.filter(|x| !<Runtime as pallet_revive::Config>::AddressMapper::is_mapped(x))
-				.cloned()
+		node_authorization: NodeAuthorizationConfig {
+			nodes: well_known_nodes
+				.into_iter()
+				.map(|(peer, owner)| (OpaquePeerId(peer), owner))
 				.collect::<Vec<_>>(),
 		},
+		evm_chain_id: EvmChainIdConfig { chain_id: evm_chain_id },
 	});
 	if let Some(key) = sudo {
 		let sudo = frame_support::build_struct_json_patch!(RuntimeGenesisConfig {
@@ -154,12 +186,14 @@ fn validator(k: Sr25519Keyring) -> GenesisValidator {
 	GenesisValidator { account: k.to_account_id(), aura: k.public().into(), grandpa: ed.public().into() }
 }
 
-/// The `dev` chain: Alice is the only validator, the only council member and the sudo key.
+/// The `dev` chain: Alice is the only validator, the only council member, the owner of the
+/// only well-known node and the sudo key.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![validator(Sr25519Keyring::Alice)],
 		1,
 		vec![Sr25519Keyring::Alice.to_account_id()],
+		vec![dev_node(Sr25519Keyring::Alice)],
 		endowed_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_EVM_CHAIN_ID,
@@ -167,13 +201,19 @@ pub fn development_config_genesis() -> Value {
 }
 
 /// The `local` chain: Alice, Bob, Charlie and Dave validate (minimum 4) and form the council;
-/// no sudo key.
+/// their nodes and the nodes of Eve (a standby validator, see `zombienet/`) and Ferdie (a
+/// regular node) are the well-known nodes; no sudo key.
 pub fn local_testnet_genesis() -> Value {
 	let members = [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave];
 	genesis(
 		members.into_iter().map(validator).collect(),
 		4,
 		members.iter().map(|k| k.to_account_id()).collect(),
+		members
+			.into_iter()
+			.chain([Sr25519Keyring::Eve, Sr25519Keyring::Ferdie])
+			.map(dev_node)
+			.collect(),
 		endowed_accounts(),
 		None,
 		LOCAL_EVM_CHAIN_ID,

@@ -277,6 +277,10 @@ mod runtime {
 	/// Who sits on the council: members are added and removed by a 2/3 council motion.
 	#[runtime::pallet_index(13)]
 	pub type CouncilMembership = pallet_membership::Pallet<Runtime, Instance1>;
+
+	/// Node permissioning: the well-known nodes, editable only by the council.
+	#[runtime::pallet_index(14)]
+	pub type NodeAuthorization = pallet_node_authorization::Pallet<Runtime>;
 }
 
 /// We assume that ~10% of the block weight is consumed by `on_initialize` handlers.
@@ -334,6 +338,8 @@ impl frame_system::Config for Runtime {
 	type Hash = Hash;
 	type Nonce = Nonce;
 	type SS58Prefix = SS58Prefix;
+	/// No plain transfers of the native unit (see [`NoPlainTransfers`]).
+	type BaseCallFilter = NoPlainTransfers;
 	/// The node stores state in ParityDb: storage reads and writes are charged ParityDb's
 	/// weights (`frame_support::weights::constants::ParityDbWeight`). pallet-revive's storage
 	/// host functions are priced with them, which bounds the state a block can write.
@@ -469,6 +475,61 @@ impl pallet_validator_set::Config for Runtime {
 	type MaxAuthorities = MaxAuthorities;
 	type ValidatorRegistration = Session;
 	type WeightInfo = pallet_validator_set::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Well-known (permissioned) nodes at most.
+	pub const MaxWellKnownNodes: u32 = 64;
+	/// Longest PeerId in bytes (an ed25519 PeerId is 38 bytes).
+	pub const MaxPeerIdLength: u32 = 128;
+}
+
+/// Node permissioning (Alastria MEMB_001/MEMB_002): only the council (or root on `dev`) edits the
+/// well-known nodes; each node's offchain worker reads them every block and sets the node's
+/// reserved-only peer set, so a removed node loses its peers without any restart. Owners may
+/// still manage their node's additional connections (`add_connections`/`remove_connections`).
+impl pallet_node_authorization::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type MaxWellKnownNodes = MaxWellKnownNodes;
+	type MaxPeerIdLength = MaxPeerIdLength;
+	type AddOrigin = EnsureRootOrTwoThirdsCouncil;
+	type RemoveOrigin = EnsureRootOrTwoThirdsCouncil;
+	type SwapOrigin = EnsureRootOrTwoThirdsCouncil;
+	type ResetOrigin = EnsureRootOrTwoThirdsCouncil;
+	type WeightInfo = ();
+}
+
+/// No speculative currency (Alastria requirement): the native unit pays fees and storage
+/// deposits but does not move between accounts. `frame_system::Config::BaseCallFilter` refuses
+/// (error `frame_system::Error::CallFiltered`) for signed, council and Ethereum origins:
+/// - `Balances::transfer_allow_death`, `transfer_keep_alive`, `transfer_all`;
+/// - `Revive::call`, `instantiate`, `instantiate_with_code`, `eth_call` and
+///   `eth_instantiate_with_code` with a non-zero `value` (an Ethereum transaction that sends
+///   value, to an account or to a payable contract).
+/// Everything else is allowed, including contract calls without value. Root (the `dev` sudo key)
+/// bypasses the filter, as in every FRAME runtime, and may `force_transfer`/`force_set_balance`.
+/// Nested calls (`Revive::eth_substrate_call`, council motions) are filtered when they dispatch.
+pub struct NoPlainTransfers;
+
+impl frame_support::traits::Contains<RuntimeCall> for NoPlainTransfers {
+	fn contains(call: &RuntimeCall) -> bool {
+		use pallet_balances::Call as B;
+		use pallet_revive::Call as R;
+		match call {
+			RuntimeCall::Balances(
+				B::transfer_allow_death { .. } | B::transfer_keep_alive { .. } | B::transfer_all { .. },
+			) => false,
+			RuntimeCall::Revive(
+				R::call { value, .. } |
+				R::instantiate { value, .. } |
+				R::instantiate_with_code { value, .. },
+			) => *value == 0,
+			RuntimeCall::Revive(
+				R::eth_call { value, .. } | R::eth_instantiate_with_code { value, .. },
+			) => value.is_zero(),
+			_ => true,
+		}
+	}
 }
 
 impl pallet_balances::Config for Runtime {

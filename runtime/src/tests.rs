@@ -1,4 +1,5 @@
-//! Runtime unit tests: genesis presets, the EVM (`Revive`) configuration and fee settings.
+//! Runtime unit tests: genesis presets, the EVM (`Revive`) configuration, fee settings and
+//! consortium governance (council, validator set, node permissioning, no plain transfers).
 
 use super::*;
 use crate::genesis_config_presets::{
@@ -116,6 +117,13 @@ fn revive_is_wired_for_eth_rpc() {
 	// eth-rpc needs u32 block numbers and 32-byte account ids.
 	assert_eq!(core::mem::size_of::<BlockNumber>(), 4);
 	assert_eq!(core::mem::size_of::<AccountId>(), 32);
+	// Endowed Substrate accounts get their Ethereum address mapping when they are created at
+	// genesis (`frame_system::Config::OnNewAccount = pallet_revive::AutoMapper`).
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		use pallet_revive::AddressMapper;
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		assert!(<Runtime as pallet_revive::Config>::AddressMapper::is_mapped(&alice));
+	});
 }
 
 #[test]
@@ -188,5 +196,145 @@ fn a_single_council_member_cannot_change_validators() {
 			len
 		));
 		assert!(pallet_validator_set::Validators::<Runtime>::get().contains(&eve));
+	});
+}
+
+/// Proposes `call` to the council as Alice and passes it with the ayes of Alice, Bob and
+/// Charlie (3 of the `local` chain's 4 members: the 2/3 threshold), then closes the motion.
+fn pass_council_motion(call: RuntimeCall) {
+	use frame_support::assert_ok;
+	use sp_runtime::traits::Hash as _;
+	let call = Box::new(call);
+	let len = codec::Encode::encoded_size(&call) as u32;
+	let alice = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+	let index = pallet_collective::ProposalCount::<Runtime, CouncilCollective>::get();
+	assert_ok!(Council::propose(alice.clone(), 3, call.clone(), len));
+	let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
+	for k in [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie] {
+		assert_ok!(Council::vote(RuntimeOrigin::signed(k.to_account_id()), hash, index, true));
+	}
+	assert_ok!(Council::close(alice, hash, index, Weight::from_parts(1_000_000_000_000, 1_000_000), len));
+}
+
+#[test]
+fn dev_node_identities_derive_from_their_node_keys() {
+	use crate::genesis_config_presets::DEV_NODES;
+	use sp_core::Pair as _;
+	for (name, peer) in DEV_NODES {
+		let secret = sp_io::hashing::sha2_256(name.as_bytes());
+		let public = sp_core::ed25519::Pair::from_seed(&secret).public();
+		let mut expected = vec![0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+		expected.extend_from_slice(&public.0);
+		assert_eq!(peer.to_vec(), expected, "PeerId of node {name}");
+	}
+}
+
+#[test]
+fn presets_permission_their_nodes() {
+	use crate::genesis_config_presets::DEV_NODES;
+	let peer = |name: &str| {
+		sp_core::OpaquePeerId(DEV_NODES.iter().find(|(n, _)| *n == name).unwrap().1.to_vec())
+	};
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		let nodes = pallet_node_authorization::WellKnownNodes::<Runtime>::get();
+		assert_eq!(nodes.into_iter().collect::<Vec<_>>(), vec![peer("alice")]);
+	});
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let nodes = pallet_node_authorization::WellKnownNodes::<Runtime>::get();
+		assert_eq!(nodes.len(), 6);
+		for (name, k) in [("alice", Sr25519Keyring::Alice), ("ferdie", Sr25519Keyring::Ferdie)] {
+			assert!(nodes.contains(&peer(name)), "{name}'s node is well known");
+			assert_eq!(
+				pallet_node_authorization::Owners::<Runtime>::get(peer(name)),
+				Some(k.to_account_id())
+			);
+		}
+		// `local` has no sudo key: the council is the only governance origin.
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
+	});
+}
+
+#[test]
+fn only_the_council_removes_a_well_known_node() {
+	use crate::genesis_config_presets::DEV_NODES;
+	use frame_support::assert_noop;
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let eve_node = sp_core::OpaquePeerId(DEV_NODES[4].1.to_vec());
+		// Not even the node's owner or a single council member can remove it.
+		for k in [Sr25519Keyring::Eve, Sr25519Keyring::Alice] {
+			assert_noop!(
+				NodeAuthorization::remove_well_known_node(
+					RuntimeOrigin::signed(k.to_account_id()),
+					eve_node.clone()
+				),
+				sp_runtime::DispatchError::BadOrigin
+			);
+		}
+		pass_council_motion(RuntimeCall::NodeAuthorization(
+			pallet_node_authorization::Call::remove_well_known_node { node: eve_node.clone() },
+		));
+		assert!(!pallet_node_authorization::WellKnownNodes::<Runtime>::get().contains(&eve_node));
+		System::assert_has_event(
+			pallet_node_authorization::Event::<Runtime>::NodeRemoved { peer_id: eve_node }.into(),
+		);
+	});
+}
+
+#[test]
+fn plain_transfers_are_filtered() {
+	use crate::currency::UNIT;
+	use frame_support::{assert_ok, traits::Contains};
+	use sp_runtime::traits::Dispatchable;
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let filtered: sp_runtime::DispatchError = frame_system::Error::<Runtime>::CallFiltered.into();
+		for call in [
+			pallet_balances::Call::transfer_allow_death { dest: bob.clone().into(), value: UNIT },
+			pallet_balances::Call::transfer_keep_alive { dest: bob.clone().into(), value: UNIT },
+			pallet_balances::Call::transfer_all { dest: bob.clone().into(), keep_alive: false },
+		] {
+			let r = RuntimeCall::Balances(call).dispatch(RuntimeOrigin::signed(alice.clone()));
+			assert_eq!(r.map_err(|e| e.error), Err(filtered));
+		}
+		assert_eq!(pallet_balances::Pallet::<Runtime>::free_balance(&bob), ENDOWMENT);
+		// Root (the dev sudo key) is not filtered.
+		assert_ok!(RuntimeCall::Balances(pallet_balances::Call::force_transfer {
+			source: alice.clone().into(),
+			dest: bob.clone().into(),
+			value: UNIT,
+		})
+		.dispatch(RuntimeOrigin::root()));
+		assert_eq!(pallet_balances::Pallet::<Runtime>::free_balance(&bob), ENDOWMENT + UNIT);
+		// Sending value through the EVM is a transfer too; calls without value are not.
+		let eth_call = |value: u64| {
+			RuntimeCall::Revive(pallet_revive::Call::eth_call {
+				dest: ALITH.into(),
+				value: value.into(),
+				weight_limit: Weight::zero(),
+				eth_gas_limit: 0u64.into(),
+				data: vec![],
+				transaction_encoded: vec![],
+				effective_gas_price: 0u64.into(),
+				encoded_len: 0,
+			})
+		};
+		assert!(!NoPlainTransfers::contains(&eth_call(1)));
+		assert!(NoPlainTransfers::contains(&eth_call(0)));
+		let revive_call = |value: Balance| {
+			RuntimeCall::Revive(pallet_revive::Call::call {
+				dest: ALITH.into(),
+				value,
+				weight_limit: Weight::zero(),
+				storage_deposit_limit: 0,
+				data: vec![],
+			})
+		};
+		assert!(!NoPlainTransfers::contains(&revive_call(1)));
+		assert!(NoPlainTransfers::contains(&revive_call(0)));
+		assert!(NoPlainTransfers::contains(&RuntimeCall::System(frame_system::Call::remark {
+			remark: vec![]
+		})));
 	});
 }

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+'use strict';
+// Council governance from the command line (see README.md in this folder).
+//
+//   council-cli.cjs [--url ws://127.0.0.1:9944] --suri <secret> propose <pallet.call> [arg...]
+//   council-cli.cjs [--url ...] --suri <secret> vote <hash> <index> aye|nay
+//   council-cli.cjs [--url ...] --suri <secret> close <hash> <index>
+//   council-cli.cjs [--url ...] motions
+//
+// Call arguments are JSON values when they parse as JSON, strings otherwise
+// (`propose validatorSet.addValidator 5FHneW46...`, `propose nodeAuthorization.removeWellKnownNode 0x0024...`).
+// The secret can also come from the ALSTRANET_SURI environment variable (keeps it out of shell history).
+const { parseArgs } = require('node:util');
+const council = require('./council.cjs');
+
+const USAGE = `usage:
+  council-cli.cjs [--url URL] --suri SECRET propose <pallet.call> [arg...]
+  council-cli.cjs [--url URL] --suri SECRET vote <hash> <index> aye|nay
+  council-cli.cjs [--url URL] --suri SECRET close <hash> <index>
+  council-cli.cjs [--url URL] motions`;
+
+function fail(msg) {
+  console.error(`error: ${msg}\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseValue(s) {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+async function main() {
+  const { values, positionals } = parseArgs({
+    options: {
+      url: { type: 'string', default: process.env.ALSTRANET_WS || 'ws://127.0.0.1:9944' },
+      suri: { type: 'string', default: process.env.ALSTRANET_SURI },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const [command, ...rest] = positionals;
+  if (!command) fail('missing command');
+  const needsSigner = command !== 'motions';
+  if (needsSigner && !values.suri) fail('--suri (or ALSTRANET_SURI) is required to sign');
+  const api = await council.connect(values.url);
+  try {
+    const pair = needsSigner ? council.signer(values.suri) : null;
+    let out;
+    switch (command) {
+      case 'propose': {
+        const [name, ...args] = rest;
+        const [section, method] = (name || '').split('.');
+        if (!section || !method) fail(`expected <pallet.call>, e.g. validatorSet.addValidator, got ${name}`);
+        const fn = api.tx[section] && api.tx[section][method];
+        if (!fn) fail(`the runtime has no call ${name}`);
+        if (args.length !== fn.meta.args.length) {
+          fail(`${name} takes ${fn.meta.args.length} argument(s) (${fn.meta.args.map((a) => a.name.toString()).join(', ')}), got ${args.length}`);
+        }
+        out = await council.propose(api, pair, fn(...args.map(parseValue)));
+        break;
+      }
+      case 'vote': {
+        const [hash, index, choice] = rest;
+        if (!hash || index === undefined || !['aye', 'nay'].includes(choice)) fail('vote <hash> <index> aye|nay');
+        out = await council.vote(api, pair, hash, Number(index), choice === 'aye');
+        break;
+      }
+      case 'close': {
+        const [hash, index] = rest;
+        if (!hash || index === undefined) fail('close <hash> <index>');
+        out = await council.close(api, pair, hash, Number(index));
+        break;
+      }
+      case 'motions':
+        out = await council.motions(api);
+        break;
+      default:
+        fail(`unknown command ${command}`);
+    }
+    console.log(JSON.stringify(out, null, 2));
+  } finally {
+    await api.disconnect();
+  }
+}
+
+main().catch((e) => {
+  console.error(`error: ${e.message}`);
+  process.exit(1);
+});

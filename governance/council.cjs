@@ -1,0 +1,188 @@
+'use strict';
+/**
+ * Consortium council governance for AlstraNet, with @polkadot/api.
+ *
+ * The runtime's governance origin is `EnsureRootOrTwoThirdsCouncil`: root (the sudo key, `dev`
+ * chain only) or a motion of the `Council` (pallet-collective, instance 1) approved by at least
+ * 2/3 of its members (`EnsureProportionAtLeast<_, _, 2, 3>`). Seats are managed by
+ * `CouncilMembership` (pallet-membership), itself governed by the council. A motion goes:
+ *
+ *   1. `council.propose(threshold, call, lengthBound)` by a member: event `Council.Proposed`
+ *      with the proposal's index and hash;
+ *   2. `council.vote(hash, index, approve)` by members: events `Council.Voted`;
+ *   3. `council.close(hash, index, weightBound, lengthBound)` by anyone once the ayes reach the
+ *      threshold: events `Council.Closed`, `Council.Approved` and `Council.Executed` (whose
+ *      `result` is the dispatch result of the call under the council origin).
+ *
+ * Every function takes a connected `ApiPromise`; signers are sr25519 key pairs (`signer(suri)`).
+ * Failed extrinsics reject with the module error's `section.name: docs`.
+ */
+const { ApiPromise, WsProvider, Keyring } = require('@polkadot/api');
+
+/** Connects to a node's Substrate JSON-RPC endpoint (`ws://host:port`). */
+async function connect(url) {
+  return ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true, throwOnConnect: true });
+}
+
+/** An sr25519 key pair from a secret URI (`//Alice`, a mnemonic, `0x<seed>`). */
+function signer(suri) {
+  return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(suri);
+}
+
+/** Ayes needed for a 2/3 majority of `members` seats: ceil(2 * members / 3). */
+function twoThirdsThreshold(members) {
+  return Math.ceil((2 * members) / 3);
+}
+
+/** A dispatch error as `section.name: docs` (module errors) or its string form. */
+function describeDispatchError(api, dispatchError) {
+  if (dispatchError.isModule) {
+    const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}: ${docs.join(' ')}`;
+  }
+  return dispatchError.toString();
+}
+
+/**
+ * Signs and submits `tx` with `pair`; resolves once it is in a block with
+ * `{ blockHash, blockNumber, events }` (the extrinsic's events), rejects if it failed.
+ */
+async function submit(api, tx, pair) {
+  return new Promise((resolve, reject) => {
+    let unsub;
+    tx.signAndSend(pair, { nonce: -1 }, (result) => {
+      const { status, events, dispatchError } = result;
+      if (dispatchError) {
+        if (unsub) unsub();
+        reject(new Error(`${tx.method.section}.${tx.method.method} failed: ${describeDispatchError(api, dispatchError)}`));
+        return;
+      }
+      if (status.isInBlock) {
+        if (unsub) unsub();
+        const blockHash = status.asInBlock;
+        api.rpc.chain.getHeader(blockHash).then(
+          (h) => resolve({ blockHash: blockHash.toHex(), blockNumber: h.number.toNumber(), events }),
+          reject,
+        );
+      } else if (status.isDropped || status.isInvalid || status.isUsurped) {
+        if (unsub) unsub();
+        reject(new Error(`${tx.method.section}.${tx.method.method}: transaction ${status.type}`));
+      }
+    }).then((u) => { unsub = u; }, reject);
+  });
+}
+
+function findEvent(api, events, section, method) {
+  const found = events.find(({ event }) => event.section === section && event.method === method);
+  return found && found.event;
+}
+
+/**
+ * Proposes `call` (a submittable, e.g. `api.tx.validatorSet.addValidator(who)`) to the council
+ * as `pair` (a member), with the 2/3 threshold. Resolves `{ hash, index, threshold, blockNumber,
+ * executed }`; with a threshold of 1 (a one-member council) the call executes at once and
+ * `executed` is the block number.
+ */
+async function propose(api, pair, call) {
+  const members = await api.query.council.members();
+  const threshold = twoThirdsThreshold(members.length);
+  const lengthBound = call.method.encodedLength;
+  const { blockNumber, events } = await submit(api, api.tx.council.propose(threshold, call, lengthBound), pair);
+  const proposed = findEvent(api, events, 'council', 'Proposed');
+  if (proposed) {
+    const { proposalIndex, proposalHash } = proposed.data;
+    return { hash: proposalHash.toHex(), index: proposalIndex.toNumber(), threshold, blockNumber, executed: null };
+  }
+  const executed = findEvent(api, events, 'council', 'Executed');
+  if (!executed) throw new Error('council.propose: neither Proposed nor Executed was emitted');
+  checkExecuted(api, executed);
+  return { hash: executed.data.proposalHash.toHex(), index: null, threshold, blockNumber, executed: blockNumber };
+}
+
+function checkExecuted(api, executed) {
+  const result = executed.data.result;
+  if (result.isErr) {
+    throw new Error(`the motion was approved but its call failed: ${describeDispatchError(api, result.asErr)}`);
+  }
+}
+
+/**
+ * Generates new session keys in the keystore of the node at `url` for validator account
+ * `account` (SS58), with the proof of possession `session.setKeys` checks:
+ * `author_rotateKeysWithOwner` (an unsafe RPC: call it on the validator's own node only).
+ * Resolves `{ keys, proof }` (hex).
+ */
+async function rotateKeysWithOwner(url, account) {
+  const provider = new WsProvider(url);
+  try {
+    await provider.isReady;
+    const owner = new Keyring({ type: 'sr25519' }).decodeAddress(account);
+    return await provider.send('author_rotateKeysWithOwner', [`0x${Buffer.from(owner).toString('hex')}`]);
+  } finally {
+    await provider.disconnect();
+  }
+}
+
+/** Votes aye (`approve = true`) or nay on motion `(hash, index)` as member `pair`. */
+async function vote(api, pair, hash, index, approve) {
+  const { blockNumber } = await submit(api, api.tx.council.vote(hash, index, approve), pair);
+  return { blockNumber };
+}
+
+/**
+ * Closes motion `(hash, index)` as `pair` (anyone). Resolves `{ approved, blockNumber }`; rejects
+ * if the motion was approved but its call failed (e.g. `validatorSet.TooFewValidators`).
+ */
+async function close(api, pair, hash, index) {
+  const proposal = await api.query.council.proposalOf(hash);
+  if (proposal.isNone) throw new Error(`no open council motion with hash ${hash}`);
+  const lengthBound = proposal.unwrap().encodedLength;
+  // The runtime caps a motion's call at `MaxCouncilProposalWeight` (half a block).
+  const max = api.consts.system.blockWeights.maxBlock;
+  const weightBound = { refTime: max.refTime.toBigInt() / 2n, proofSize: max.proofSize.toBigInt() / 2n };
+  const { blockNumber, events } = await submit(api, api.tx.council.close(hash, index, weightBound, lengthBound), pair);
+  const executed = findEvent(api, events, 'council', 'Executed');
+  if (executed) checkExecuted(api, executed);
+  return { approved: Boolean(findEvent(api, events, 'council', 'Approved')), blockNumber };
+}
+
+/** Open motions: `[{ hash, index, call, threshold, ayes, nays, end }]` (voters as SS58). */
+async function motions(api) {
+  const hashes = await api.query.council.proposals();
+  const out = [];
+  for (const hash of hashes) {
+    const [proposal, voting] = await Promise.all([api.query.council.proposalOf(hash), api.query.council.voting(hash)]);
+    if (proposal.isNone || voting.isNone) continue;
+    const call = proposal.unwrap();
+    const v = voting.unwrap();
+    out.push({
+      hash: hash.toHex(),
+      index: v.index.toNumber(),
+      call: `${call.section}.${call.method}(${JSON.stringify(call.toHuman().args)})`,
+      threshold: v.threshold.toNumber(),
+      ayes: v.ayes.map((a) => a.toString()),
+      nays: v.nays.map((a) => a.toString()),
+      end: v.end.toNumber(),
+    });
+  }
+  return out;
+}
+
+/**
+ * Runs a whole motion: `proposer` proposes `call`, every pair of `voters` votes aye, then the
+ * proposer closes it. For tests and local networks where one operator holds several members'
+ * keys. Resolves `{ hash, proposedAt, executedAt }` (block numbers).
+ */
+async function passMotion(api, proposer, voters, call) {
+  const p = await propose(api, proposer, call);
+  if (p.executed !== null) return { hash: p.hash, proposedAt: p.blockNumber, executedAt: p.executed };
+  for (const v of voters) await vote(api, v, p.hash, p.index, true);
+  const c = await close(api, proposer, p.hash, p.index);
+  if (!c.approved) throw new Error(`motion ${p.hash} was not approved`);
+  return { hash: p.hash, proposedAt: p.blockNumber, executedAt: c.blockNumber };
+}
+
+module.exports = {
+  connect, signer, twoThirdsThreshold, describeDispatchError, submit,
+  rotateKeysWithOwner, propose, vote, close, motions, passMotion,
+};
