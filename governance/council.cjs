@@ -45,13 +45,13 @@ function describeDispatchError(api, dispatchError) {
 
 /**
  * Signs and submits `tx` with `pair`; resolves once it is in a block with
- * `{ blockHash, blockNumber, events }` (the extrinsic's events), rejects if it failed.
+ * `{ txHash, blockHash, blockNumber, events }` (the extrinsic's events), rejects if it failed.
  */
 async function submit(api, tx, pair) {
   return new Promise((resolve, reject) => {
     let unsub;
     tx.signAndSend(pair, { nonce: -1 }, (result) => {
-      const { status, events, dispatchError } = result;
+      const { status, events, dispatchError, txHash } = result;
       if (dispatchError) {
         if (unsub) unsub();
         reject(new Error(`${tx.method.section}.${tx.method.method} failed: ${describeDispatchError(api, dispatchError)}`));
@@ -61,7 +61,7 @@ async function submit(api, tx, pair) {
         if (unsub) unsub();
         const blockHash = status.asInBlock;
         api.rpc.chain.getHeader(blockHash).then(
-          (h) => resolve({ blockHash: blockHash.toHex(), blockNumber: h.number.toNumber(), events }),
+          (h) => resolve({ txHash: txHash.toHex(), blockHash: blockHash.toHex(), blockNumber: h.number.toNumber(), events }),
           reject,
         );
       } else if (status.isDropped || status.isInvalid || status.isUsurped) {

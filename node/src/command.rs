@@ -172,6 +172,16 @@ pub fn run() -> sc_cli::Result<()> {
 			) {
 				cli.run.offchain_worker_params.enabled = sc_cli::OffchainWorkerEnabled::Always;
 			}
+			// Node permissioning needs the libp2p network backend, which is the default here.
+			// sc-network 0.60's litep2p backend keeps a peer connected after it leaves the
+			// reserved set in reserved-only mode (measured: a node removed by the council kept
+			// its peers for minutes; with libp2p it has none within a block), so a removed node
+			// would stay in the network. `--network-backend litep2p` still selects litep2p.
+			let backend_given = std::env::args_os()
+				.any(|a| a.to_string_lossy().starts_with("--network-backend"));
+			if !backend_given {
+				cli.run.network_params.network_backend = sc_cli::NetworkBackendType::Libp2p;
+			}
 			let eth_rpc = cli.eth_rpc.clone();
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {

@@ -243,6 +243,10 @@ pub fn new_full<
 			gap_sync_body_policy: None,
 		})?;
 
+	// Node permissioning applies from the start, before the first block import runs the
+	// offchain worker (see `permissioning`).
+	crate::permissioning::apply_at_startup(&*client, &*network);
+
 	// Offchain workers run on every node, validator or not: node permissioning
 	// (pallet-node-authorization) relies on them.
 	if config.offchain_worker.enabled {

@@ -47,14 +47,13 @@ async function run(_nodeName, networkInfo, args) {
       const before = await heads(alice);
       const ferdie = council.signer('//Ferdie');
       const tx = alice.tx.system.remarkWithEvent('alstranet: submitted while finality stalls');
-      const extrinsicHash = tx.hash.toHex();
       const included = await council.submit(alice, tx, ferdie);
       const { last } = await sample(alice, seconds);
       if (last.finalized !== before.finalized) {
         throw new Error(`finality advanced with ${label} online: #${before.finalized} -> #${last.finalized}`);
       }
       if (last.best <= before.best) throw new Error(`no blocks authored with ${label} online`);
-      saveState(networkInfo, { stalledAt: before.finalized, stallTx: extrinsicHash, stallTxBlock: included.blockNumber, stallStarted: Date.now() });
+      saveState(networkInfo, { stalledAt: before.finalized, stallTx: included.txHash, stallTxBlock: included.blockNumber });
       measured(`finality with ${label} online: stalled at #${before.finalized} for ${seconds + 12} s while blocks went on to #${last.best}; a transaction was included in #${included.blockNumber}`);
       return last.best - last.finalized;
     }
@@ -62,14 +61,19 @@ async function run(_nodeName, networkInfo, args) {
       const state = loadState(networkInfo);
       if (!state.stallTx) throw new Error('no transaction recorded by the `stalls` step');
       const started = Date.now();
-      const finalized = await waitFor(async () => {
-        const h = await heads(alice);
-        return h.finalized > state.stallTxBlock ? h.finalized : null;
-      }, seconds * 1000, `finality to pass #${state.stallTxBlock} again`);
-      const seconds_ = ((Date.now() - started) / 1000).toFixed(1);
-      const foundAt = await findExtrinsic(alice, state.stalledAt + 1, finalized, state.stallTx);
-      if (foundAt === null) throw new Error(`transaction ${state.stallTx} is not in the finalized chain #${state.stalledAt + 1}..#${finalized}`);
-      measured(`finality with ${label}: resumed ${seconds_} s after the restart step (finalized #${state.stalledAt} -> #${finalized}); the transaction submitted during the stall is finalized in #${foundAt}`);
+      // The transaction may have been re-included in another block after a re-org: search the
+      // finalized chain as it grows.
+      let searched = state.stalledAt;
+      let finalized = state.stalledAt;
+      let resumedAfter = null;
+      const foundAt = await waitFor(async () => {
+        finalized = (await heads(alice)).finalized;
+        if (finalized > state.stalledAt && resumedAfter === null) resumedAfter = ((Date.now() - started) / 1000).toFixed(1);
+        const found = await findExtrinsic(alice, searched + 1, finalized, state.stallTx);
+        searched = finalized;
+        return found;
+      }, seconds * 1000, `transaction ${state.stallTx} (included in #${state.stallTxBlock} during the stall) to be finalized`);
+      measured(`finality with ${label}: advancing again ${resumedAfter} s after both restarts had returned (finalized #${state.stalledAt} -> #${finalized}); the transaction submitted during the stall is finalized in #${foundAt}`);
       return finalized;
     }
     throw new Error(`unknown mode ${mode}`);

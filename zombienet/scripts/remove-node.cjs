@@ -9,7 +9,7 @@ async function run(_nodeName, networkInfo, args) {
     const alice = await api(networkInfo, 'alice');
     const removed = await api(networkInfo, name);
     const peerId = nodePeerId(name);
-    const wellKnown = (await alice.query.nodeAuthorization.wellKnownNodes()).map((p) => p.toHex());
+    const wellKnown = Array.from(await alice.query.nodeAuthorization.wellKnownNodes(), (p) => p.toHex());
     if (!wellKnown.includes(peerId)) throw new Error(`${name}'s PeerId ${peerId} is not a well-known node`);
     const peersBefore = await peers(removed);
     if (peersBefore === 0) throw new Error(`${name} has no peers before its removal`);

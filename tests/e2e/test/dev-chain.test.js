@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiPromise, WsProvider } from '@polkadot/api';
+import { spawnSync } from 'node:child_process';
+import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { ethers } from 'ethers';
 import { compile } from '../lib/solc.js';
 import { ROOT, jsonRpc, startNode, tail, until } from '../lib/node.js';
@@ -123,5 +124,68 @@ describe('dev chain with its MetaMask endpoint', () => {
     await assert.rejects(jsonRpc(node.ethUrl, 'eth_sendRawTransaction', [wrong]), /chain|invalid/i);
     // Nothing was executed: the nonce did not move.
     assert.equal(await provider.getTransactionCount(wallet.address, 'pending'), nonce);
+  });
+
+  // No speculative currency: the runtime's BaseCallFilter refuses plain transfers.
+  test('a plain balances transfer is refused with System.CallFiltered', async () => {
+    const keyring = new Keyring({ type: 'sr25519' });
+    const alice = keyring.addFromUri('//Alice');
+    const bob = keyring.addFromUri('//Bob');
+    const before = (await api.query.system.account(bob.address)).data.free.toBigInt();
+    const error = await new Promise((resolve, reject) => {
+      api.tx.balances.transferKeepAlive(bob.address, 10n ** 12n).signAndSend(alice, ({ status, dispatchError }) => {
+        if (status.isInBlock) {
+          if (!dispatchError) reject(new Error('the transfer succeeded'));
+          else resolve(dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : dispatchError.toString());
+        }
+      }).catch(reject);
+    });
+    assert.equal(`${error.section}.${error.name}`, 'system.CallFiltered');
+    assert.equal((await api.query.system.account(bob.address)).data.free.toBigInt(), before, "Bob's balance did not move");
+  });
+
+  test('an Ethereum transaction that sends value does not move funds', async () => {
+    const baltathar = '0x3Cd0A705a2DC65e5b1E1205896BaA2be8A07c6e0';
+    const before = await provider.getBalance(baltathar);
+    const startBlock = (await api.rpc.chain.getHeader()).number.toNumber();
+    let receipt = null;
+    try {
+      const tx = await wallet.sendTransaction({ to: baltathar, value: ethers.parseEther('1'), gasLimit: 100_000n });
+      // The dispatch is filtered in the block: either a failed receipt or none at all.
+      await until(async () => (await api.rpc.chain.getHeader()).number.toNumber() >= startBlock + 3, 60_000, 'three blocks');
+      receipt = await provider.getTransactionReceipt(tx.hash);
+    } catch (e) {
+      // Refused before inclusion: also fine, nothing moved.
+      assert.match(String(e.message), /filtered|revert|invalid|reject/i);
+    }
+    if (receipt) assert.equal(receipt.status, 0, 'a receipt, if any, reports failure');
+    assert.equal(await provider.getBalance(baltathar), before, "Baltathar's balance did not move");
+  });
+
+  // Council governance with governance/council-cli.cjs: on `dev` the council has one member
+  // (Alice), so a motion's threshold is 1 and `propose` executes the call at once.
+  test('council-cli proposes and executes a council motion; bad calls are refused clearly', async () => {
+    const cli = (...args) => spawnSync(process.execPath, [path.join(ROOT, 'governance/council-cli.cjs'), '--url', node.wsUrl, ...args],
+      { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ALSTRANET_SURI: '//Alice' } });
+    const eveNode = '0x002408011220565a0f9555cb4f4d4e06b8111257865dccd75cc75135a9b10c9a44eca5041343';
+    const eve = new Keyring({ type: 'sr25519' }).addFromUri('//Eve').address;
+    const r = cli('propose', 'nodeAuthorization.addWellKnownNode', eveNode, eve);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.threshold, 1);
+    assert.ok(out.executed > 0, `executed at once: ${r.stdout}`);
+    const nodes = Array.from(await api.query.nodeAuthorization.wellKnownNodes(), (p) => p.toHex());
+    assert.ok(nodes.includes(eveNode), `Eve's node is well known: ${nodes}`);
+    assert.equal((await api.query.nodeAuthorization.owners(eveNode)).toString(), eve);
+    // The same call again: the motion executes but the call fails, and the CLI says why.
+    const again = cli('propose', 'nodeAuthorization.addWellKnownNode', eveNode, eve);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /nodeAuthorization\.AlreadyJoined/);
+    const wrongArity = cli('propose', 'validatorSet.addValidator');
+    assert.equal(wrongArity.status, 2);
+    assert.match(wrongArity.stderr, /validatorSet\.addValidator takes 1 argument\(s\) \(who\), got 0/);
+    const unknown = cli('propose', 'validatorSet.promote', eve);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /the runtime has no call validatorSet\.promote/);
   });
 });
