@@ -19,11 +19,17 @@ describe('chain specs', () => {
     });
   }
 
-  test('the committed local spec loads from its file and has four validators', () => {
+  test('the committed local spec has four validators, a council, well-known nodes and no sudo', () => {
     const spec = JSON.parse(fs.readFileSync(path.join(ROOT, 'chain-specs/local.json'), 'utf8'));
     const patch = spec.genesis.runtimeGenesis.patch;
-    assert.equal(patch.aura.authorities.length, 4);
-    assert.equal(patch.grandpa.authorities.length, 4);
+    // Aura and GRANDPA authorities come from the validators' session keys.
+    assert.equal(patch.validatorSet.validators.length, 4);
+    assert.equal(patch.validatorSet.minValidators, 4);
+    assert.deepEqual(patch.session.keys.map(([account]) => account), patch.validatorSet.validators);
+    for (const [, , keys] of patch.session.keys) assert.ok(keys.aura && keys.grandpa, 'aura and grandpa keys');
+    assert.deepEqual(patch.councilMembership.members.slice().sort(), patch.validatorSet.validators.slice().sort());
+    assert.equal(patch.nodeAuthorization.nodes.length, 6);
+    assert.equal(patch.sudo, undefined, 'no sudo key on local');
     assert.equal(spec.properties.evmChainId, patch.evmChainId.chainId);
   });
 
