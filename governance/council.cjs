@@ -72,7 +72,7 @@ async function submit(api, tx, pair) {
   });
 }
 
-function findEvent(api, events, section, method) {
+function findEvent(events, section, method) {
   const found = events.find(({ event }) => event.section === section && event.method === method);
   return found && found.event;
 }
@@ -88,12 +88,12 @@ async function propose(api, pair, call) {
   const threshold = twoThirdsThreshold(members.length);
   const lengthBound = call.method.encodedLength;
   const { blockNumber, events } = await submit(api, api.tx.council.propose(threshold, call, lengthBound), pair);
-  const proposed = findEvent(api, events, 'council', 'Proposed');
+  const proposed = findEvent(events, 'council', 'Proposed');
   if (proposed) {
     const { proposalIndex, proposalHash } = proposed.data;
     return { hash: proposalHash.toHex(), index: proposalIndex.toNumber(), threshold, blockNumber, executed: null };
   }
-  const executed = findEvent(api, events, 'council', 'Executed');
+  const executed = findEvent(events, 'council', 'Executed');
   if (!executed) throw new Error('council.propose: neither Proposed nor Executed was emitted');
   checkExecuted(api, executed);
   return { hash: executed.data.proposalHash.toHex(), index: null, threshold, blockNumber, executed: blockNumber };
@@ -141,9 +141,9 @@ async function close(api, pair, hash, index) {
   const max = api.consts.system.blockWeights.maxBlock;
   const weightBound = { refTime: max.refTime.toBigInt() / 2n, proofSize: max.proofSize.toBigInt() / 2n };
   const { blockNumber, events } = await submit(api, api.tx.council.close(hash, index, weightBound, lengthBound), pair);
-  const executed = findEvent(api, events, 'council', 'Executed');
+  const executed = findEvent(events, 'council', 'Executed');
   if (executed) checkExecuted(api, executed);
-  return { approved: Boolean(findEvent(api, events, 'council', 'Approved')), blockNumber };
+  return { approved: Boolean(findEvent(events, 'council', 'Approved')), blockNumber };
 }
 
 /** Open motions: `[{ hash, index, call, threshold, ayes, nays, end }]` (voters as SS58). */

@@ -21,7 +21,11 @@ use std::collections::{BTreeSet, HashSet};
 
 /// Reads a SCALE-encoded `BTreeSet<OpaquePeerId>` at `key` in the state of block `at`
 /// (empty when the key is absent, as with the pallet's `ValueQuery`).
-fn read_set<C, B>(client: &C, at: <Block as polkadot_sdk::sp_runtime::traits::Block>::Hash, key: Vec<u8>) -> Result<BTreeSet<OpaquePeerId>, String>
+fn read_set<C, B>(
+	client: &C,
+	at: <Block as polkadot_sdk::sp_runtime::traits::Block>::Hash,
+	key: Vec<u8>,
+) -> Result<BTreeSet<OpaquePeerId>, String>
 where
 	C: StorageProvider<Block, B>,
 	B: polkadot_sdk::sc_client_api::Backend<Block>,
@@ -34,7 +38,9 @@ where
 }
 
 /// The peers `local` may connect to at the best block, by the rule of
-/// `pallet_node_authorization::Pallet::get_authorized_nodes`.
+/// `pallet_node_authorization::Pallet::get_authorized_nodes` (private upstream, so restated
+/// here): its `AdditionalConnections`, plus every other well-known node if `local` is one.
+/// PeerIds that do not parse are skipped. Errors: the state cannot be read or decoded.
 pub fn authorized_peers<C, B>(client: &C, local: &PeerId) -> Result<HashSet<PeerId>, String>
 where
 	C: StorageProvider<Block, B> + HeaderBackend<Block>,
