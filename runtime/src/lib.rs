@@ -281,6 +281,10 @@ mod runtime {
 	/// Node permissioning: the well-known nodes, editable only by the council.
 	#[runtime::pallet_index(14)]
 	pub type NodeAuthorization = pallet_node_authorization::Pallet<Runtime>;
+
+	/// Issuance of the native unit: only the council mints units to members and burns them.
+	#[runtime::pallet_index(15)]
+	pub type Issuance = pallet_issuance::Pallet<Runtime>;
 }
 
 /// We assume that ~10% of the block weight is consumed by `on_initialize` handlers.
@@ -499,6 +503,14 @@ impl pallet_node_authorization::Config for Runtime {
 	type WeightInfo = ();
 }
 
+/// Issuance of the native unit (no speculative currency): after genesis, units are only minted
+/// to members' accounts, and burnt from them, by a 2/3 council motion (or root on `dev`).
+impl pallet_issuance::Config for Runtime {
+	type Currency = Balances;
+	type IssueOrigin = EnsureRootOrTwoThirdsCouncil;
+	type WeightInfo = pallet_issuance::weights::SubstrateWeight<Runtime>;
+}
+
 /// No speculative currency (Alastria requirement): the native unit pays fees and storage
 /// deposits but does not move between accounts. `frame_system::Config::BaseCallFilter` refuses
 /// (error `frame_system::Error::CallFiltered`) for signed, council and Ethereum origins:
@@ -506,7 +518,8 @@ impl pallet_node_authorization::Config for Runtime {
 /// - `Revive::call`, `instantiate`, `instantiate_with_code`, `eth_call` and
 ///   `eth_instantiate_with_code` with a non-zero `value` (an Ethereum transaction that sends
 ///   value, to an account or to a payable contract).
-/// Everything else is allowed, including contract calls without value. Root (the `dev` sudo key)
+/// Everything else is allowed, including contract calls without value. New units are issued to
+/// members by the council through `Issuance` (pallet-issuance). Root (the `dev` sudo key)
 /// bypasses the filter, as in every FRAME runtime, and may `force_transfer`/`force_set_balance`.
 /// Nested calls (`Revive::eth_substrate_call`, council motions) are filtered when they dispatch.
 pub struct NoPlainTransfers;

@@ -338,3 +338,53 @@ fn plain_transfers_are_filtered() {
 		})));
 	});
 }
+
+#[test]
+fn only_the_council_issues_units() {
+	use crate::currency::UNIT;
+	use frame_support::{assert_noop, traits::fungible::Inspect};
+	use pallet_revive::AddressMapper;
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		// A new member's account (no balance at genesis).
+		let member: AccountId = sp_core::crypto::AccountId32::new([7; 32]);
+		let issued_before = <Balances as Inspect<AccountId>>::total_issuance();
+		// Neither a plain account nor a single council member can issue.
+		for k in [Sr25519Keyring::Ferdie, Sr25519Keyring::Alice] {
+			assert_noop!(
+				Issuance::issue(RuntimeOrigin::signed(k.to_account_id()), member.clone().into(), UNIT),
+				sp_runtime::DispatchError::BadOrigin
+			);
+		}
+		pass_council_motion(RuntimeCall::Issuance(pallet_issuance::Call::issue {
+			beneficiary: member.clone().into(),
+			amount: 100 * UNIT,
+		}));
+		assert_eq!(Balances::free_balance(&member), 100 * UNIT);
+		assert_eq!(<Balances as Inspect<AccountId>>::total_issuance(), issued_before + 100 * UNIT);
+		System::assert_has_event(
+			pallet_issuance::Event::<Runtime>::Issued {
+				beneficiary: member.clone(),
+				amount: 100 * UNIT,
+				total_issuance: issued_before + 100 * UNIT,
+			}
+			.into(),
+		);
+		// The new account is mapped to its Ethereum address, so it can deploy contracts.
+		assert!(<Runtime as pallet_revive::Config>::AddressMapper::is_mapped(&member));
+		// The council burns part of it back.
+		pass_council_motion(RuntimeCall::Issuance(pallet_issuance::Call::burn {
+			who: member.clone().into(),
+			amount: 40 * UNIT,
+		}));
+		assert_eq!(Balances::free_balance(&member), 60 * UNIT);
+		assert_eq!(<Balances as Inspect<AccountId>>::total_issuance(), issued_before + 60 * UNIT);
+		// The issued units still cannot be transferred by their owner.
+		assert!(!<NoPlainTransfers as frame_support::traits::Contains<_>>::contains(
+			&RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+				dest: Sr25519Keyring::Bob.to_account_id().into(),
+				value: UNIT,
+			})
+		));
+	});
+}
