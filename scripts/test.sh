@@ -10,8 +10,10 @@ log "Rust tests (runtime, pallets, BPMN compiler, prover circuits + snarkjs, CLI
 # Two cargo calls: each dependency graph keeps its own features. `-p alstranet-node` (which has
 # no unit tests) makes the runtime's and pallets' tests reuse the node's build of FRAME.
 workspace_cargo test --release --locked -p alstranet-node -p alstranet-runtime -p pallet-evm-chain-id
-# The validator-set pallet (mock runtime with pallet-session) and its benchmark tests.
-workspace_cargo test --release --locked -p pallet-validator-set --features runtime-benchmarks
+# The validator-set (mock runtime with pallet-session) and issuance pallets, with their
+# benchmark tests.
+workspace_cargo test --release --locked -p pallet-validator-set -p pallet-issuance \
+	--features pallet-validator-set/runtime-benchmarks,pallet-issuance/runtime-benchmarks
 workspace_cargo test --release --locked -p alstra-bpmn -p alstra-prover -p alstra-cli
 
 log "Solidity tests (Foundry): BPM engine (contracts/bpm) and L1 rollup contracts (contracts/l1)"

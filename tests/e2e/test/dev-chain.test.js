@@ -164,9 +164,10 @@ describe('dev chain with its MetaMask endpoint', () => {
 
   // Council governance with governance/council-cli.cjs: on `dev` the council has one member
   // (Alice), so a motion's threshold is 1 and `propose` executes the call at once.
+  const cli = (...args) => spawnSync(process.execPath, [path.join(ROOT, 'governance/council-cli.cjs'), '--url', node.wsUrl, ...args],
+    { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ALSTRANET_SURI: '//Alice' } });
+
   test('council-cli proposes and executes a council motion; bad calls are refused clearly', async () => {
-    const cli = (...args) => spawnSync(process.execPath, [path.join(ROOT, 'governance/council-cli.cjs'), '--url', node.wsUrl, ...args],
-      { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ALSTRANET_SURI: '//Alice' } });
     const eveNode = '0x002408011220565a0f9555cb4f4d4e06b8111257865dccd75cc75135a9b10c9a44eca5041343';
     const eve = new Keyring({ type: 'sr25519' }).addFromUri('//Eve').address;
     const r = cli('propose', 'nodeAuthorization.addWellKnownNode', eveNode, eve);
@@ -187,5 +188,46 @@ describe('dev chain with its MetaMask endpoint', () => {
     const unknown = cli('propose', 'validatorSet.promote', eve);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /the runtime has no call validatorSet\.promote/);
+  });
+
+  // Issuance (no speculative currency): a new member's MetaMask account gets units only by a
+  // council motion, and can then pay for deploying a contract.
+  test('the council issues units to a new member, who can then deploy a contract', async () => {
+    const member = ethers.Wallet.createRandom().connect(provider);
+    // The member's Substrate account: its Ethereum address followed by twelve 0xEE bytes
+    // (pallet-revive's AccountId32Mapper for Ethereum-derived accounts).
+    const account = api.createType('AccountId32', ethers.concat([member.address, '0x' + 'ee'.repeat(12)])).toString();
+    assert.equal(await provider.getBalance(member.address), 0n);
+    const UNIT = 10n ** 12n;
+    const issuedBefore = (await api.query.balances.totalIssuance()).toBigInt();
+    const r = cli('propose', 'issuance.issue', account, String(50n * UNIT));
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.executed > 0, `executed at once: ${r.stdout}`);
+    assert.equal((await api.query.system.account(account)).data.free.toBigInt(), 50n * UNIT);
+    // Fees of the motion are burnt, so the total grows by at most the amount issued.
+    const issuedAfter = (await api.query.balances.totalIssuance()).toBigInt();
+    assert.ok(issuedAfter > issuedBefore && issuedAfter <= issuedBefore + 50n * UNIT, `${issuedBefore} -> ${issuedAfter}`);
+    // Seen from MetaMask (18 decimals): what the account can spend, i.e. 50 units minus the
+    // existential deposit (0.01 unit) that keeps the account alive.
+    assert.equal(await provider.getBalance(member.address), ethers.parseEther('49.99'));
+
+    const { Counter } = compile({ 'Counter.sol': path.join(ROOT, 'tests/e2e/contracts/Counter.sol') });
+    const deployed = await new ethers.ContractFactory(Counter.abi, Counter.bytecode, member).deploy();
+    assert.equal((await deployed.deploymentTransaction().wait()).status, 1);
+    assert.ok(await provider.getBalance(member.address) < ethers.parseEther('50'), 'the member paid fees and deposits');
+
+    // Burning more than the member has is refused, with the reason.
+    const tooMuch = cli('propose', 'issuance.burn', account, String(51n * UNIT));
+    assert.equal(tooMuch.status, 1);
+    assert.match(tooMuch.stderr, /issuance\.InsufficientBalance/);
+    // A plain signed call is not the council: BadOrigin.
+    const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+    const refusal = await new Promise((resolve, reject) => {
+      api.tx.issuance.issue(account, UNIT).signAndSend(alice, ({ status, dispatchError }) => {
+        if (status.isInBlock) resolve(dispatchError);
+      }).catch(reject);
+    });
+    assert.ok(refusal?.isBadOrigin, `signed issue refused with BadOrigin: ${refusal}`);
   });
 });
