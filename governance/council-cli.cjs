@@ -7,7 +7,7 @@
 //   council-cli.cjs [--url ...] --suri <secret> close <hash> <index>
 //   council-cli.cjs [--url ...] motions
 //
-// Call arguments are JSON values when they parse as JSON, strings otherwise
+// Call arguments are integers (exact, as BigInt), else JSON values when they parse as JSON, else strings
 // (`propose validatorSet.addValidator 5FHneW46...`, `propose nodeAuthorization.removeWellKnownNode 0x0024...`).
 // The secret can also come from the ALSTRANET_SURI environment variable (keeps it out of shell history).
 const { parseArgs } = require('node:util');
@@ -25,6 +25,8 @@ function fail(msg) {
 }
 
 function parseValue(s) {
+  // Integers (balances are u128 plancks) as BigInt: JSON numbers lose precision above 2^53.
+  if (/^-?[0-9]+$/.test(s)) return BigInt(s);
   try {
     return JSON.parse(s);
   } catch {

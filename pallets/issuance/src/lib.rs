@@ -31,6 +31,14 @@
 //! Units are integers in the currency's smallest denomination (AlstraNet: plancks,
 //! `1 UNIT = 10^12` plancks).
 //!
+//! ## Why a pallet of its own
+//!
+//! `pallet-balances` already mints (`force_set_balance`), but only for root. Giving the council
+//! a path to root (pallet-whitelist, pallet-sudo keyed to the collective) would give it every root
+//! call at once, including `set_code` and moving any account's units with `force_transfer`. This
+//! pallet gives the council issuance and nothing else, and records each act with the resulting
+//! supply. The minting itself is `pallet-balances`' `fungible::Mutate` (`mint_into`/`burn_from`).
+//!
 //! ## Runtime wiring
 //!
 //! - [`Config::Currency`] `= Balances` (`pallet-balances` implements
@@ -129,8 +137,9 @@ pub mod pallet {
 		BelowExistentialDeposit,
 		/// Issuing `amount` would overflow the beneficiary's balance or the total issuance.
 		IssuanceOverflow,
-		/// The beneficiary cannot receive units (the currency refused the deposit, e.g. the
-		/// account is being reaped or the asset is frozen).
+		/// The currency refused the deposit for another reason (`DepositConsequence::CannotCreate`:
+		/// the account cannot be created; `Blocked`; `UnknownAsset`). Not expected with
+		/// `pallet-balances`, which only reports `BelowMinimum` and `Overflow` for a mint.
 		CannotReceive,
 		/// The account's free, unfrozen balance is less than `amount` (held deposits and
 		/// frozen units cannot be burnt).

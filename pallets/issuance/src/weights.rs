@@ -11,12 +11,12 @@
 //! account's Ethereum address mapping); execution times and proof sizes are generous guesses,
 //! not measurements on reference hardware. Both calls are rare governance operations.
 //!
-//! To replace them with measured weights, on the reference validator hardware (see
-//! `pallets/validator-set/src/weights.rs` for the post-processing of the generated file) (NOT YET POSSIBLE AS IS: the
-//! runtime does not expose the `frame_benchmarking::Benchmark` runtime API yet; it needs
-//! `frame_benchmarking::define_benchmarks!` listing the pallet and an `impl Benchmark<Block>`
-//! in `impl_runtime_apis!`, both under the `runtime-benchmarks` feature, as in polkadot-sdk's
-//! templates) then:
+//! Replacing them with measured weights is NOT YET POSSIBLE AS IS: the runtime does not expose
+//! the `frame_benchmarking::Benchmark` runtime API yet (it needs
+//! `frame_benchmarking::define_benchmarks!` listing the pallet and an `impl Benchmark<Block>` in
+//! `impl_runtime_apis!`, both under the `runtime-benchmarks` feature, as in polkadot-sdk's
+//! templates). Once it does, on the reference validator hardware (see
+//! `pallets/validator-set/src/weights.rs` for the post-processing of the generated file):
 //!
 //! ```text
 //! cargo build --release -p alstranet-runtime --features runtime-benchmarks

@@ -11,11 +11,11 @@
 //! governance operations on a set of at most `MaxAuthorities` accounts, so an over-estimate
 //! costs nothing in practice.
 //!
-//! To replace them with measured weights, on the reference validator hardware (NOT YET POSSIBLE AS IS: the
-//! runtime does not expose the `frame_benchmarking::Benchmark` runtime API yet; it needs
-//! `frame_benchmarking::define_benchmarks!` listing the pallet and an `impl Benchmark<Block>`
-//! in `impl_runtime_apis!`, both under the `runtime-benchmarks` feature, as in polkadot-sdk's
-//! templates) then:
+//! Replacing them with measured weights is NOT YET POSSIBLE AS IS: the runtime does not expose
+//! the `frame_benchmarking::Benchmark` runtime API yet (it needs
+//! `frame_benchmarking::define_benchmarks!` listing the pallet and an `impl Benchmark<Block>` in
+//! `impl_runtime_apis!`, both under the `runtime-benchmarks` feature, as in polkadot-sdk's
+//! templates). Once it does, on the reference validator hardware:
 //!
 //! ```text
 //! cargo build --release -p alstranet-runtime --features runtime-benchmarks
