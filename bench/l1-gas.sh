@@ -5,4 +5,4 @@
 # Needs `npm ci` in contracts/.
 set -euo pipefail
 cd "$(dirname "$0")/../contracts/l1"
-npx forge test --match-test test_gas_report -vv 2>&1 | grep -E "gas|transitions|slots|bytes" | sed 's/^ *//'
+../tools/forge test --match-test test_gas_report -vv 2>&1 | grep -E "gas|transitions|slots|bytes" | sed 's/^ *//'

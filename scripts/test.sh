@@ -6,6 +6,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 setup_all
 cd "$ROOT"
 
+log "harness self-test: a failing test fails forge, cargo, node's test runner and npm test"
+bash scripts/harness-selftest.sh forge cargo node npm
+
 log "Rust tests (runtime, pallets, BPMN compiler, prover circuits + snarkjs, CLI)"
 # Two cargo calls: each dependency graph keeps its own features. `-p alstranet-node` (which has
 # no unit tests) makes the runtime's and pallets' tests reuse the node's build of FRAME.
@@ -17,8 +20,9 @@ workspace_cargo test --release --locked -p pallet-validator-set -p pallet-issuan
 workspace_cargo test --release --locked -p alstra-bpmn -p alstra-prover -p alstra-cli
 
 log "Solidity tests (Foundry): BPM engine (contracts/bpm) and L1 rollup contracts (contracts/l1)"
-(cd contracts/bpm && npx forge test)
-(cd contracts/l1 && npx forge test)
+# contracts/tools/forge, not `npx forge`: the npm launcher exits 0 when forge fails.
+(cd contracts/bpm && ../tools/forge test)
+(cd contracts/l1 && ../tools/forge test)
 log "the committed contract artifacts match the sources"
 bash contracts/scripts/export-artifacts.sh >/dev/null
 git diff --exit-code --stat -- contracts/bpm/artifacts || {
@@ -39,6 +43,9 @@ done
 
 log "end-to-end tests (node + Ethereum endpoint, ethers, @polkadot/api, alstra CLI)"
 (cd tests/e2e && ALSTRANET_NODE="$NODE_BIN" ALSTRA="$ALSTRA_BIN" npm test --silent)
+
+log "harness self-test: a failing zombienet assertion fails zombienet test"
+bash scripts/harness-selftest.sh zombienet
 
 log "network test (zombienet): node permissioning, council-governed validators, BFT finality"
 bash "$ROOT/scripts/network-test.sh"

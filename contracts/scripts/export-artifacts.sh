@@ -9,7 +9,7 @@ if [ ! -x node_modules/.bin/forge ] || [ ! -d node_modules/solc ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 cd bpm
-npx --no-install forge build --sizes >/dev/null
+../tools/forge build --sizes >/dev/null
 mkdir -p artifacts
 node - "$@" <<'JS'
 const fs = require('fs');

@@ -5,7 +5,7 @@ import {Models} from "./Models.sol";
 
 /// @notice Hot-path gas budgets, cold storage as in a real transaction (measured: start ~264k with two
 /// role bindings, task -> task ~50k, task through an AND join ~73k). They guard against
-/// regressions; `npx forge test --gas-report` gives the full per-function picture.
+/// regressions; `../tools/forge test --gas-report` gives the full per-function picture.
 contract GasTest is Models {
     uint256 internal constant SEQUENCE_STEP_BUDGET = 60_000;
     uint256 internal constant START_BUDGET = 300_000;
