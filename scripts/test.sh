@@ -9,7 +9,7 @@ cd "$ROOT"
 log "harness self-test: a failing test fails forge, cargo, node's test runner and npm test"
 bash scripts/harness-selftest.sh forge cargo node npm
 
-log "Rust tests (runtime, pallets, BPMN compiler, prover circuits + snarkjs, CLI)"
+log "Rust tests (runtime, pallets, BPM core, BPMN compiler, prover circuits + snarkjs, CLI)"
 # Two cargo calls: each dependency graph keeps its own features. `-p alstranet-node` (which has
 # no unit tests) makes the runtime's and pallets' tests reuse the node's build of FRAME.
 workspace_cargo test --release --locked -p alstranet-node -p alstranet-runtime -p pallet-evm-chain-id
@@ -17,7 +17,9 @@ workspace_cargo test --release --locked -p alstranet-node -p alstranet-runtime -
 # benchmark tests.
 workspace_cargo test --release --locked -p pallet-validator-set -p pallet-issuance \
 	--features pallet-validator-set/runtime-benchmarks,pallet-issuance/runtime-benchmarks
-workspace_cargo test --release --locked -p alstra-bpmn -p alstra-prover -p alstra-cli
+workspace_cargo test --release --locked -p alstra-bpm-core -p alstra-bpmn -p alstra-prover -p alstra-cli
+log "the BPM core builds without std for wasm32v1-none (the runtime's target)"
+workspace_cargo build --release --locked -p alstra-bpm-core --no-default-features --target wasm32v1-none
 
 log "Solidity tests (Foundry): BPM engine (contracts/bpm) and L1 rollup contracts (contracts/l1)"
 # contracts/tools/forge, not `npx forge`: the npm launcher exits 0 when forge fails.

@@ -2,26 +2,16 @@
 
 use crate::error::CompileError;
 use crate::expr::{compile_condition, VarTable};
-use crate::model::*;
+use alstra_bpm_core::model::*;
 use roxmltree::{Document, Node, NodeId, ParsingOptions};
 use std::collections::{HashMap, HashSet};
 
 /// The BPMN 2.0 model namespace; elements are recognized by this URI, whatever their prefix.
 pub const BPMN_NS: &str = "http://www.omg.org/spec/BPMN/20100524/MODEL";
-/// Maximum places (bits of the marking) per scope.
-pub const MAX_PLACES: usize = 256;
-/// Maximum message flows per definition.
-pub const MAX_MESSAGE_FLOWS: usize = 256;
-/// Maximum scopes per definition.
-pub const MAX_SCOPES: usize = 256;
-/// Maximum variables per definition.
-pub const MAX_VARIABLES: usize = crate::expr::MAX_VARIABLES;
-/// Maximum elements per definition.
-pub const MAX_ELEMENTS: usize = 65_535;
-/// Maximum pools per definition (`uint8` pool index).
-pub const MAX_POOLS: usize = 256;
-/// Maximum swimlanes per definition (`uint16` lane index + 1).
-pub const MAX_LANES: usize = 65_535;
+pub use alstra_bpm_core::limits::{
+    MAX_ELEMENTS, MAX_MESSAGE_FLOWS, MAX_PLACES, MAX_POOLS, MAX_SCOPES, MAX_SWIMLANES as MAX_LANES,
+    MAX_VARIABLES,
+};
 /// Maximum number of XML nodes accepted (memory bound for hostile input).
 pub const MAX_XML_NODES: u32 = 5_000_000;
 /// Maximum element nesting depth accepted (the XML parser recurses per level; real BPMN

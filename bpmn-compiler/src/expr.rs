@@ -15,15 +15,15 @@
 //! optionally preceded by `-`, in the int256 range. `not` directly followed by `(` is the
 //! function form (an atom). Types are inferred over the whole model (see [`VarTable`]).
 
-use crate::model::{Variable, VariableType};
-use crate::vm::{self, Int256};
+use alstra_bpm_core::condition::{self as vm, Int256};
+use alstra_bpm_core::model::{Variable, VariableType};
 
 /// Maximum number of tokens in one condition (keeps every recursion shallow).
 pub const MAX_TOKENS: usize = 512;
 /// Maximum nesting of parentheses and prefix `!`/`not` in one condition.
 pub const MAX_NESTING: usize = 64;
 /// Maximum number of variables of a definition (`LOAD` has a 1-byte operand).
-pub const MAX_VARIABLES: usize = 256;
+pub use alstra_bpm_core::limits::MAX_VARIABLES;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -673,7 +673,7 @@ pub fn compile_condition(src: &str, vars: &mut VarTable, flow: usize) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vm::*;
+    use alstra_bpm_core::condition::*;
 
     fn c(src: &str) -> (Vec<u8>, Vec<Variable>) {
         let mut t = VarTable::new();
@@ -837,7 +837,7 @@ mod tests {
     fn string_equality() {
         let (code, vars) = c("bpmn:getDataObject('clarified') = 'yes'");
         let mut want = vec![OP_LOAD, 0, OP_PUSH];
-        want.extend_from_slice(&crate::model::keccak256(b"yes"));
+        want.extend_from_slice(&alstra_bpm_core::keccak256(b"yes"));
         want.push(OP_EQ);
         assert_eq!(code, want);
         assert_eq!(vars[0].var_type, VariableType::String);

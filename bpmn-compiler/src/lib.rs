@@ -2,7 +2,8 @@
 //!
 //! Compiles BPMN 2.0 XML (Camunda Modeler, Signavio, bpmn.io, Trisotech, ...) into the
 //! on-chain records of `contracts/bpm/src/BpmnModel.sol`, following the engine semantics of
-//! `docs/bpm-engine.md`.
+//! `docs/bpm-engine.md`. The records, limits and condition VM are those of the BPM core
+//! (`alstra-bpm-core`, re-exported here); this crate only parses XML into them.
 //!
 //! ```no_run
 //! let xml = std::fs::read_to_string("invoice.bpmn").unwrap();
@@ -17,8 +18,8 @@
 //!   gateways), activity/gateway sequence flows with their places and condition bytecode,
 //!   event triggers (message flows) and variables; `serde::Serialize` gives the JSON used by
 //!   the CLI; [`CompiledModel::summary`] gives the counts.
-//! * [`eval_condition`]: a reference evaluator of the condition bytecode (mirrors
-//!   `ConditionVM.sol`).
+//! * [`eval_condition`], [`validate_condition`]: the core's condition VM (`ConditionVM.sol` is
+//!   held to it by conformance vectors).
 //!
 //! Mapping rules the two contract files leave open (pool order, lanes of sub-process content,
 //! task performers as synthetic swimlanes, message flows into plain tasks or black-box
@@ -35,17 +36,17 @@
 mod compile;
 mod error;
 pub mod expr;
-mod model;
-pub mod vm;
+/// The condition VM of the BPM core (`alstra_bpm_core::condition`), under its former name.
+pub use alstra_bpm_core::condition as vm;
 
 pub use compile::{
     compile, compile_file, BPMN_NS, MAX_ELEMENTS, MAX_LANES, MAX_MESSAGE_FLOWS, MAX_PLACES,
     MAX_POOLS, MAX_SCOPES, MAX_VARIABLES, MAX_XML_DEPTH, MAX_XML_NODES,
 };
 pub use error::CompileError;
-pub use model::{
+pub use alstra_bpm_core::model::{
     keccak256, to_hex, ActivitySequenceFlow, Bitmap256, CompiledModel, Element, ElementKind,
     EventTrigger, GatewaySequenceFlow, Pool, Scope, Subprocess, Summary, Swimlane, Variable,
     VariableType,
 };
-pub use vm::{eval_condition, Int256, VmError};
+pub use alstra_bpm_core::condition::{eval_condition, validate_condition, Int256, VmError};

@@ -4,7 +4,7 @@
 
 use alstra_bpmn::{compile_file, CompiledModel, ElementKind, VariableType};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug)]
 enum Expect {

@@ -6,7 +6,6 @@
 
 use alstra_bpmn::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);

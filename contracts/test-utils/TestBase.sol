@@ -59,6 +59,18 @@ abstract contract TestBase {
         vm.assertEq(a, b);
     }
 
+    function assertEq(bool a, bool b, string memory err) internal pure {
+        vm.assertEq(a, b, err);
+    }
+
+    function assertEq(bytes memory a, bytes memory b, string memory err) internal pure {
+        vm.assertEq(a, b, err);
+    }
+
+    function assertGt(uint256 a, uint256 b) internal pure {
+        vm.assertGt(a, b);
+    }
+
     function assertEq(uint256 a, uint256 b) internal pure {
         vm.assertEq(a, b);
     }

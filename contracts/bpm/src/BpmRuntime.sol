@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BpmnModel} from "./BpmnModel.sol";
+import {ElementKind} from "./generated/BpmCore.sol";
 
 /// @title BpmRuntime
 /// @notice Types shared by the BPM contracts (registry, engine, clients) that are not part of the
@@ -104,7 +105,7 @@ library BpmRuntime {
     /// @param calledProcess CallActivity: process key of the definition it instantiates.
     struct RuntimeElement {
         uint16 index;
-        BpmnModel.ElementKind kind;
+        ElementKind kind;
         uint8 scope;
         uint8 childScope;
         bool joinAll;
@@ -176,34 +177,34 @@ library BpmRuntime {
     }
 
     /// @notice True for the task kinds completed by a person (or integration account) with `completeTask`.
-    function isPersonTask(BpmnModel.ElementKind kind) internal pure returns (bool) {
-        return kind <= BpmnModel.ElementKind.BusinessRuleTask && kind != BpmnModel.ElementKind.ReceiveTask;
+    function isPersonTask(ElementKind kind) internal pure returns (bool) {
+        return kind <= ElementKind.BusinessRuleTask && kind != ElementKind.ReceiveTask;
     }
 
     /// @notice True for the kinds the engine fires by itself (everything but person tasks and none start events).
-    function isAutomatic(BpmnModel.ElementKind kind) internal pure returns (bool) {
-        return !isPersonTask(kind) && kind != BpmnModel.ElementKind.StartEvent;
+    function isAutomatic(ElementKind kind) internal pure returns (bool) {
+        return !isPersonTask(kind) && kind != ElementKind.StartEvent;
     }
 
     /// @notice True for the kinds that wait for a message (`messageIn` required).
-    function isReceiving(BpmnModel.ElementKind kind) internal pure returns (bool) {
-        return kind == BpmnModel.ElementKind.ReceiveTask || kind == BpmnModel.ElementKind.MessageStartEvent
-            || kind == BpmnModel.ElementKind.MessageIntermediateCatchEvent;
+    function isReceiving(ElementKind kind) internal pure returns (bool) {
+        return kind == ElementKind.ReceiveTask || kind == ElementKind.MessageStartEvent
+            || kind == ElementKind.MessageIntermediateCatchEvent;
     }
 
     /// @notice True for the gateway kinds.
-    function isGateway(BpmnModel.ElementKind kind) internal pure returns (bool) {
-        return kind >= BpmnModel.ElementKind.ExclusiveGateway;
+    function isGateway(ElementKind kind) internal pure returns (bool) {
+        return kind >= ElementKind.ExclusiveGateway;
     }
 
     /// @notice True for start events (none or message): they have no incoming flow.
-    function isStart(BpmnModel.ElementKind kind) internal pure returns (bool) {
-        return kind == BpmnModel.ElementKind.StartEvent || kind == BpmnModel.ElementKind.MessageStartEvent;
+    function isStart(ElementKind kind) internal pure returns (bool) {
+        return kind == ElementKind.StartEvent || kind == ElementKind.MessageStartEvent;
     }
 
     /// @notice True for end events: they have no outgoing flow.
-    function isEnd(BpmnModel.ElementKind kind) internal pure returns (bool) {
-        return kind == BpmnModel.ElementKind.EndEvent || kind == BpmnModel.ElementKind.MessageEndEvent
-            || kind == BpmnModel.ElementKind.TerminateEndEvent;
+    function isEnd(ElementKind kind) internal pure returns (bool) {
+        return kind == ElementKind.EndEvent || kind == ElementKind.MessageEndEvent
+            || kind == ElementKind.TerminateEndEvent;
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {ElementKind, VariableType} from "./generated/BpmCore.sol";
+
 /// @title BpmnModel
 /// @notice The on-chain encoding of a BPMN 2.0 process model (a "process definition"), shared by
 /// the `alstra` compiler (which emits it) and the BPM contracts (which store and execute it).
@@ -9,37 +11,9 @@ pragma solidity ^0.8.24;
 /// every flow node is a *transition* with a pre-set (places it consumes) and a post-set
 /// (places it produces). The outgoing flows of an event-based gateway share one place
 /// (a deferred choice). Message flows are places of a separate per-instance `messages` bitmap.
-/// Limits: 256 places per scope, 256 message flows, 256 scopes, 65,535 elements, 256 variables
-/// per definition.
+/// The element kinds, variable types and limits come from the Rust BPM core (bpm-core), generated
+/// into `generated/BpmCore.sol`.
 library BpmnModel {
-    /// @notice BPMN 2.0 flow-node types the engine executes (BPMN 2.0 spec, sections 10.3-10.6).
-    enum ElementKind {
-        // Activities (section 10.3)
-        Task, //             0: bpmn:task (completed by a holder of its role)
-        UserTask, //         1
-        ManualTask, //       2
-        ServiceTask, //      3: completed by its role holder (an integration account)
-        SendTask, //         4: completed by its role holder; sends its message flows
-        ReceiveTask, //      5: automatic when its message arrives
-        ScriptTask, //       6: completed by its role holder (the script runs off-chain)
-        BusinessRuleTask, // 7: completed by its role holder (the decision runs off-chain)
-        SubProcess, //       8: embedded sub-process: a child scope
-        CallActivity, //     9: starts an instance of another deployed definition
-        // Events (section 10.5)
-        StartEvent, //              10: none start event
-        MessageStartEvent, //       11
-        EndEvent, //                12: none end event
-        MessageEndEvent, //         13
-        TerminateEndEvent, //       14
-        IntermediateThrowEvent, //  15: none intermediate throw event
-        MessageIntermediateThrowEvent, // 16
-        MessageIntermediateCatchEvent, // 17
-        // Gateways (section 10.6)
-        ExclusiveGateway, //  18
-        ParallelGateway, //   19
-        EventBasedGateway //  20
-    }
-
     /// @notice A participant of a collaboration (a BPMN pool).
     /// @param bpmnId the `bpmn:participant` id (or the process id for a plain process).
     /// @param name display name.
@@ -126,13 +100,6 @@ library BpmnModel {
         uint16 sourceElement;
         uint8 sourcePool;
         uint16 target;
-    }
-
-    /// @notice Type of an instance variable, used by conditions.
-    enum VariableType {
-        Bool, //   0: stored as 0 or 1
-        Int, //    1: int256
-        String //  2: stored as int256(keccak256(bytes(value))): equality only
     }
 
     /// @notice An instance variable read by conditions and written by task completions.

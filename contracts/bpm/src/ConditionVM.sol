@@ -1,41 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {ConditionOps, CONDITION_MAX_STACK} from "./generated/BpmCore.sol";
+
 /// @title ConditionVM
 /// @notice Evaluates the condition bytecode of exclusive-gateway flows (docs/bpm-engine.md,
 /// "Variables and conditions") against an instance's variables.
-/// @dev Opcodes: PUSH 0x01 <32-byte int256>, TRUE 0x02, FALSE 0x03, LOAD 0x04 <1-byte index>,
-/// EQ..GE 0x10-0x15 (signed), AND 0x20, OR 0x21, NOT 0x22. At most 16 stack values; a program
-/// must leave exactly one value (the result, true when != 0).
+/// @dev The rule is the Rust BPM core's (bpm-core/src/condition.rs): the opcodes and the stack
+/// limit are generated from it (`ConditionOps`), and `test/Conformance.t.sol` replays its vectors
+/// (`test/vectors/conditions.json`) through `evaluate` and `validate`. Opcodes: PUSH 0x01
+/// <32-byte int256>, TRUE 0x02, FALSE 0x03, LOAD 0x04 <1-byte index>, EQ..GE 0x10-0x15 (signed),
+/// AND 0x20, OR 0x21, NOT 0x22. At most 16 stack values; a program must leave exactly one value
+/// (the result, true when != 0).
 library ConditionVM {
     /// @notice The condition bytecode is malformed at byte `pc` (unknown opcode, stack under- or
     /// overflow, truncated operand); `pc == code.length` when the program does not leave exactly
     /// one value.
     error MalformedCondition(uint256 pc);
 
-    uint8 internal constant OP_PUSH = 0x01;
-    uint8 internal constant OP_TRUE = 0x02;
-    uint8 internal constant OP_FALSE = 0x03;
-    uint8 internal constant OP_LOAD = 0x04;
-    uint8 internal constant OP_EQ = 0x10;
-    uint8 internal constant OP_NE = 0x11;
-    uint8 internal constant OP_LT = 0x12;
-    uint8 internal constant OP_LE = 0x13;
-    uint8 internal constant OP_GT = 0x14;
-    uint8 internal constant OP_GE = 0x15;
-    uint8 internal constant OP_AND = 0x20;
-    uint8 internal constant OP_OR = 0x21;
-    uint8 internal constant OP_NOT = 0x22;
+    uint8 internal constant OP_PUSH = ConditionOps.OP_PUSH;
+    uint8 internal constant OP_TRUE = ConditionOps.OP_TRUE;
+    uint8 internal constant OP_FALSE = ConditionOps.OP_FALSE;
+    uint8 internal constant OP_LOAD = ConditionOps.OP_LOAD;
+    uint8 internal constant OP_EQ = ConditionOps.OP_EQ;
+    uint8 internal constant OP_NE = ConditionOps.OP_NE;
+    uint8 internal constant OP_LT = ConditionOps.OP_LT;
+    uint8 internal constant OP_LE = ConditionOps.OP_LE;
+    uint8 internal constant OP_GT = ConditionOps.OP_GT;
+    uint8 internal constant OP_GE = ConditionOps.OP_GE;
+    uint8 internal constant OP_AND = ConditionOps.OP_AND;
+    uint8 internal constant OP_OR = ConditionOps.OP_OR;
+    uint8 internal constant OP_NOT = ConditionOps.OP_NOT;
 
     /// @notice Maximum number of values on the stack.
-    uint256 internal constant MAX_STACK = 16;
+    uint256 internal constant MAX_STACK = CONDITION_MAX_STACK;
 
     /// @notice Runs `code` and returns its result (`!= 0`).
     /// @param code condition bytecode.
     /// @param vars the instance's variables (a never-set variable reads 0).
     /// @return result the truth value left on the stack.
     function evaluate(bytes memory code, mapping(uint256 => int256) storage vars) internal view returns (bool result) {
-        int256[MAX_STACK] memory stack;
+        int256[CONDITION_MAX_STACK] memory stack;
         uint256 sp;
         uint256 len = code.length;
         uint256 pc;

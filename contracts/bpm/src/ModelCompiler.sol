@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BpmnModel} from "./BpmnModel.sol";
+import {ElementKind} from "./generated/BpmCore.sol";
 import {BpmRuntime} from "./BpmRuntime.sol";
 import {ConditionVM} from "./ConditionVM.sol";
 import {Marking} from "./Marking.sol";
@@ -100,7 +101,7 @@ contract ModelCompiler {
             } else {
                 if (pe > w.nElements) _bad(BpmRuntime.RecordType.Subprocess, s, BpmRuntime.Violation.ParentOutOfRange);
                 BpmnModel.Element storage parent = m.elements[pe - 1];
-                if (parent.kind != BpmnModel.ElementKind.SubProcess || parent.childScope != s) {
+                if (parent.kind != ElementKind.SubProcess || parent.childScope != s) {
                     _bad(BpmRuntime.RecordType.Subprocess, s, BpmRuntime.Violation.ParentIsNotItsSubProcess);
                 }
                 if (parent.scope >= w.nScopes || m.subprocesses[parent.scope].pool != p) {
@@ -129,17 +130,17 @@ contract ModelCompiler {
     function _elements(DefinitionStorage.Model storage m, DefinitionStorage.Compiled storage c, Work memory w) private {
         for (uint256 e; e < w.nElements; ++e) {
             BpmnModel.Element storage el = m.elements[e];
-            BpmnModel.ElementKind kind = el.kind;
+            ElementKind kind = el.kind;
             uint256 scope = el.scope;
             if (scope >= w.nScopes) _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.ScopeOutOfRange);
             DefinitionStorage.ElementSlot storage slot = c.elements[e];
             slot.kind = kind;
             // forge-lint: disable-next-line(unsafe-typecast)
             slot.scope = uint8(scope); // scope < nScopes <= 256
-            slot.joinAll = kind == BpmnModel.ElementKind.ParallelGateway;
+            slot.joinAll = kind == ElementKind.ParallelGateway;
             slot.role = _role(m, w, e, el.lane, scope);
             _messages(m, w, slot, e, kind, el.messageIn, el.messageOut);
-            if (kind == BpmnModel.ElementKind.SubProcess) {
+            if (kind == ElementKind.SubProcess) {
                 uint256 child = el.childScope;
                 if (child >= w.nScopes || m.subprocesses[child].parentElement != e + 1) {
                     _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.BadChildScope);
@@ -149,15 +150,15 @@ contract ModelCompiler {
             } else if (el.childScope != 0) {
                 _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.ChildScopeOnNonSubProcess);
             }
-            if (kind == BpmnModel.ElementKind.CallActivity && el.calledProcess == bytes32(0)) {
+            if (kind == ElementKind.CallActivity && el.calledProcess == bytes32(0)) {
                 _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.NoCalledProcess);
             }
-            if (kind == BpmnModel.ElementKind.StartEvent) {
+            if (kind == ElementKind.StartEvent) {
                 // forge-lint: disable-next-line(unsafe-typecast)
                 c.scopeStarts[scope].push(uint16(e)); // e < nElements <= 65,535
                 // forge-lint: disable-next-line(unsafe-typecast)
                 if (w.topLevel.has(scope)) c.startElements.push(uint16(e));
-            } else if (kind == BpmnModel.ElementKind.MessageStartEvent && !w.topLevel.has(scope)) {
+            } else if (kind == ElementKind.MessageStartEvent && !w.topLevel.has(scope)) {
                 _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.MessageStartInSubProcess);
             }
             // forge-lint: disable-next-line(unsafe-typecast)
@@ -186,7 +187,7 @@ contract ModelCompiler {
         Work memory w,
         DefinitionStorage.ElementSlot storage slot,
         uint256 e,
-        BpmnModel.ElementKind kind,
+        ElementKind kind,
         uint256 mIn,
         uint256 mOut
     ) private {
@@ -201,8 +202,8 @@ contract ModelCompiler {
         }
         if (mOut == 0) return;
         if (
-            BpmRuntime.isGateway(kind) || kind == BpmnModel.ElementKind.SubProcess
-                || kind == BpmnModel.ElementKind.CallActivity
+            BpmRuntime.isGateway(kind) || kind == ElementKind.SubProcess
+                || kind == ElementKind.CallActivity
         ) _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.MessageOutOnNonSendingKind);
         if (w.nTriggers < 256 && mOut >> w.nTriggers != 0) {
             _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.MessageOutOutOfRange);
@@ -226,7 +227,7 @@ contract ModelCompiler {
             if (source >= w.nElements || target >= w.nElements) {
                 _bad(BpmRuntime.RecordType.ActivitySequenceFlow, f, BpmRuntime.Violation.ElementOutOfRange);
             }
-            BpmnModel.ElementKind sk = m.elements[source].kind;
+            ElementKind sk = m.elements[source].kind;
             if (BpmRuntime.isGateway(sk) || BpmRuntime.isEnd(sk)) {
                 _bad(BpmRuntime.RecordType.ActivitySequenceFlow, f, BpmRuntime.Violation.SourceIsAGatewayOrEndEvent);
             }
@@ -253,17 +254,17 @@ contract ModelCompiler {
             if (gw >= w.nElements || target >= w.nElements) {
                 _bad(BpmRuntime.RecordType.GatewaySequenceFlow, f, BpmRuntime.Violation.ElementOutOfRange);
             }
-            BpmnModel.ElementKind gk = m.elements[gw].kind;
+            ElementKind gk = m.elements[gw].kind;
             if (!BpmRuntime.isGateway(gk)) {
                 _bad(BpmRuntime.RecordType.GatewaySequenceFlow, f, BpmRuntime.Violation.SourceNotAGateway);
             }
             uint256 scope = _flowScope(m, BpmRuntime.RecordType.GatewaySequenceFlow, f, gw, target);
             _branchRules(m, w, fl, f, gw, gk);
             bool shared;
-            if (gk == BpmnModel.ElementKind.EventBasedGateway) {
-                BpmnModel.ElementKind tk = m.elements[target].kind;
+            if (gk == ElementKind.EventBasedGateway) {
+                ElementKind tk = m.elements[target].kind;
                 if (
-                    tk != BpmnModel.ElementKind.MessageIntermediateCatchEvent && tk != BpmnModel.ElementKind.ReceiveTask
+                    tk != ElementKind.MessageIntermediateCatchEvent && tk != ElementKind.ReceiveTask
                 ) {
                     _bad(
                         BpmRuntime.RecordType.GatewaySequenceFlow,
@@ -303,10 +304,10 @@ contract ModelCompiler {
         BpmnModel.GatewaySequenceFlow storage fl,
         uint256 f,
         uint256 gw,
-        BpmnModel.ElementKind gk
+        ElementKind gk
     ) private view {
         bytes storage cond = fl.condition;
-        if (gk == BpmnModel.ElementKind.ExclusiveGateway) {
+        if (gk == ElementKind.ExclusiveGateway) {
             if (fl.isDefault) {
                 if (w.hasDefault[gw] != 0) {
                     _bad(BpmRuntime.RecordType.GatewaySequenceFlow, f, BpmRuntime.Violation.SecondDefault);
@@ -365,7 +366,7 @@ contract ModelCompiler {
         // pre-/post-sets, incoming/outgoing checks, automatic consumers per place
         for (uint256 e; e < w.nElements; ++e) {
             DefinitionStorage.ElementSlot storage slot = c.elements[e];
-            BpmnModel.ElementKind kind = slot.kind;
+            ElementKind kind = slot.kind;
             uint256 pre = w.pre[e];
             if (!BpmRuntime.isStart(kind) && pre == 0) {
                 _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.NoIncomingFlow);

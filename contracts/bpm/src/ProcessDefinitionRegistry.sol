@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {BpmnModel} from "./BpmnModel.sol";
+import {ElementKind, VariableType, BpmLimits} from "./generated/BpmCore.sol";
 import {BpmRuntime} from "./BpmRuntime.sol";
 import {DefinitionStorage} from "./DefinitionStorage.sol";
 import {ModelCompiler} from "./ModelCompiler.sol";
@@ -24,13 +25,13 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     bytes32 public constant DEPLOYER_ROLE = keccak256("DEPLOYER_ROLE");
 
     /// @notice Limits of docs/bpm-engine.md ("Limits").
-    uint256 public constant MAX_POOLS = 256;
-    uint256 public constant MAX_SWIMLANES = 65_535;
-    uint256 public constant MAX_SCOPES = 256;
-    uint256 public constant MAX_ELEMENTS = 65_535;
-    uint256 public constant MAX_SEQUENCE_FLOWS = 65_535;
-    uint256 public constant MAX_MESSAGE_FLOWS = 256;
-    uint256 public constant MAX_VARIABLES = 256;
+    uint256 public constant MAX_POOLS = BpmLimits.MAX_POOLS;
+    uint256 public constant MAX_SWIMLANES = BpmLimits.MAX_SWIMLANES;
+    uint256 public constant MAX_SCOPES = BpmLimits.MAX_SCOPES;
+    uint256 public constant MAX_ELEMENTS = BpmLimits.MAX_ELEMENTS;
+    uint256 public constant MAX_SEQUENCE_FLOWS = BpmLimits.MAX_SEQUENCE_FLOWS;
+    uint256 public constant MAX_MESSAGE_FLOWS = BpmLimits.MAX_MESSAGE_FLOWS;
+    uint256 public constant MAX_VARIABLES = BpmLimits.MAX_VARIABLES;
 
     /// @notice The publish-time compiler, run through DELEGATECALL (deployed by the constructor).
     address public immutable compiler;
@@ -108,20 +109,20 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
 
     /// @notice Appends activities (kinds Task..CallActivity) to the element index space.
     function addActivities(uint256 definitionId, BpmnModel.Element[] calldata records) external {
-        _addElements(definitionId, records, BpmnModel.ElementKind.Task, BpmnModel.ElementKind.CallActivity);
+        _addElements(definitionId, records, ElementKind.Task, ElementKind.CallActivity);
     }
 
     /// @notice Appends events (kinds StartEvent..MessageIntermediateCatchEvent) to the element index space.
     function addEvents(uint256 definitionId, BpmnModel.Element[] calldata records) external {
         _addElements(
-            definitionId, records, BpmnModel.ElementKind.StartEvent, BpmnModel.ElementKind.MessageIntermediateCatchEvent
+            definitionId, records, ElementKind.StartEvent, ElementKind.MessageIntermediateCatchEvent
         );
     }
 
     /// @notice Appends gateways (kinds ExclusiveGateway..EventBasedGateway) to the element index space.
     function addGateways(uint256 definitionId, BpmnModel.Element[] calldata records) external {
         _addElements(
-            definitionId, records, BpmnModel.ElementKind.ExclusiveGateway, BpmnModel.ElementKind.EventBasedGateway
+            definitionId, records, ElementKind.ExclusiveGateway, ElementKind.EventBasedGateway
         );
     }
 
@@ -451,10 +452,10 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     function variableType(uint256 definitionId, uint256 index)
         external
         view
-        returns (bool exists, BpmnModel.VariableType varType)
+        returns (bool exists, VariableType varType)
     {
         BpmnModel.Variable[] storage vars = _l().models[definitionId].variables;
-        if (index >= vars.length) return (false, BpmnModel.VariableType.Bool);
+        if (index >= vars.length) return (false, VariableType.Bool);
         return (true, vars[index].varType);
     }
 
@@ -469,13 +470,13 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     function _addElements(
         uint256 definitionId,
         BpmnModel.Element[] calldata records,
-        BpmnModel.ElementKind lo,
-        BpmnModel.ElementKind hi
+        ElementKind lo,
+        ElementKind hi
     ) private {
         BpmnModel.Element[] storage list = _draft(definitionId).elements;
         uint256 from = _checkLimit(BpmRuntime.RecordType.Element, list.length, records.length, MAX_ELEMENTS);
         for (uint256 i; i < records.length; ++i) {
-            BpmnModel.ElementKind kind = records[i].kind;
+            ElementKind kind = records[i].kind;
             if (kind < lo || kind > hi) revert WrongElementKind(from + i, kind);
             list.push(records[i]);
         }
@@ -551,7 +552,7 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         r.preset = s.preset;
         r.postset = s.postset;
         if (s.sends) r.messageOut = _l().models[definitionId].elements[e].messageOut;
-        if (r.kind == BpmnModel.ElementKind.CallActivity) {
+        if (r.kind == ElementKind.CallActivity) {
             r.calledProcess = _l().models[definitionId].elements[e].calledProcess;
         }
     }

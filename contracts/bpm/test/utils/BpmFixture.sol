@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {TestBase} from "alstra-test/TestBase.sol";
 import {BpmnModel} from "../../src/BpmnModel.sol";
+import {ElementKind, VariableType} from "../../src/generated/BpmCore.sol";
 import {BpmRuntime} from "../../src/BpmRuntime.sol";
 import {ParticipantRegistry} from "../../src/ParticipantRegistry.sol";
 import {ProcessDefinitionRegistry} from "../../src/ProcessDefinitionRegistry.sol";
@@ -31,23 +32,23 @@ abstract contract BpmFixture is TestBase {
     address internal erin = address(0xE217); // Clerk, second one
     address internal mallory = address(0x6A11); // not registered
 
-    BpmnModel.ElementKind internal constant TASK = BpmnModel.ElementKind.Task;
-    BpmnModel.ElementKind internal constant USER_TASK = BpmnModel.ElementKind.UserTask;
-    BpmnModel.ElementKind internal constant SEND_TASK = BpmnModel.ElementKind.SendTask;
-    BpmnModel.ElementKind internal constant RECEIVE_TASK = BpmnModel.ElementKind.ReceiveTask;
-    BpmnModel.ElementKind internal constant SUB_PROCESS = BpmnModel.ElementKind.SubProcess;
-    BpmnModel.ElementKind internal constant CALL_ACTIVITY = BpmnModel.ElementKind.CallActivity;
-    BpmnModel.ElementKind internal constant START = BpmnModel.ElementKind.StartEvent;
-    BpmnModel.ElementKind internal constant MSG_START = BpmnModel.ElementKind.MessageStartEvent;
-    BpmnModel.ElementKind internal constant END = BpmnModel.ElementKind.EndEvent;
-    BpmnModel.ElementKind internal constant MSG_END = BpmnModel.ElementKind.MessageEndEvent;
-    BpmnModel.ElementKind internal constant TERMINATE = BpmnModel.ElementKind.TerminateEndEvent;
-    BpmnModel.ElementKind internal constant THROW = BpmnModel.ElementKind.IntermediateThrowEvent;
-    BpmnModel.ElementKind internal constant MSG_THROW = BpmnModel.ElementKind.MessageIntermediateThrowEvent;
-    BpmnModel.ElementKind internal constant MSG_CATCH = BpmnModel.ElementKind.MessageIntermediateCatchEvent;
-    BpmnModel.ElementKind internal constant XOR = BpmnModel.ElementKind.ExclusiveGateway;
-    BpmnModel.ElementKind internal constant AND = BpmnModel.ElementKind.ParallelGateway;
-    BpmnModel.ElementKind internal constant EVENT_GW = BpmnModel.ElementKind.EventBasedGateway;
+    ElementKind internal constant TASK = ElementKind.Task;
+    ElementKind internal constant USER_TASK = ElementKind.UserTask;
+    ElementKind internal constant SEND_TASK = ElementKind.SendTask;
+    ElementKind internal constant RECEIVE_TASK = ElementKind.ReceiveTask;
+    ElementKind internal constant SUB_PROCESS = ElementKind.SubProcess;
+    ElementKind internal constant CALL_ACTIVITY = ElementKind.CallActivity;
+    ElementKind internal constant START = ElementKind.StartEvent;
+    ElementKind internal constant MSG_START = ElementKind.MessageStartEvent;
+    ElementKind internal constant END = ElementKind.EndEvent;
+    ElementKind internal constant MSG_END = ElementKind.MessageEndEvent;
+    ElementKind internal constant TERMINATE = ElementKind.TerminateEndEvent;
+    ElementKind internal constant THROW = ElementKind.IntermediateThrowEvent;
+    ElementKind internal constant MSG_THROW = ElementKind.MessageIntermediateThrowEvent;
+    ElementKind internal constant MSG_CATCH = ElementKind.MessageIntermediateCatchEvent;
+    ElementKind internal constant XOR = ElementKind.ExclusiveGateway;
+    ElementKind internal constant AND = ElementKind.ParallelGateway;
+    ElementKind internal constant EVENT_GW = ElementKind.EventBasedGateway;
 
     // ------------------------------------------------------------ model under construction
     BpmnModel.Pool[] internal bPools;
@@ -135,7 +136,7 @@ abstract contract BpmFixture is TestBase {
         bElements[ca].calledProcess = keccak256(bytes(calledKey));
     }
 
-    function el(BpmnModel.ElementKind kind, uint8 scope, uint16 laneRef, string memory name) internal returns (uint16) {
+    function el(ElementKind kind, uint8 scope, uint16 laneRef, string memory name) internal returns (uint16) {
         bElements.push(
             BpmnModel.Element({
                 bpmnId: name,
@@ -167,7 +168,7 @@ abstract contract BpmFixture is TestBase {
 
     function _flow(uint16 source, uint16 target, bytes memory condition, bool isDefault) private returns (uint8 place) {
         uint8 scope = bElements[source].scope;
-        BpmnModel.ElementKind k = bElements[source].kind;
+        ElementKind k = bElements[source].kind;
         if (k == EVENT_GW && bEventPlace[source] != 0) {
             place = uint8(bEventPlace[source] - 1);
         } else {
@@ -222,7 +223,7 @@ abstract contract BpmFixture is TestBase {
         if (_receiving(bElements[target].kind)) bElements[target].messageIn = t + 1;
     }
 
-    function variable(string memory name, BpmnModel.VariableType varType) internal returns (uint8) {
+    function variable(string memory name, VariableType varType) internal returns (uint8) {
         bVars.push(BpmnModel.Variable({name: name, varType: varType}));
         return uint8(bVars.length - 1);
     }
@@ -259,13 +260,13 @@ abstract contract BpmFixture is TestBase {
         registry.publish(id);
     }
 
-    function _category(BpmnModel.ElementKind k) private pure returns (uint256) {
+    function _category(ElementKind k) private pure returns (uint256) {
         if (k <= CALL_ACTIVITY) return 0;
         if (k <= MSG_CATCH) return 1;
         return 2;
     }
 
-    function _receiving(BpmnModel.ElementKind k) private pure returns (bool) {
+    function _receiving(ElementKind k) private pure returns (bool) {
         return k == RECEIVE_TASK || k == MSG_START || k == MSG_CATCH;
     }
 

@@ -1,8 +1,16 @@
-//! Reference evaluator of the condition bytecode (mirrors `ConditionVM.sol`, see
-//! docs/bpm-engine.md "Variables and conditions").
+//! The condition VM: the bytecode of exclusive-gateway conditions (docs/bpm-engine.md,
+//! "Variables and conditions"), its evaluator and its static validator.
+//!
+//! This is the rule; `contracts/bpm/src/ConditionVM.sol` is held to it by the opcodes generated
+//! from [`OPCODES`] into `contracts/bpm/src/generated/BpmCore.sol` and by the conformance vectors
+//! of [`crate::vectors`] (`contracts/bpm/test/vectors/conditions.json`), replayed on both sides.
+//! Errors are reported as the Solidity engine reports them: [`VmError::pc`] is the byte offset of
+//! `MalformedCondition(pc)`.
 
 use crate::model::keccak256;
-use std::cmp::Ordering;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+use core::fmt::Write as _;
 
 /// `PUSH` + 32-byte big-endian two's-complement int256.
 pub const OP_PUSH: u8 = 0x01;
@@ -32,6 +40,24 @@ pub const OP_OR: u8 = 0x21;
 pub const OP_NOT: u8 = 0x22;
 /// Maximum stack depth of a condition program.
 pub const MAX_STACK: usize = 16;
+
+/// Every opcode with its Solidity constant name and meaning, in byte order (the generated
+/// Solidity constants and the documentation are made from this table).
+pub const OPCODES: [(u8, &str, &str); 13] = [
+    (OP_PUSH, "OP_PUSH", "push the 32-byte big-endian two's-complement int256 operand"),
+    (OP_TRUE, "OP_TRUE", "push 1"),
+    (OP_FALSE, "OP_FALSE", "push 0"),
+    (OP_LOAD, "OP_LOAD", "push the variable of the 1-byte index operand (0 if never set)"),
+    (OP_EQ, "OP_EQ", "pop b, pop a, push a == b"),
+    (OP_NE, "OP_NE", "pop b, pop a, push a != b"),
+    (OP_LT, "OP_LT", "pop b, pop a, push a < b (signed)"),
+    (OP_LE, "OP_LE", "pop b, pop a, push a <= b (signed)"),
+    (OP_GT, "OP_GT", "pop b, pop a, push a > b (signed)"),
+    (OP_GE, "OP_GE", "pop b, pop a, push a >= b (signed)"),
+    (OP_AND, "OP_AND", "pop b, pop a, push (a != 0) && (b != 0)"),
+    (OP_OR, "OP_OR", "pop b, pop a, push (a != 0) || (b != 0)"),
+    (OP_NOT, "OP_NOT", "pop a, push a == 0"),
+];
 
 /// A Solidity `int256` value: 32 bytes, big-endian two's complement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -107,6 +133,36 @@ impl Int256 {
     }
 }
 
+impl core::fmt::Display for Int256 {
+    /// Signed decimal, as Solidity's `vm.toString(int256)` prints it.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut mag = if self.is_negative() { negate(self.0) } else { self.0 };
+        // int256.min negates to itself: as an unsigned magnitude it is 2^255, which is right.
+        let mut digits = [0u8; 80];
+        let mut n = 0;
+        loop {
+            let mut rem = 0u32;
+            for byte in mag.iter_mut() {
+                let v = (rem << 8) | *byte as u32;
+                *byte = (v / 10) as u8;
+                rem = v % 10;
+            }
+            digits[n] = b'0' + rem as u8;
+            n += 1;
+            if mag.iter().all(|b| *b == 0) {
+                break;
+            }
+        }
+        if self.is_negative() {
+            f.write_str("-")?;
+        }
+        for d in digits[..n].iter().rev() {
+            f.write_char(*d as char)?;
+        }
+        Ok(())
+    }
+}
+
 fn negate(mut v: [u8; 32]) -> [u8; 32] {
     for b in v.iter_mut() {
         *b = !*b;
@@ -136,11 +192,10 @@ impl From<bool> for Int256 {
 }
 
 /// Why a program is malformed (all of them make `ConditionVM.sol` revert with
-/// `MalformedCondition`). `at` is the byte offset of the offending opcode.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// `MalformedCondition(pc)`, see [`VmError::pc`]). `at` is the byte offset of the offending opcode.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VmError {
     /// An opcode that is not in the table.
-    #[error("malformed condition: unknown opcode 0x{op:02x} at {at}")]
     UnknownOpcode {
         /// The byte.
         op: u8,
@@ -148,30 +203,76 @@ pub enum VmError {
         at: usize,
     },
     /// `PUSH` or `LOAD` whose operand runs past the end of the program.
-    #[error("malformed condition: truncated operand at {at}")]
     Truncated {
         /// Offset of the opcode.
         at: usize,
     },
     /// More than [`MAX_STACK`] values.
-    #[error("malformed condition: stack overflow at {at}")]
     StackOverflow {
         /// Offset of the opcode.
         at: usize,
     },
     /// An operator without enough operands.
-    #[error("malformed condition: stack underflow at {at}")]
     StackUnderflow {
         /// Offset of the opcode.
         at: usize,
     },
     /// The program did not leave exactly one value.
-    #[error("malformed condition: {depth} values left on the stack (expected 1)")]
     BadFinalStack {
         /// Values left.
         depth: usize,
+        /// Length of the program (the offset `MalformedCondition` reports).
+        len: usize,
+    },
+    /// `LOAD` of a variable index the definition does not have (static validation only:
+    /// [`validate_condition`]; at run time a missing variable reads 0).
+    UnknownVariable {
+        /// Offset of the `LOAD`.
+        at: usize,
+        /// The index operand.
+        index: u8,
+        /// Number of variables of the definition.
+        variables: usize,
     },
 }
+
+impl VmError {
+    /// The byte offset `ConditionVM.sol` reports in `MalformedCondition(pc)`: the offending
+    /// opcode, or the program length when the final stack is wrong.
+    pub fn pc(&self) -> usize {
+        match *self {
+            VmError::UnknownOpcode { at, .. }
+            | VmError::Truncated { at }
+            | VmError::StackOverflow { at }
+            | VmError::StackUnderflow { at }
+            | VmError::UnknownVariable { at, .. } => at,
+            VmError::BadFinalStack { len, .. } => len,
+        }
+    }
+}
+
+impl core::fmt::Display for VmError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            VmError::UnknownOpcode { op, at } => write!(f, "malformed condition: unknown opcode 0x{op:02x} at {at}"),
+            VmError::Truncated { at } => write!(f, "malformed condition: truncated operand at {at}"),
+            VmError::StackOverflow { at } => {
+                write!(f, "malformed condition: stack overflow at {at} (at most {MAX_STACK} values)")
+            }
+            VmError::StackUnderflow { at } => write!(f, "malformed condition: stack underflow at {at}"),
+            VmError::BadFinalStack { depth, .. } => {
+                write!(f, "malformed condition: {depth} values left on the stack (expected 1)")
+            }
+            VmError::UnknownVariable { at, index, variables } => write!(
+                f,
+                "malformed condition: LOAD of variable {index} at {at}, the definition has {variables} variables"
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for VmError {}
 
 /// Evaluates condition bytecode against instance variables, exactly like `ConditionVM.sol`.
 ///
@@ -240,14 +341,73 @@ pub fn eval_condition(code: &[u8], vars: &[Int256]) -> Result<bool, VmError> {
         }
     }
     if stack.len() != 1 {
-        return Err(VmError::BadFinalStack { depth: stack.len() });
+        return Err(VmError::BadFinalStack { depth: stack.len(), len: code.len() });
     }
     Ok(!stack[0].is_zero())
+}
+
+/// Checks `code` without running it, as the registry does at deployment
+/// (`ConditionVM.validate`): every opcode known, operands complete, the stack never under- or
+/// overflowing, exactly one value left, and every `LOAD` index below `variables` (the number
+/// of variables of the definition). An empty program is valid (unconditional flow).
+///
+/// Errors: the first defect in byte order, with the same offset [`VmError::pc`] as the
+/// Solidity validator returns.
+pub fn validate_condition(code: &[u8], variables: usize) -> Result<(), VmError> {
+    if code.is_empty() {
+        return Ok(());
+    }
+    let mut depth = 0usize;
+    let mut pc = 0usize;
+    while pc < code.len() {
+        let at = pc;
+        let op = code[pc];
+        match op {
+            OP_PUSH | OP_TRUE | OP_FALSE | OP_LOAD => {
+                let width = match op {
+                    OP_PUSH => 33,
+                    OP_LOAD => 2,
+                    _ => 1,
+                };
+                if pc + width > code.len() {
+                    return Err(VmError::Truncated { at });
+                }
+                if depth == MAX_STACK {
+                    return Err(VmError::StackOverflow { at });
+                }
+                if op == OP_LOAD && code[pc + 1] as usize >= variables {
+                    return Err(VmError::UnknownVariable { at, index: code[pc + 1], variables });
+                }
+                depth += 1;
+                pc += width;
+            }
+            OP_NOT => {
+                if depth == 0 {
+                    return Err(VmError::StackUnderflow { at });
+                }
+                pc += 1;
+            }
+            OP_EQ | OP_NE | OP_LT | OP_LE | OP_GT | OP_GE | OP_AND | OP_OR => {
+                if depth < 2 {
+                    return Err(VmError::StackUnderflow { at });
+                }
+                depth -= 1;
+                pc += 1;
+            }
+            _ => return Err(VmError::UnknownOpcode { op, at }),
+        }
+    }
+    if depth != 1 {
+        return Err(VmError::BadFinalStack { depth, len: code.len() });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
 
     #[test]
     fn int256_parse_and_compare() {
@@ -267,10 +427,13 @@ mod tests {
         assert!(mn.0[1..].iter().all(|b| *b == 0));
         assert_eq!(Int256::parse_decimal(too_big), None);
         assert_eq!(Int256::parse_decimal(too_small), None);
-        assert_eq!(Int256::parse_decimal("1".repeat(100).as_str()), None);
+        assert_eq!(Int256::parse_decimal(&"1".repeat(100)), None);
         assert_eq!(Int256::parse_decimal("-"), None);
         assert_eq!(Int256::parse_decimal("1a"), None);
         assert_eq!(mn.cmp_signed(&mx), Ordering::Less);
+        for text in [max, min, "0", "-1", "42", "-42"] {
+            assert_eq!(Int256::parse_decimal(text).unwrap().to_string(), text);
+        }
         assert_eq!(
             Int256::from(-1i128).cmp_signed(&Int256::ZERO),
             Ordering::Less
@@ -308,7 +471,7 @@ mod tests {
         );
         assert_eq!(
             eval_condition(&[OP_TRUE, OP_TRUE], &[]),
-            Err(VmError::BadFinalStack { depth: 2 })
+            Err(VmError::BadFinalStack { depth: 2, len: 2 })
         );
         let mut deep = vec![OP_TRUE; 17];
         deep.extend(vec![OP_AND; 16]);
@@ -319,6 +482,28 @@ mod tests {
         let mut ok = vec![OP_TRUE; 16];
         ok.extend(vec![OP_AND; 15]);
         assert_eq!(eval_condition(&ok, &[]), Ok(true));
+    }
+
+    #[test]
+    fn validation_reports_what_evaluation_reports() {
+        let programs: [&[u8]; 7] = [
+            &[OP_TRUE],
+            &[0x99],
+            &[OP_PUSH, 1, 2],
+            &[OP_TRUE, OP_EQ],
+            &[OP_TRUE, OP_TRUE],
+            &[OP_LOAD, 0, OP_NOT],
+            &[OP_TRUE, OP_LOAD],
+        ];
+        for code in programs {
+            let run = eval_condition(code, &[]).map(|_| ()).map_err(|e| e.pc());
+            assert_eq!(validate_condition(code, 1).map_err(|e| e.pc()), run, "{code:?}");
+        }
+        assert_eq!(
+            validate_condition(&[OP_LOAD, 2], 2),
+            Err(VmError::UnknownVariable { at: 0, index: 2, variables: 2 })
+        );
+        assert_eq!(validate_condition(&[], 0), Ok(()));
     }
 
     #[test]

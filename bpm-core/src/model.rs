@@ -1,4 +1,6 @@
-//! Plain Rust mirrors of the records of `contracts/bpm/src/BpmnModel.sol`.
+//! The on-chain records of a process definition: the structs of `contracts/bpm/src/BpmnModel.sol`
+//! (the kinds of [`ElementKind`] and [`VariableType`] are generated into Solidity from here, see
+//! [`crate::solidity`]).
 //!
 //! Field order and meaning follow the Solidity structs exactly; integer widths are the same
 //! (`uint8` -> `u8`, `uint16` -> `u16`), `bytes32` is `[u8; 32]`, `bytes` is `Vec<u8>` and the
@@ -8,6 +10,9 @@
 //! `uint256` values are `"0x…"` hex strings (bytes32 and uint256: always 64 hex digits); enums
 //! are their Solidity ordinal (a number), so the JSON can be ABI-encoded as is.
 
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 use serde::{Serialize, Serializer};
 use sha3::{Digest, Keccak256};
 
@@ -129,6 +134,64 @@ pub enum ElementKind {
 }
 
 impl ElementKind {
+    /// Every kind, in ordinal order.
+    pub const ALL: [ElementKind; 21] = [
+        ElementKind::Task,
+        ElementKind::UserTask,
+        ElementKind::ManualTask,
+        ElementKind::ServiceTask,
+        ElementKind::SendTask,
+        ElementKind::ReceiveTask,
+        ElementKind::ScriptTask,
+        ElementKind::BusinessRuleTask,
+        ElementKind::SubProcess,
+        ElementKind::CallActivity,
+        ElementKind::StartEvent,
+        ElementKind::MessageStartEvent,
+        ElementKind::EndEvent,
+        ElementKind::MessageEndEvent,
+        ElementKind::TerminateEndEvent,
+        ElementKind::IntermediateThrowEvent,
+        ElementKind::MessageIntermediateThrowEvent,
+        ElementKind::MessageIntermediateCatchEvent,
+        ElementKind::ExclusiveGateway,
+        ElementKind::ParallelGateway,
+        ElementKind::EventBasedGateway,
+    ];
+
+    /// The kind with Solidity ordinal `ordinal`, if any.
+    pub fn from_ordinal(ordinal: u8) -> Option<ElementKind> {
+        ElementKind::ALL.get(ordinal as usize).copied()
+    }
+
+    /// The BPMN 2.0.2 construct the kind executes (section 10.3 activities, 10.5 events, 10.6
+    /// gateways) and how the engine fires it, one line (used in generated Solidity comments).
+    pub fn describe(self) -> &'static str {
+        match self {
+            ElementKind::Task => "bpmn:task, completed by a holder of its role",
+            ElementKind::UserTask => "bpmn:userTask, completed by a holder of its role",
+            ElementKind::ManualTask => "bpmn:manualTask, completed by a holder of its role",
+            ElementKind::ServiceTask => "bpmn:serviceTask, completed by its role holder (an integration account)",
+            ElementKind::SendTask => "bpmn:sendTask, completed by its role holder; sends its message flows",
+            ElementKind::ReceiveTask => "bpmn:receiveTask, automatic when its message arrives",
+            ElementKind::ScriptTask => "bpmn:scriptTask, completed by its role holder (the script runs off-chain)",
+            ElementKind::BusinessRuleTask => "bpmn:businessRuleTask, completed by its role holder (the decision runs off-chain)",
+            ElementKind::SubProcess => "embedded bpmn:subProcess: opens a child scope",
+            ElementKind::CallActivity => "bpmn:callActivity: starts an instance of another deployed definition",
+            ElementKind::StartEvent => "none start event",
+            ElementKind::MessageStartEvent => "message start event",
+            ElementKind::EndEvent => "none end event",
+            ElementKind::MessageEndEvent => "message end event: sends its message flows",
+            ElementKind::TerminateEndEvent => "terminate end event: clears its scope and the scopes nested in it",
+            ElementKind::IntermediateThrowEvent => "none intermediate throw event",
+            ElementKind::MessageIntermediateThrowEvent => "message intermediate throw event",
+            ElementKind::MessageIntermediateCatchEvent => "message intermediate catch event",
+            ElementKind::ExclusiveGateway => "exclusive (XOR) gateway: the first flow whose condition holds, else the default",
+            ElementKind::ParallelGateway => "parallel (AND) gateway: joins all incoming, splits to all outgoing",
+            ElementKind::EventBasedGateway => "event-based gateway (deferred choice): its outgoing flows share one place",
+        }
+    }
+
     /// Activities (`addActivities`): kinds 0..=9.
     pub fn is_activity(self) -> bool {
         (self as u8) <= 9
@@ -210,6 +273,18 @@ pub enum VariableType {
 }
 
 impl VariableType {
+    /// Every type, in ordinal order.
+    pub const ALL: [VariableType; 3] = [VariableType::Bool, VariableType::Int, VariableType::String];
+
+    /// How a value of this type is stored in the engine's `int256` variable table.
+    pub fn describe(self) -> &'static str {
+        match self {
+            VariableType::Bool => "stored as 0 or 1",
+            VariableType::Int => "int256",
+            VariableType::String => "stored as int256(keccak256(bytes(value))): equality only",
+        }
+    }
+
     /// The Solidity enum member name.
     pub fn name(self) -> &'static str {
         match self {
@@ -425,8 +500,8 @@ pub struct Summary {
     pub variables: usize,
 }
 
-impl std::fmt::Display for Summary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for Summary {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(
             f,
             "{} elements ({} activities, {} events, {} gateways), {} sequence flows, {} scopes (places {:?}), {} pools ({} executable), {} lanes, {} message flows, {} variables",
@@ -484,6 +559,7 @@ impl CompiledModel {
     }
 
     /// Pretty-printed JSON of the whole model (see the module docs for the shape).
+    #[cfg(feature = "std")]
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
