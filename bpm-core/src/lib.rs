@@ -9,13 +9,14 @@
 //!   message flows, variables;
 //! * [`limits`]: the limits of a definition and of the engine;
 //! * [`condition`]: the condition VM (opcodes, evaluation, static validation);
+//! * [`engine`]: the engine's state machine (instances, markings, firing rules, events, errors),
+//!   the rule `ProcessExecution.sol` is held to by the conformance traces;
 //! * [`solidity`]: the Solidity file generated from the three above
 //!   (`contracts/bpm/src/generated/BpmCore.sol`), so that no kind, opcode or limit is copied by hand;
 //! * `vectors` (feature `std`): conformance vectors the Solidity engine replays in `forge`.
 //!
-//! Not here yet (docs/bpm-engine.md, "One state machine"): the firing rules and markings of the
-//! engine, the instance-leaf encoding, Poseidon and the sparse Merkle tree; they still live in
-//! `contracts/bpm` and `prover/`.
+//! Not here yet (docs/bpm-engine.md, "One state machine"): the prover's instance-leaf encoding,
+//! Poseidon and the sparse Merkle tree (in `prover/`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -24,6 +25,7 @@
 extern crate alloc;
 
 pub mod condition;
+pub mod engine;
 pub mod limits;
 pub mod model;
 pub mod solidity;

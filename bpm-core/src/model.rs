@@ -76,6 +76,38 @@ impl Bitmap256 {
     pub fn bits(&self) -> Vec<u8> {
         (0..=255u8).filter(|b| self.is_set(*b)).collect()
     }
+
+    /// The bitmap with only bit `bit` set (`1 << bit`).
+    pub fn bit(bit: u8) -> Bitmap256 {
+        let mut b = Bitmap256::ZERO;
+        b.set(bit);
+        b
+    }
+
+    /// Clears bit `bit`.
+    pub fn clear(&mut self, bit: u8) {
+        self.0[31 - (bit / 8) as usize] &= !(1 << (bit % 8));
+    }
+
+    /// `self | other`.
+    pub fn or(&self, other: &Bitmap256) -> Bitmap256 {
+        Bitmap256(core::array::from_fn(|i| self.0[i] | other.0[i]))
+    }
+
+    /// `self & other`.
+    pub fn and(&self, other: &Bitmap256) -> Bitmap256 {
+        Bitmap256(core::array::from_fn(|i| self.0[i] & other.0[i]))
+    }
+
+    /// `self & ~other`.
+    pub fn and_not(&self, other: &Bitmap256) -> Bitmap256 {
+        Bitmap256(core::array::from_fn(|i| self.0[i] & !other.0[i]))
+    }
+
+    /// The lowest set bit, if any (`Marking.lowest` of the contracts).
+    pub fn lowest(&self) -> Option<u8> {
+        (0..32).rev().find(|&i| self.0[i] != 0).map(|i| ((31 - i) * 8) as u8 + self.0[i].trailing_zeros() as u8)
+    }
 }
 
 impl Serialize for Bitmap256 {

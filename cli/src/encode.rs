@@ -9,15 +9,9 @@ use anyhow::Result;
 /// Records per `add*` transaction: small enough for any block, few enough transactions.
 pub const BATCH: usize = 12;
 
-/// Name of an `ElementKind` ordinal (the ABI carries enums as `uint8`).
+/// Name of an `ElementKind` ordinal (the ABI carries enums as `uint8`), from the BPM core.
 pub fn kind_name(kind: u8) -> &'static str {
-	const NAMES: [&str; 21] = [
-		"Task", "UserTask", "ManualTask", "ServiceTask", "SendTask", "ReceiveTask", "ScriptTask",
-		"BusinessRuleTask", "SubProcess", "CallActivity", "StartEvent", "MessageStartEvent", "EndEvent",
-		"MessageEndEvent", "TerminateEndEvent", "IntermediateThrowEvent", "MessageIntermediateThrowEvent",
-		"MessageIntermediateCatchEvent", "ExclusiveGateway", "ParallelGateway", "EventBasedGateway",
-	];
-	NAMES.get(kind as usize).copied().unwrap_or("UnknownKind")
+	alstra_bpm_core::ElementKind::from_ordinal(kind).map_or("UnknownKind", |k| k.name())
 }
 
 /// The model as the registry's record tables, in append order.

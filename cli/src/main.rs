@@ -7,6 +7,8 @@
 //! the BPM contracts of `contracts/bpm`.
 
 mod chain;
+#[cfg(test)]
+mod conformance;
 mod contracts;
 mod encode;
 

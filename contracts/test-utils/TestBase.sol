@@ -67,6 +67,10 @@ abstract contract TestBase {
         vm.assertEq(a, b, err);
     }
 
+    function assertEq(bytes32[] memory a, bytes32[] memory b, string memory err) internal pure {
+        vm.assertEq(a, b, err);
+    }
+
     function assertGt(uint256 a, uint256 b) internal pure {
         vm.assertGt(a, b);
     }

@@ -2,7 +2,15 @@
 pragma solidity ^0.8.24;
 
 import {TestBase} from "alstra-test/TestBase.sol";
+import {Vm} from "alstra-test/Vm.sol";
 import {ConditionVM} from "../src/ConditionVM.sol";
+import {BpmnModel} from "../src/BpmnModel.sol";
+import {BpmRuntime} from "../src/BpmRuntime.sol";
+import {ParticipantRegistry} from "../src/ParticipantRegistry.sol";
+import {ProcessDefinitionRegistry} from "../src/ProcessDefinitionRegistry.sol";
+import {ProcessExecution} from "../src/ProcessExecution.sol";
+import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
+import {IParticipantRegistry} from "../src/IParticipantRegistry.sol";
 
 /// @notice Runs the condition VM against an instance-like variable table, and reports a revert
 /// as data so that one test can replay many vectors.
@@ -26,10 +34,142 @@ contract ConformanceConditionHarness {
 }
 
 /// @notice The Solidity engine held to the Rust BPM core: replays the conformance vectors that
-/// `cargo run -p alstra-bpm-core --bin alstra-bpm-core-gen` writes (bpm-core/src/vectors.rs says
-/// what each field means). A rule changed on one side only fails here.
+/// the core writes — condition programs (`cargo run -p alstra-bpm-core --bin alstra-bpm-core-gen`,
+/// fields in bpm-core/src/vectors.rs) and firing traces of real BPMN models walked by the core's
+/// engine (`ALSTRA_WRITE_VECTORS=1 cargo test -p alstra-cli conformance`, fields in
+/// cli/src/conformance.rs). A rule changed on one side only fails here.
 contract ConformanceTest is TestBase {
     string internal constant CONDITIONS = "/test/vectors/conditions.json";
+    string internal constant TRACES = "/test/vectors/traces/";
+
+    /// @dev Mirrors `Step` of cli/src/conformance.rs (ABI-encoded there).
+    struct ExpectedLog {
+        bytes32[] topics;
+        bytes data;
+    }
+
+    struct InstanceView {
+        uint256 id;
+        uint8 status;
+        uint256[] marking;
+        uint256 messages;
+    }
+
+    struct Step {
+        uint8 action; // 0 startInstance, 1 completeTask, 2 correlateMessage
+        address sender;
+        uint256 instance;
+        uint16 element;
+        uint16 flow;
+        bytes input;
+        bytes revertData;
+        ExpectedLog[] logs;
+        InstanceView[] state;
+    }
+
+    /// @notice Every trace of every model: each action reverts with the core's error data, or
+    /// emits exactly the core's events (the engine's logs, in order) and leaves every instance
+    /// of the walk with the core's status, markings and pending messages.
+    function testFiringTraces() public {
+        string memory root = string.concat(vm.projectRoot(), TRACES);
+        string memory index = vm.readFile(string.concat(root, "index.json"));
+        uint256 count = vm.parseJsonUint(index, ".count");
+        assertGt(count, 10);
+        for (uint256 i; i < count; ++i) {
+            string memory file = vm.parseJsonString(index, string.concat(".files[", vm.toString(i), "]"));
+            _replayModel(vm.readFile(string.concat(root, file)), file);
+        }
+    }
+
+    function _replayModel(string memory json, string memory file) internal {
+        ParticipantRegistry participants = new ParticipantRegistry(address(this));
+        ProcessDefinitionRegistry registry = new ProcessDefinitionRegistry(address(this));
+        ProcessExecution engine = new ProcessExecution(
+            IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants))
+        );
+        (address[] memory accounts, bytes32[][] memory roles) =
+            abi.decode(vm.parseJsonBytes(json, ".participants"), (address[], bytes32[][]));
+        for (uint256 i; i < accounts.length; ++i) {
+            participants.registerParticipant(accounts[i], "conformance", roles[i]);
+        }
+        _deploy(registry, json);
+        uint256 walks = vm.parseJsonUint(json, ".walkCount");
+        for (uint256 w; w < walks; ++w) {
+            string memory at = string.concat(".walks[", vm.toString(w), "]");
+            Step[] memory steps = abi.decode(vm.parseJsonBytes(json, string.concat(at, ".steps")), (Step[]));
+            for (uint256 k; k < steps.length; ++k) {
+                _replayStep(engine, steps[k], string.concat(file, " walk ", vm.toString(w), " step ", vm.toString(k)));
+            }
+        }
+    }
+
+    function _deploy(ProcessDefinitionRegistry registry, string memory json) internal {
+        uint256 id = registry.createDefinition(
+            vm.parseJsonBytes32(json, ".processKey"), vm.parseJsonString(json, ".name")
+        );
+        registry.addPools(id, abi.decode(vm.parseJsonBytes(json, ".records.pools"), (BpmnModel.Pool[])));
+        registry.addSwimlanes(id, abi.decode(vm.parseJsonBytes(json, ".records.swimlanes"), (BpmnModel.Swimlane[])));
+        registry.addSubprocesses(
+            id, abi.decode(vm.parseJsonBytes(json, ".records.subprocesses"), (BpmnModel.Subprocess[]))
+        );
+        registry.addActivities(id, abi.decode(vm.parseJsonBytes(json, ".records.activities"), (BpmnModel.Element[])));
+        registry.addEvents(id, abi.decode(vm.parseJsonBytes(json, ".records.events"), (BpmnModel.Element[])));
+        registry.addGateways(id, abi.decode(vm.parseJsonBytes(json, ".records.gateways"), (BpmnModel.Element[])));
+        registry.addActivitySequenceFlows(
+            id, abi.decode(vm.parseJsonBytes(json, ".records.activityFlows"), (BpmnModel.ActivitySequenceFlow[]))
+        );
+        registry.addGatewaySequenceFlows(
+            id, abi.decode(vm.parseJsonBytes(json, ".records.gatewayFlows"), (BpmnModel.GatewaySequenceFlow[]))
+        );
+        registry.addEventTriggers(
+            id, abi.decode(vm.parseJsonBytes(json, ".records.triggers"), (BpmnModel.EventTrigger[]))
+        );
+        registry.addVariables(id, abi.decode(vm.parseJsonBytes(json, ".records.variables"), (BpmnModel.Variable[])));
+        registry.publish(id);
+    }
+
+    function _replayStep(ProcessExecution engine, Step memory step, string memory where) internal {
+        bytes memory call;
+        if (step.action == 0) {
+            (BpmRuntime.RoleBinding[] memory bindings, BpmRuntime.VariableAssignment[] memory vars) =
+                abi.decode(step.input, (BpmRuntime.RoleBinding[], BpmRuntime.VariableAssignment[]));
+            call = abi.encodeCall(ProcessExecution.startInstance, (1, bindings, vars));
+        } else if (step.action == 1) {
+            BpmRuntime.VariableAssignment[] memory vars = abi.decode(step.input, (BpmRuntime.VariableAssignment[]));
+            call = abi.encodeCall(ProcessExecution.completeTask, (step.instance, step.element, vars));
+        } else {
+            BpmRuntime.VariableAssignment[] memory vars = abi.decode(step.input, (BpmRuntime.VariableAssignment[]));
+            call = abi.encodeCall(ProcessExecution.correlateMessage, (step.instance, step.flow, vars));
+        }
+        vm.recordLogs();
+        vm.prank(step.sender);
+        (bool ok, bytes memory ret) = address(engine).call(call);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        if (step.revertData.length != 0) {
+            assertTrue(!ok, string.concat(where, ": succeeded, the core refuses it"));
+            assertEq(ret, step.revertData, string.concat(where, ": revert data"));
+        } else {
+            assertTrue(ok, string.concat(where, ": reverted, the core accepts it"));
+            uint256 n;
+            for (uint256 i; i < logs.length; ++i) {
+                if (logs[i].emitter != address(engine)) continue;
+                assertTrue(n < step.logs.length, string.concat(where, ": more events than the core"));
+                assertEq(logs[i].topics, step.logs[n].topics, string.concat(where, ": event topics ", vm.toString(n)));
+                assertEq(logs[i].data, step.logs[n].data, string.concat(where, ": event data ", vm.toString(n)));
+                ++n;
+            }
+            assertEq(n, step.logs.length, string.concat(where, ": number of events"));
+        }
+        for (uint256 i; i < step.state.length; ++i) {
+            InstanceView memory v = step.state[i];
+            string memory inst = string.concat(where, ": instance ", vm.toString(v.id));
+            assertEq(uint256(engine.instance(v.id).status), v.status, string.concat(inst, " status"));
+            for (uint256 s; s < v.marking.length; ++s) {
+                assertEq(engine.marking(v.id, s), v.marking[s], string.concat(inst, " marking of scope ", vm.toString(s)));
+            }
+            assertEq(engine.messages(v.id), v.messages, string.concat(inst, " pending messages"));
+        }
+    }
 
     /// @notice Every condition case: `evaluate` gives the core's result or reverts
     /// `MalformedCondition` at the core's offset; `validate` gives the core's verdict and offset.

@@ -1,0 +1,199 @@
+//! The core's engine on small models built by hand: the rules the conformance traces cannot
+//! single out (each test names the rule of docs/bpm-engine.md it checks).
+
+use alstra_bpm_core::engine::{Assignment, Engine, EngineError, EngineEvent, InstanceStatus, RuntimeDefinition};
+use alstra_bpm_core::*;
+
+const ALICE: [u8; 20] = [0xa1; 20];
+const MALLORY: [u8; 20] = [0x66; 20];
+
+/// A one-pool model builder: elements in index order, flows with their place in their scope.
+struct Builder {
+    m: CompiledModel,
+    next_place: Vec<u8>,
+}
+
+impl Builder {
+    fn new() -> Builder {
+        let role = keccak256(b"Org");
+        Builder {
+            m: CompiledModel {
+                process_key: keccak256(b"proc"),
+                name: "test".into(),
+                pools: vec![Pool { bpmn_id: "P".into(), name: "Org".into(), role, executable: true }],
+                swimlanes: vec![],
+                scopes: vec![Subprocess { bpmn_id: "proc".into(), parent_element: 0, pool: 0 }],
+                elements: vec![],
+                activity_flows: vec![],
+                gateway_flows: vec![],
+                triggers: vec![],
+                variables: vec![],
+            },
+            next_place: vec![0],
+        }
+    }
+
+    fn el(&mut self, id: &str, kind: ElementKind, scope: u8) -> u16 {
+        self.m.elements.push(Element {
+            bpmn_id: id.into(),
+            name: id.into(),
+            kind,
+            scope,
+            lane: 0,
+            message_in: 0,
+            message_out: Bitmap256::ZERO,
+            child_scope: 0,
+            called_process: [0; 32],
+        });
+        (self.m.elements.len() - 1) as u16
+    }
+
+    /// A sub-process element in `scope` with a new child scope; returns (element, child scope).
+    fn sub(&mut self, id: &str, scope: u8) -> (u16, u8) {
+        let e = self.el(id, ElementKind::SubProcess, scope);
+        self.m.scopes.push(Subprocess { bpmn_id: format!("{id}-scope"), parent_element: e + 1, pool: 0 });
+        self.next_place.push(0);
+        let child = (self.m.scopes.len() - 1) as u8;
+        self.m.elements[e as usize].child_scope = child;
+        (e, child)
+    }
+
+    fn flow(&mut self, source: u16, target: u16) {
+        let scope = self.m.elements[source as usize].scope as usize;
+        let place = self.next_place[scope];
+        self.next_place[scope] += 1;
+        if self.m.elements[source as usize].kind.is_gateway() {
+            self.m.gateway_flows.push(GatewaySequenceFlow {
+                bpmn_id: format!("f{place}"),
+                gateway: source,
+                target,
+                place,
+                condition: vec![],
+                is_default: false,
+            });
+        } else {
+            self.m.activity_flows.push(ActivitySequenceFlow { bpmn_id: format!("f{place}"), source, target, place });
+        }
+    }
+
+    fn engine(self) -> Engine {
+        let mut e = Engine::new();
+        e.register_participant(ALICE, [keccak256(b"Org")]);
+        e.publish(RuntimeDefinition::new(&self.m));
+        e
+    }
+}
+
+fn fired(events: &[EngineEvent]) -> Vec<u16> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            EngineEvent::ElementFired { element, .. } => Some(*element),
+            _ => None,
+        })
+        .collect()
+}
+
+/// start -> AND split into two tokens, both into one sub-process (child: start -> task -> end),
+/// then -> end. The second token waits until the child scope is empty ("a sub-process is enabled
+/// when its child scope holds nothing": re-entering a live child scope is refused).
+#[test]
+fn a_sub_process_is_not_entered_again_while_its_child_scope_is_live() {
+    let mut b = Builder::new();
+    let start = b.el("start", ElementKind::StartEvent, 0);
+    let (sub, child) = b.sub("sub", 0);
+    let end = b.el("end", ElementKind::EndEvent, 0);
+    let split = b.el("split", ElementKind::ParallelGateway, 0);
+    let s1 = b.el("s1", ElementKind::StartEvent, child);
+    let task = b.el("task", ElementKind::UserTask, child);
+    let e1 = b.el("e1", ElementKind::EndEvent, child);
+    b.flow(start, split);
+    b.flow(split, sub);
+    b.flow(split, sub);
+    b.flow(sub, end);
+    b.flow(s1, task);
+    b.flow(task, e1);
+    let mut engine = b.engine();
+    let (id, events) = engine.start_instance(ALICE, 1, &[], &[]).unwrap();
+    assert_eq!(fired(&events), vec![start, split, sub, s1]);
+    assert_eq!(engine.enabled_tasks(id), vec![task]);
+    // the second token still waits before the sub-process
+    assert_eq!(engine.instance(id).unwrap().marking[0].bits(), vec![2]);
+    let events = engine.complete_task(ALICE, id, task, &[]).unwrap();
+    // the child ends, the sub-process completes (its token reaches the end event after the
+    // lower-index sub-process has been entered again with the waiting token)
+    assert_eq!(fired(&events), vec![task, e1, sub, s1, end]);
+    assert!(events.contains(&EngineEvent::SubProcessCompleted { instance: id, element: sub, scope: child }));
+    let events = engine.complete_task(ALICE, id, task, &[]).unwrap();
+    assert_eq!(fired(&events), vec![task, e1, end]);
+    assert_eq!(engine.instance(id).unwrap().status, InstanceStatus::Completed);
+    assert_eq!(events.last(), Some(&EngineEvent::InstanceCompleted { instance: id }));
+}
+
+/// An action that fails changes nothing: not the markings, not the variables, not the events.
+#[test]
+fn a_refused_action_changes_nothing() {
+    let mut b = Builder::new();
+    let start = b.el("start", ElementKind::StartEvent, 0);
+    let task = b.el("task", ElementKind::Task, 0);
+    let end = b.el("end", ElementKind::EndEvent, 0);
+    b.flow(start, task);
+    b.flow(task, end);
+    b.m.variables.push(Variable { name: "ok".into(), var_type: VariableType::Bool });
+    let mut engine = b.engine();
+    let (id, _) = engine.start_instance(ALICE, 1, &[], &[]).unwrap();
+    let before = engine.instance(id).unwrap().clone();
+    // a Bool takes 0 or 1: the write is refused, and with it the completion
+    let bad = [Assignment { index: 0, value: Int256::from(2i128) }];
+    assert_eq!(
+        engine.complete_task(ALICE, id, task, &bad),
+        Err(EngineError::InvalidBoolValue { instance: id, index: 0, value: Int256::from(2i128) })
+    );
+    assert_eq!(engine.instance(id).unwrap(), &before);
+    // an unregistered account holds no role
+    assert_eq!(
+        engine.complete_task(MALLORY, id, task, &[]),
+        Err(EngineError::MissingRole { instance: id, role: keccak256(b"Org"), account: MALLORY })
+    );
+    assert_eq!(
+        engine.complete_task(ALICE, id, end, &[]),
+        Err(EngineError::NotATask { instance: id, element: end })
+    );
+    assert_eq!(engine.instance(id).unwrap(), &before);
+    let events = engine.complete_task(ALICE, id, task, &[Assignment { index: 0, value: Int256::one() }]).unwrap();
+    assert_eq!(fired(&events), vec![task, end]);
+    assert_eq!(
+        engine.complete_task(ALICE, id, task, &[]),
+        Err(EngineError::InstanceNotActive { instance: id, status: InstanceStatus::Completed })
+    );
+}
+
+/// A nested terminate end event clears its scope (the parallel token in the child dies) and
+/// completes the sub-process; a top-level one ends the instance.
+#[test]
+fn terminate_clears_its_scope_and_completes_the_sub_process() {
+    let mut b = Builder::new();
+    let start = b.el("start", ElementKind::StartEvent, 0);
+    let (sub, child) = b.sub("sub", 0);
+    let end = b.el("end", ElementKind::EndEvent, 0);
+    let s1 = b.el("s1", ElementKind::StartEvent, child);
+    let a = b.el("a", ElementKind::Task, child);
+    let t = b.el("t", ElementKind::Task, child);
+    let kill = b.el("kill", ElementKind::TerminateEndEvent, child);
+    let e1 = b.el("e1", ElementKind::EndEvent, child);
+    let split = b.el("split", ElementKind::ParallelGateway, child);
+    b.flow(start, sub);
+    b.flow(sub, end);
+    b.flow(s1, split);
+    b.flow(split, a);
+    b.flow(split, t);
+    b.flow(a, e1);
+    b.flow(t, kill);
+    let mut engine = b.engine();
+    let (id, _) = engine.start_instance(ALICE, 1, &[], &[]).unwrap();
+    assert_eq!(engine.enabled_tasks(id), vec![a, t]);
+    let events = engine.complete_task(ALICE, id, t, &[]).unwrap();
+    assert_eq!(fired(&events), vec![t, kill, end]);
+    assert!(events.contains(&EngineEvent::SubProcessCompleted { instance: id, element: sub, scope: child }));
+    assert_eq!(engine.instance(id).unwrap().status, InstanceStatus::Completed);
+}

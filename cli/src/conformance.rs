@@ -1,0 +1,526 @@
+//! Firing traces: the BPM core's engine ([`alstra_bpm_core::engine`]) walked along several paths
+//! of every model under `bpmn-compiler/tests/data` that compiles, written as conformance vectors
+//! that `forge` replays against `ProcessExecution` (`contracts/bpm/test/Conformance.t.sol`), so
+//! that the Solidity engine is held to the core event for event and marking for marking.
+//!
+//! Here, not in the core, because a trace carries the model exactly as `alstra bpmn deploy`
+//! sends it (the registry's ABI records of [`crate::encode::records`]) and the expected events
+//! and errors ABI-encoded with the contracts' own types: both need alloy and the artifacts.
+//!
+//! ## Files (`contracts/bpm/test/vectors/traces/`)
+//! `index.json`: `{"count": n, "files": ["<name>.json", ...]}`. Each `<name>.json`:
+//! * `model`: the BPMN file; `processKey`, `name`: `createDefinition`'s arguments;
+//! * `records`: the registry's record tables, each `abi.encode(BpmnModel.<Record>[])`;
+//! * `participants`: `abi.encode(address[] accounts, bytes32[][] roles)`: one account per role of
+//!   the model (`keccak256("alstra-conformance:" ++ role)`'s last 20 bytes), registered with it;
+//! * `walks`: `{"name", "summary": [text per step], "steps": abi.encode(Step[])}` (see
+//!   [`Step`]): each action with its sender and input, and the expected revert data, or the
+//!   expected engine logs in order and the state of every instance of the walk after it.
+//!
+//! Walks: a seeded (splitmix64) choice among the actions a user could take — complete an
+//! enabled task with random outputs, deliver an external message, and now and then an action
+//! the engine must refuse (a task that is not enabled, a sender without the role) — until the
+//! instance ends or [`MAX_STEPS`] actions.
+//!
+//! `cargo test -p alstra-cli conformance` fails when the committed files differ from what the
+//! core gives; `ALSTRA_WRITE_VECTORS=1 cargo test -p alstra-cli conformance` rewrites them.
+
+use crate::contracts::execution::ProcessExecution as Pe;
+use crate::encode::records;
+use alloy::primitives::{keccak256, Address, Bytes, FixedBytes, I256, U256};
+use alloy::sol_types::{SolError, SolEvent, SolValue};
+use alstra_bpm_core::engine::{
+	Account, Assignment, Engine, EngineError, EngineEvent, InstanceStatus, Role, RuntimeDefinition,
+};
+use alstra_bpm_core::{CompiledModel, ElementKind, Int256, VariableType};
+use anyhow::{Context, Result};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Actions per walk at most.
+pub const MAX_STEPS: usize = 25;
+/// Walks per model.
+pub const WALKS: u64 = 4;
+/// Folder of the traces, relative to the repository root.
+pub const TRACES_DIR: &str = "contracts/bpm/test/vectors/traces";
+
+alloy::sol! {
+	/// `BpmRuntime.RoleBinding`.
+	struct RoleBinding { bytes32 role; address account; }
+	/// `BpmRuntime.VariableAssignment`.
+	struct VariableAssignment { uint8 index; int256 value; }
+	/// One expected log of the engine.
+	struct ExpectedLog { bytes32[] topics; bytes data; }
+	/// An instance after a step: status, marking per scope, pending messages.
+	struct InstanceView { uint256 id; uint8 status; uint256[] marking; uint256 messages; }
+	/// One action of a walk. `action`: 0 startInstance, 1 completeTask, 2 correlateMessage.
+	/// `input`: start: `abi.encode(RoleBinding[], VariableAssignment[])`; else
+	/// `abi.encode(VariableAssignment[])`. `revertData` empty when the action must succeed.
+	struct Step {
+		uint8 action;
+		address sender;
+		uint256 instance;
+		uint16 element;
+		uint16 flow;
+		bytes input;
+		bytes revertData;
+		ExpectedLog[] logs;
+		InstanceView[] state;
+	}
+}
+
+/// splitmix64 (Steele, Lea, Flood 2014): a fixed, portable sequence.
+struct SplitMix(u64);
+
+impl SplitMix {
+	fn next(&mut self) -> u64 {
+		self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+		let mut z = self.0;
+		z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+		z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+		z ^ (z >> 31)
+	}
+	fn below(&mut self, n: usize) -> usize {
+		(self.next() % n as u64) as usize
+	}
+}
+
+/// The account that plays `role` in the traces.
+pub fn account_of(role: &Role) -> Account {
+	let h = keccak256([b"alstra-conformance:".as_slice(), role.as_slice()].concat());
+	h[12..].try_into().expect("20 bytes")
+}
+
+fn addr(a: &Account) -> Address {
+	Address::from(*a)
+}
+
+fn u(x: u64) -> U256 {
+	U256::from(x)
+}
+
+fn i256(v: &Int256) -> I256 {
+	I256::from_be_bytes(v.0)
+}
+
+fn bitmap(b: &alstra_bpm_core::Bitmap256) -> U256 {
+	U256::from_be_bytes(b.0)
+}
+
+/// The engine log of an event, as `ProcessExecution` emits it.
+fn log_of(ev: &EngineEvent) -> ExpectedLog {
+	let data = match ev {
+		EngineEvent::InstanceStarted { instance, definition, starter, parent } => Pe::InstanceStarted {
+			instanceId: u(*instance),
+			definitionId: u(*definition),
+			starter: addr(starter),
+			parentInstance: u(*parent),
+		}
+		.encode_log_data(),
+		EngineEvent::RoleBound { instance, role, account } => {
+			Pe::RoleBound { instanceId: u(*instance), role: FixedBytes(*role), account: addr(account) }.encode_log_data()
+		}
+		EngineEvent::ElementFired { instance, element, kind, actor } => Pe::ElementFired {
+			instanceId: u(*instance),
+			element: *element,
+			kind: *kind as u8,
+			actor: addr(actor),
+		}
+		.encode_log_data(),
+		EngineEvent::TaskCompleted { instance, element, actor } => {
+			Pe::TaskCompleted { instanceId: u(*instance), element: *element, actor: addr(actor) }.encode_log_data()
+		}
+		EngineEvent::MessageSent { instance, flow } => {
+			Pe::MessageSent { instanceId: u(*instance), messageFlow: *flow }.encode_log_data()
+		}
+		EngineEvent::MessageCorrelated { instance, flow, actor } => {
+			Pe::MessageCorrelated { instanceId: u(*instance), messageFlow: *flow, actor: addr(actor) }
+				.encode_log_data()
+		}
+		EngineEvent::VariableSet { instance, index, value, actor } => Pe::VariableSet {
+			instanceId: u(*instance),
+			index: *index,
+			value: i256(value),
+			actor: addr(actor),
+		}
+		.encode_log_data(),
+		EngineEvent::SubProcessCompleted { instance, element, scope } => {
+			Pe::SubProcessCompleted { instanceId: u(*instance), element: *element, scope: *scope }
+				.encode_log_data()
+		}
+		EngineEvent::CallActivityCompleted { instance, element, child } => Pe::CallActivityCompleted {
+			instanceId: u(*instance),
+			element: *element,
+			childInstanceId: u(*child),
+		}
+		.encode_log_data(),
+		EngineEvent::InstanceCompleted { instance } => {
+			Pe::InstanceCompleted { instanceId: u(*instance) }.encode_log_data()
+		}
+		EngineEvent::InstanceTerminated { instance, by } => {
+			Pe::InstanceTerminated { instanceId: u(*instance), byInstance: u(*by) }.encode_log_data()
+		}
+	};
+	ExpectedLog { topics: data.topics().to_vec(), data: data.data.clone() }
+}
+
+/// The revert data of an engine error, as `ProcessExecution` reverts.
+fn revert_of(e: &EngineError) -> Vec<u8> {
+	match e {
+		EngineError::DefinitionNotPublished { definition } => {
+			Pe::DefinitionNotPublished { definitionId: u(*definition) }.abi_encode()
+		}
+		EngineError::ParticipantLacksRole { account, role } => {
+			Pe::ParticipantLacksRole { account: addr(account), role: FixedBytes(*role) }.abi_encode()
+		}
+		EngineError::InstanceNotActive { instance, status } => {
+			Pe::InstanceNotActive { instanceId: u(*instance), status: *status as u8 }.abi_encode()
+		}
+		EngineError::NotATask { instance, element } => {
+			Pe::NotATask { instanceId: u(*instance), element: *element }.abi_encode()
+		}
+		EngineError::TaskNotEnabled { instance, element } => {
+			Pe::TaskNotEnabled { instanceId: u(*instance), element: *element }.abi_encode()
+		}
+		EngineError::MissingRole { instance, role, account } => Pe::MissingRole {
+			instanceId: u(*instance),
+			role: FixedBytes(*role),
+			account: addr(account),
+		}
+		.abi_encode(),
+		EngineError::UnknownVariable { instance, index } => {
+			Pe::UnknownVariable { instanceId: u(*instance), index: *index }.abi_encode()
+		}
+		EngineError::InvalidBoolValue { instance, index, value } => {
+			Pe::InvalidBoolValue { instanceId: u(*instance), index: *index, value: i256(value) }.abi_encode()
+		}
+		EngineError::UnknownMessageFlow { instance, flow } => {
+			Pe::UnknownMessageFlow { instanceId: u(*instance), messageFlow: *flow }.abi_encode()
+		}
+		EngineError::NotExternalMessage { instance, flow } => {
+			Pe::NotExternalMessage { instanceId: u(*instance), messageFlow: *flow }.abi_encode()
+		}
+		EngineError::MessageAlreadyPending { instance, flow } => {
+			Pe::MessageAlreadyPending { instanceId: u(*instance), messageFlow: *flow }.abi_encode()
+		}
+		EngineError::CalledProcessNotDeployed { process_key } => {
+			Pe::CalledProcessNotDeployed { processKey: FixedBytes(*process_key) }.abi_encode()
+		}
+		EngineError::CallDepthExceeded { instance, depth } => {
+			Pe::CallDepthExceeded { instanceId: u(*instance), depth: u(*depth) }.abi_encode()
+		}
+		EngineError::NoOutgoingFlowEnabled { instance, gateway } => {
+			Pe::NoOutgoingFlowEnabled { instanceId: u(*instance), gateway: *gateway }.abi_encode()
+		}
+		EngineError::AutomaticStepLimitExceeded { limit } => {
+			Pe::AutomaticStepLimitExceeded { limit: u(*limit) }.abi_encode()
+		}
+		EngineError::MalformedCondition { pc } => {
+			// ConditionVM.MalformedCondition(uint256): a library error, encoded by hand
+			let mut out = keccak256("MalformedCondition(uint256)")[..4].to_vec();
+			out.extend_from_slice(&u(*pc).to_be_bytes::<32>());
+			out
+		}
+	}
+}
+
+fn assignments(list: &[Assignment]) -> Vec<VariableAssignment> {
+	list.iter().map(|a| VariableAssignment { index: a.index, value: i256(&a.value) }).collect()
+}
+
+/// A random value of a variable of type `t`.
+fn random_value(rng: &mut SplitMix, t: VariableType) -> Int256 {
+	match t {
+		VariableType::Bool => Int256::from(rng.below(2) == 1),
+		VariableType::Int => Int256::from([-1i128, 0, 1, 2, 5, 10, 100, 1000, 5000][rng.below(9)]),
+		VariableType::String => Int256::from_string(["yes", "no", "approved", "rejected", "ok"][rng.below(5)]),
+	}
+}
+
+/// Random writes to a random subset of the variables (`types` by index).
+fn random_assignments(rng: &mut SplitMix, types: &[VariableType]) -> Vec<Assignment> {
+	types
+		.iter()
+		.enumerate()
+		.filter(|_| rng.below(2) == 0)
+		.map(|(i, t)| Assignment { index: i as u8, value: random_value(rng, *t) })
+		.collect()
+}
+
+/// The state of the walk's instances after a step.
+fn state_of(engine: &Engine, ids: &BTreeSet<u64>) -> Vec<InstanceView> {
+	ids.iter()
+		.filter_map(|&id| {
+			let i = engine.instance(id)?;
+			Some(InstanceView {
+				id: u(id),
+				status: i.status as u8,
+				marking: i.marking.iter().map(bitmap).collect(),
+				messages: bitmap(&i.messages),
+			})
+		})
+		.collect()
+}
+
+/// One walk on `engine` (definition 1 published, participants registered).
+fn walk(engine: &mut Engine, model: &CompiledModel, seed: u64) -> (Vec<Step>, Vec<String>) {
+	let def = engine.definition(1).expect("published").clone();
+	let types = def.variables.clone();
+	let mut rng = SplitMix(seed);
+	let mut roles: BTreeSet<Role> = model.pools.iter().map(|p| p.role).collect();
+	roles.extend(model.swimlanes.iter().map(|s| s.role));
+	let mut steps = Vec::new();
+	let mut summary = Vec::new();
+	let mut ids = BTreeSet::new();
+	let outsider: Account = account_of(&keccak256("no role").0);
+	let record = |engine: &Engine, ids: &mut BTreeSet<u64>, result: &Result<Vec<EngineEvent>, EngineError>| {
+		match result {
+			Ok(events) => {
+				for e in events {
+					if let EngineEvent::InstanceStarted { instance, .. } = e {
+						ids.insert(*instance);
+					}
+				}
+				(Vec::new(), events.iter().map(log_of).collect::<Vec<_>>(), state_of(engine, ids))
+			}
+			Err(e) => (revert_of(e), Vec::new(), state_of(engine, ids)),
+		}
+	};
+	// start: the start role's account, every other role bound to its account
+	let starter = account_of(&def.start_role);
+	let bindings: Vec<(Role, Account)> =
+		roles.iter().filter(|r| **r != def.start_role).map(|r| (*r, account_of(r))).collect();
+	let vars = random_assignments(&mut rng, &types);
+	let result = engine.start_instance(starter, 1, &bindings, &vars).map(|(id, ev)| {
+		ids.insert(id);
+		ev
+	});
+	let root = engine.instance_count();
+	let (revert_data, logs, state) = record(engine, &mut ids, &result);
+	summary.push(format!(
+		"start by {} -> {}",
+		Address::from(starter),
+		match &result {
+			Ok(_) => format!("instance {root}"),
+			Err(e) => format!("{e:?}"),
+		}
+	));
+	steps.push(Step {
+		action: 0,
+		sender: addr(&starter),
+		instance: U256::ZERO,
+		element: 0,
+		flow: 0,
+		input: (
+			bindings.iter().map(|(r, a)| RoleBinding { role: FixedBytes(*r), account: addr(a) }).collect::<Vec<_>>(),
+			assignments(&vars),
+		)
+			.abi_encode_params()
+			.into(),
+		revertData: revert_data.into(),
+		logs,
+		state,
+	});
+	if result.is_err() {
+		return (steps, summary);
+	}
+	for _ in 1..MAX_STEPS {
+		// the instances of this walk that are still active, and what a user could do in them
+		let active: Vec<u64> = ids
+			.iter()
+			.copied()
+			.filter(|id| engine.instance(*id).is_some_and(|i| i.status == InstanceStatus::Active))
+			.collect();
+		if active.is_empty() {
+			break;
+		}
+		let mut tasks = Vec::new();
+		let mut messages = Vec::new();
+		for &id in &active {
+			let d = engine.definition(engine.instance(id).expect("active").definition).expect("published");
+			tasks.extend(engine.enabled_tasks(id).into_iter().map(|e| (id, e)));
+			for (f, t) in d.triggers.iter().enumerate() {
+				let waits = d.waiting_target(f as u16).is_some();
+				if t.source_element == 0 && waits && !engine.instance(id).expect("active").messages.is_set(f as u8) {
+					messages.push((id, f as u16, t.source_role));
+				}
+			}
+		}
+		if tasks.is_empty() && messages.is_empty() {
+			summary.push("nothing enabled: the walk ends".into());
+			break;
+		}
+		let refuse = rng.below(8) == 0;
+		let (action, sender, id, element, flow, outputs, what) = if refuse {
+			// an action the engine must refuse: a task that is not enabled, or a sender without the role
+			let id = active[rng.below(active.len())];
+			let d = engine.definition(engine.instance(id).expect("active").definition).expect("published");
+			let element = d.elements[rng.below(d.elements.len())].clone();
+			let sender = if rng.below(2) == 0 { outsider } else { account_of(&element.role) };
+			(1u8, sender, id, element.index, 0u16, Vec::new(), format!("refused? complete {} by {}", element.index, Address::from(sender)))
+		} else if !tasks.is_empty() && (messages.is_empty() || rng.below(4) != 0) {
+			let (id, element) = tasks[rng.below(tasks.len())];
+			let d = engine.definition(engine.instance(id).expect("active").definition).expect("published");
+			let role = d.elements[element as usize].role;
+			let t = d.variables.clone();
+			let outputs = random_assignments(&mut rng, &t);
+			(1, account_of(&role), id, element, 0, outputs, format!("complete {} ({}) in {id}", element, model_id(model, element)))
+		} else {
+			let (id, flow, role) = messages[rng.below(messages.len())];
+			let t = engine.definition(engine.instance(id).expect("active").definition).expect("published").variables.clone();
+			let payload = random_assignments(&mut rng, &t);
+			(2, account_of(&role), id, 0, flow, payload, format!("correlate message flow {flow} in {id}"))
+		};
+		let result = if action == 1 {
+			engine.complete_task(sender, id, element, &outputs)
+		} else {
+			engine.correlate_message(sender, id, flow, &outputs)
+		};
+		let (revert_data, logs, state) = record(engine, &mut ids, &result);
+		summary.push(format!(
+			"{what} -> {}",
+			match &result {
+				Ok(ev) => format!("{} events", ev.len()),
+				Err(e) => format!("{e:?}"),
+			}
+		));
+		steps.push(Step {
+			action,
+			sender: addr(&sender),
+			instance: u(id),
+			element,
+			flow,
+			input: assignments(&outputs).abi_encode().into(),
+			revertData: revert_data.into(),
+			logs,
+			state,
+		});
+	}
+	(steps, summary)
+}
+
+fn model_id(model: &CompiledModel, element: u16) -> &str {
+	model.elements.get(element as usize).map(|e| e.bpmn_id.as_str()).unwrap_or("?")
+}
+
+/// The trace file of one model (see the module docs).
+pub fn trace_of(file: &str, model: &CompiledModel) -> Result<String> {
+	let r = records(model)?;
+	let mut engine = Engine::new();
+	engine.publish(RuntimeDefinition::new(model));
+	let mut roles: BTreeSet<Role> = model.pools.iter().map(|p| p.role).collect();
+	roles.extend(model.swimlanes.iter().map(|s| s.role));
+	let accounts: Vec<Address> = roles.iter().map(|r| addr(&account_of(r))).collect();
+	let role_lists: Vec<Vec<FixedBytes<32>>> = roles.iter().map(|r| vec![FixedBytes(*r)]).collect();
+	for r in &roles {
+		engine.register_participant(account_of(r), [*r]);
+	}
+	let hex = |b: Vec<u8>| alstra_bpm_core::to_hex(&b);
+	let mut walks = Vec::new();
+	for w in 0..WALKS {
+		let seed = u64::from_be_bytes(keccak256(format!("{file}#{w}"))[..8].try_into().expect("8 bytes"));
+		let (steps, summary) = walk(&mut engine, model, seed);
+		walks.push(json!({ "name": format!("walk {w}"), "summary": summary, "steps": hex(steps.abi_encode()) }));
+	}
+	let kinds: Vec<&str> = model.elements.iter().map(|e| e.kind.name()).collect();
+	let doc = json!({
+		"model": file,
+		"processKey": alstra_bpm_core::to_hex(&model.process_key),
+		"name": model.name,
+		"elementKinds": kinds,
+		"records": {
+			"pools": hex(r.pools.abi_encode()),
+			"swimlanes": hex(r.swimlanes.abi_encode()),
+			"subprocesses": hex(r.scopes.abi_encode()),
+			"activities": hex(r.activities.abi_encode()),
+			"events": hex(r.events.abi_encode()),
+			"gateways": hex(r.gateways.abi_encode()),
+			"activityFlows": hex(r.activity_flows.abi_encode()),
+			"gatewayFlows": hex(r.gateway_flows.abi_encode()),
+			"triggers": hex(r.triggers.abi_encode()),
+			"variables": hex(r.variables.abi_encode()),
+		},
+		"participants": hex((accounts, role_lists).abi_encode_params()),
+		"walkCount": walks.len(),
+		"walks": walks,
+	});
+	let mut text = serde_json::to_string_pretty(&doc)?;
+	text.push('\n');
+	Ok(text)
+}
+
+/// Every trace file and the index: `(path relative to the repository root, text)`, for the
+/// models under `data` (`bpmn-compiler/tests/data`) that compile, in path order.
+pub fn trace_files(data: &Path) -> Result<Vec<(String, String)>> {
+	let mut models: Vec<PathBuf> = Vec::new();
+	for dir in std::fs::read_dir(data).with_context(|| format!("reading {}", data.display()))? {
+		let dir = dir?.path();
+		if dir.is_dir() {
+			for f in std::fs::read_dir(&dir)? {
+				let f = f?.path();
+				if f.extension().is_some_and(|e| e == "bpmn") {
+					models.push(f);
+				}
+			}
+		}
+	}
+	models.sort();
+	let mut out = Vec::new();
+	let mut names = Vec::new();
+	for path in models {
+		let rel = path.strip_prefix(data)?.to_string_lossy().replace('\\', "/");
+		let Ok(model) = alstra_bpmn::compile_file(&path) else { continue };
+		if model.elements.iter().any(|e| e.kind == ElementKind::CallActivity) {
+			// a called definition would have to be deployed beside it: not traced yet
+			continue;
+		}
+		let name = rel.trim_end_matches(".bpmn").replace('/', "-") + ".json";
+		out.push((format!("{TRACES_DIR}/{name}"), trace_of(&rel, &model)?));
+		names.push(name);
+	}
+	let mut index = serde_json::to_string_pretty(&json!({ "count": names.len(), "files": names }))?;
+	index.push('\n');
+	out.push((format!("{TRACES_DIR}/index.json"), index));
+	Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn committed_conformance_traces_match_the_core() {
+		let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+		let files = trace_files(&root.join("bpmn-compiler/tests/data")).unwrap();
+		assert!(files.len() > 10, "{} trace files", files.len());
+		let write = std::env::var_os("ALSTRA_WRITE_VECTORS").is_some();
+		let mut drifted = Vec::new();
+		for (path, text) in &files {
+			let file = root.join(path);
+			if write {
+				std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+				std::fs::write(&file, text).unwrap();
+			} else if std::fs::read_to_string(&file).ok().as_deref() != Some(text.as_str()) {
+				drifted.push(path.clone());
+			}
+		}
+		assert!(
+			drifted.is_empty(),
+			"conformance traces drifted from the core: {drifted:?}; run `ALSTRA_WRITE_VECTORS=1 cargo test -p alstra-cli conformance` and commit"
+		);
+	}
+
+	#[test]
+	fn every_walk_does_something_and_some_refusals_are_traced() {
+		let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+		let model = alstra_bpmn::compile_file(root.join("bpmn-compiler/tests/data/caterpillar/invoicing.bpmn")).unwrap();
+		let text = trace_of("caterpillar/invoicing.bpmn", &model).unwrap();
+		let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+		for w in doc["walks"].as_array().unwrap() {
+			let summary = w["summary"].as_array().unwrap();
+			assert!(summary.len() >= 2, "{w}");
+			assert!(summary[0].as_str().unwrap().contains("instance"), "the start succeeds: {w}");
+		}
+	}
+}
