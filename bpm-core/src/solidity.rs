@@ -22,25 +22,27 @@ pub fn generated_solidity() -> String {
          // `cargo run -p alstra-bpm-core --bin alstra-bpm-core-gen`. Do not edit: change the core and\n\
          // regenerate; `cargo test -p alstra-bpm-core` fails when this file drifts from the core.\n\
          pragma solidity ^0.8.24;\n\n\
-         /// @notice BPMN 2.0 flow-node types the engine executes (BPMN 2.0.2 sections 10.3 activities,\n\
-         /// 10.5 events, 10.6 gateways). The ordinal is the `kind` of `BpmnModel.Element`.\n\
-         enum ElementKind {\n",
+         /// @title BpmCore\n\
+         /// @notice The element kinds and variable types of the BPM core (bpm-core/src/model.rs), in a\n\
+         /// library so that ABI tools (alloy's `sol!`) see them as `BpmCore.ElementKind`.\n\
+         library BpmCore {\n",
     );
+    s.push_str("    /// @notice BPMN 2.0 flow-node types the engine executes (BPMN 2.0.2 sections 10.3 activities,\n");
+    s.push_str("    /// 10.5 events, 10.6 gateways). The ordinal is the `kind` of `BpmnModel.Element`.\n");
+    s.push_str("    enum ElementKind {\n");
     for (i, k) in ElementKind::ALL.iter().enumerate() {
         let sep = if i + 1 < ElementKind::ALL.len() { "," } else { "" };
-        s.push_str(&format!("    {}{sep} // {}: {}\n", k.name(), *k as u8, k.describe()));
+        s.push_str(&format!("        {}{sep} // {}: {}\n", k.name(), *k as u8, k.describe()));
     }
-    s.push_str(
-        "}\n\n\
-         /// @notice Type of an instance variable, used by conditions; every value is held as an int256.\n\
-         enum VariableType {\n",
-    );
+    s.push_str("    }\n\n");
+    s.push_str("    /// @notice Type of an instance variable, used by conditions; every value is held as an int256.\n");
+    s.push_str("    enum VariableType {\n");
     for (i, t) in VariableType::ALL.iter().enumerate() {
         let sep = if i + 1 < VariableType::ALL.len() { "," } else { "" };
-        s.push_str(&format!("    {}{sep} // {}: {}\n", t.name(), *t as u8, t.describe()));
+        s.push_str(&format!("        {}{sep} // {}: {}\n", t.name(), *t as u8, t.describe()));
     }
     s.push_str(
-        "}\n\n\
+        "    }\n}\n\n\
          /// @title BpmLimits\n\
          /// @notice Limits of a process definition and of the engine (bpm-core/src/limits.rs).\n\
          library BpmLimits {\n",

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BpmnModel} from "./BpmnModel.sol";
-import {ElementKind} from "./generated/BpmCore.sol";
+import {BpmCore} from "./generated/BpmCore.sol";
 
 /// @title BpmRuntime
 /// @notice Types shared by the BPM contracts (registry, engine, clients) that are not part of the
@@ -105,7 +105,7 @@ library BpmRuntime {
     /// @param calledProcess CallActivity: process key of the definition it instantiates.
     struct RuntimeElement {
         uint16 index;
-        ElementKind kind;
+        BpmCore.ElementKind kind;
         uint8 scope;
         uint8 childScope;
         bool joinAll;
@@ -177,34 +177,34 @@ library BpmRuntime {
     }
 
     /// @notice True for the task kinds completed by a person (or integration account) with `completeTask`.
-    function isPersonTask(ElementKind kind) internal pure returns (bool) {
-        return kind <= ElementKind.BusinessRuleTask && kind != ElementKind.ReceiveTask;
+    function isPersonTask(BpmCore.ElementKind kind) internal pure returns (bool) {
+        return kind <= BpmCore.ElementKind.BusinessRuleTask && kind != BpmCore.ElementKind.ReceiveTask;
     }
 
     /// @notice True for the kinds the engine fires by itself (everything but person tasks and none start events).
-    function isAutomatic(ElementKind kind) internal pure returns (bool) {
-        return !isPersonTask(kind) && kind != ElementKind.StartEvent;
+    function isAutomatic(BpmCore.ElementKind kind) internal pure returns (bool) {
+        return !isPersonTask(kind) && kind != BpmCore.ElementKind.StartEvent;
     }
 
     /// @notice True for the kinds that wait for a message (`messageIn` required).
-    function isReceiving(ElementKind kind) internal pure returns (bool) {
-        return kind == ElementKind.ReceiveTask || kind == ElementKind.MessageStartEvent
-            || kind == ElementKind.MessageIntermediateCatchEvent;
+    function isReceiving(BpmCore.ElementKind kind) internal pure returns (bool) {
+        return kind == BpmCore.ElementKind.ReceiveTask || kind == BpmCore.ElementKind.MessageStartEvent
+            || kind == BpmCore.ElementKind.MessageIntermediateCatchEvent;
     }
 
     /// @notice True for the gateway kinds.
-    function isGateway(ElementKind kind) internal pure returns (bool) {
-        return kind >= ElementKind.ExclusiveGateway;
+    function isGateway(BpmCore.ElementKind kind) internal pure returns (bool) {
+        return kind >= BpmCore.ElementKind.ExclusiveGateway;
     }
 
     /// @notice True for start events (none or message): they have no incoming flow.
-    function isStart(ElementKind kind) internal pure returns (bool) {
-        return kind == ElementKind.StartEvent || kind == ElementKind.MessageStartEvent;
+    function isStart(BpmCore.ElementKind kind) internal pure returns (bool) {
+        return kind == BpmCore.ElementKind.StartEvent || kind == BpmCore.ElementKind.MessageStartEvent;
     }
 
     /// @notice True for end events: they have no outgoing flow.
-    function isEnd(ElementKind kind) internal pure returns (bool) {
-        return kind == ElementKind.EndEvent || kind == ElementKind.MessageEndEvent
-            || kind == ElementKind.TerminateEndEvent;
+    function isEnd(BpmCore.ElementKind kind) internal pure returns (bool) {
+        return kind == BpmCore.ElementKind.EndEvent || kind == BpmCore.ElementKind.MessageEndEvent
+            || kind == BpmCore.ElementKind.TerminateEndEvent;
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {ElementKind, VariableType} from "./generated/BpmCore.sol";
+import {BpmCore} from "./generated/BpmCore.sol";
 
 /// @title BpmnModel
 /// @notice The on-chain encoding of a BPMN 2.0 process model (a "process definition"), shared by
@@ -59,7 +59,7 @@ library BpmnModel {
     struct Element {
         string bpmnId;
         string name;
-        ElementKind kind;
+        BpmCore.ElementKind kind;
         uint8 scope;
         uint16 lane;
         uint16 messageIn;
@@ -105,6 +105,6 @@ library BpmnModel {
     /// @notice An instance variable read by conditions and written by task completions.
     struct Variable {
         string name;
-        VariableType varType;
+        BpmCore.VariableType varType;
     }
 }

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BpmnModel} from "./BpmnModel.sol";
-import {ElementKind} from "./generated/BpmCore.sol";
+import {BpmCore} from "./generated/BpmCore.sol";
 import {BpmRuntime} from "./BpmRuntime.sol";
 
 /// @title DefinitionStorage
@@ -38,7 +38,7 @@ library DefinitionStorage {
 
     /// @notice Hot-path record of an element: the first slot packs everything but role and bitmaps.
     struct ElementSlot {
-        ElementKind kind;
+        BpmCore.ElementKind kind;
         uint8 scope;
         uint8 childScope;
         bool joinAll;

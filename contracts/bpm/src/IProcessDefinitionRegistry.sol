@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BpmnModel} from "./BpmnModel.sol";
-import {ElementKind, VariableType} from "./generated/BpmCore.sol";
+import {BpmCore} from "./generated/BpmCore.sol";
 import {BpmRuntime} from "./BpmRuntime.sol";
 
 /// @title IProcessDefinitionRegistry
@@ -22,7 +22,7 @@ interface IProcessDefinitionRegistry {
     /// @notice Adding records would exceed a limit of docs/bpm-engine.md.
     error LimitExceeded(BpmRuntime.RecordType recordType, uint256 count, uint256 max);
     /// @notice An element of the wrong kind was given to `addActivities`/`addEvents`/`addGateways`.
-    error WrongElementKind(uint256 element, ElementKind kind);
+    error WrongElementKind(uint256 element, BpmCore.ElementKind kind);
     /// @notice `publish` rejects record `index` of type `recordType` because of `violation`.
     error InvalidRecord(BpmRuntime.RecordType recordType, uint256 index, BpmRuntime.Violation violation);
     /// @notice The condition of gateway flow `gatewayFlow` is malformed at byte `pc`.
@@ -84,7 +84,7 @@ interface IProcessDefinitionRegistry {
     function variableType(uint256 definitionId, uint256 index)
         external
         view
-        returns (bool exists, VariableType varType);
+        returns (bool exists, BpmCore.VariableType varType);
 
     /// @notice All tasks completed by a person (`completeTask`), in element order.
     function personTasks(uint256 definitionId) external view returns (BpmRuntime.RuntimeElement[] memory);

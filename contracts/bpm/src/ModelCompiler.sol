@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BpmnModel} from "./BpmnModel.sol";
-import {ElementKind} from "./generated/BpmCore.sol";
+import {BpmCore} from "./generated/BpmCore.sol";
 import {BpmRuntime} from "./BpmRuntime.sol";
 import {ConditionVM} from "./ConditionVM.sol";
 import {Marking} from "./Marking.sol";
@@ -101,7 +101,7 @@ contract ModelCompiler {
             } else {
                 if (pe > w.nElements) _bad(BpmRuntime.RecordType.Subprocess, s, BpmRuntime.Violation.ParentOutOfRange);
                 BpmnModel.Element storage parent = m.elements[pe - 1];
-                if (parent.kind != ElementKind.SubProcess || parent.childScope != s) {
+                if (parent.kind != BpmCore.ElementKind.SubProcess || parent.childScope != s) {
                     _bad(BpmRuntime.RecordType.Subprocess, s, BpmRuntime.Violation.ParentIsNotItsSubProcess);
                 }
                 if (parent.scope >= w.nScopes || m.subprocesses[parent.scope].pool != p) {
@@ -130,17 +130,17 @@ contract ModelCompiler {
     function _elements(DefinitionStorage.Model storage m, DefinitionStorage.Compiled storage c, Work memory w) private {
         for (uint256 e; e < w.nElements; ++e) {
             BpmnModel.Element storage el = m.elements[e];
-            ElementKind kind = el.kind;
+            BpmCore.ElementKind kind = el.kind;
             uint256 scope = el.scope;
             if (scope >= w.nScopes) _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.ScopeOutOfRange);
             DefinitionStorage.ElementSlot storage slot = c.elements[e];
             slot.kind = kind;
             // forge-lint: disable-next-line(unsafe-typecast)
             slot.scope = uint8(scope); // scope < nScopes <= 256
-            slot.joinAll = kind == ElementKind.ParallelGateway;
+            slot.joinAll = kind == BpmCore.ElementKind.ParallelGateway;
             slot.role = _role(m, w, e, el.lane, scope);
             _messages(m, w, slot, e, kind, el.messageIn, el.messageOut);
-            if (kind == ElementKind.SubProcess) {
+            if (kind == BpmCore.ElementKind.SubProcess) {
                 uint256 child = el.childScope;
                 if (child >= w.nScopes || m.subprocesses[child].parentElement != e + 1) {
                     _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.BadChildScope);
@@ -150,15 +150,15 @@ contract ModelCompiler {
             } else if (el.childScope != 0) {
                 _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.ChildScopeOnNonSubProcess);
             }
-            if (kind == ElementKind.CallActivity && el.calledProcess == bytes32(0)) {
+            if (kind == BpmCore.ElementKind.CallActivity && el.calledProcess == bytes32(0)) {
                 _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.NoCalledProcess);
             }
-            if (kind == ElementKind.StartEvent) {
+            if (kind == BpmCore.ElementKind.StartEvent) {
                 // forge-lint: disable-next-line(unsafe-typecast)
                 c.scopeStarts[scope].push(uint16(e)); // e < nElements <= 65,535
                 // forge-lint: disable-next-line(unsafe-typecast)
                 if (w.topLevel.has(scope)) c.startElements.push(uint16(e));
-            } else if (kind == ElementKind.MessageStartEvent && !w.topLevel.has(scope)) {
+            } else if (kind == BpmCore.ElementKind.MessageStartEvent && !w.topLevel.has(scope)) {
                 _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.MessageStartInSubProcess);
             }
             // forge-lint: disable-next-line(unsafe-typecast)
@@ -187,7 +187,7 @@ contract ModelCompiler {
         Work memory w,
         DefinitionStorage.ElementSlot storage slot,
         uint256 e,
-        ElementKind kind,
+        BpmCore.ElementKind kind,
         uint256 mIn,
         uint256 mOut
     ) private {
@@ -202,8 +202,8 @@ contract ModelCompiler {
         }
         if (mOut == 0) return;
         if (
-            BpmRuntime.isGateway(kind) || kind == ElementKind.SubProcess
-                || kind == ElementKind.CallActivity
+            BpmRuntime.isGateway(kind) || kind == BpmCore.ElementKind.SubProcess
+                || kind == BpmCore.ElementKind.CallActivity
         ) _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.MessageOutOnNonSendingKind);
         if (w.nTriggers < 256 && mOut >> w.nTriggers != 0) {
             _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.MessageOutOutOfRange);
@@ -227,7 +227,7 @@ contract ModelCompiler {
             if (source >= w.nElements || target >= w.nElements) {
                 _bad(BpmRuntime.RecordType.ActivitySequenceFlow, f, BpmRuntime.Violation.ElementOutOfRange);
             }
-            ElementKind sk = m.elements[source].kind;
+            BpmCore.ElementKind sk = m.elements[source].kind;
             if (BpmRuntime.isGateway(sk) || BpmRuntime.isEnd(sk)) {
                 _bad(BpmRuntime.RecordType.ActivitySequenceFlow, f, BpmRuntime.Violation.SourceIsAGatewayOrEndEvent);
             }
@@ -254,17 +254,17 @@ contract ModelCompiler {
             if (gw >= w.nElements || target >= w.nElements) {
                 _bad(BpmRuntime.RecordType.GatewaySequenceFlow, f, BpmRuntime.Violation.ElementOutOfRange);
             }
-            ElementKind gk = m.elements[gw].kind;
+            BpmCore.ElementKind gk = m.elements[gw].kind;
             if (!BpmRuntime.isGateway(gk)) {
                 _bad(BpmRuntime.RecordType.GatewaySequenceFlow, f, BpmRuntime.Violation.SourceNotAGateway);
             }
             uint256 scope = _flowScope(m, BpmRuntime.RecordType.GatewaySequenceFlow, f, gw, target);
             _branchRules(m, w, fl, f, gw, gk);
             bool shared;
-            if (gk == ElementKind.EventBasedGateway) {
-                ElementKind tk = m.elements[target].kind;
+            if (gk == BpmCore.ElementKind.EventBasedGateway) {
+                BpmCore.ElementKind tk = m.elements[target].kind;
                 if (
-                    tk != ElementKind.MessageIntermediateCatchEvent && tk != ElementKind.ReceiveTask
+                    tk != BpmCore.ElementKind.MessageIntermediateCatchEvent && tk != BpmCore.ElementKind.ReceiveTask
                 ) {
                     _bad(
                         BpmRuntime.RecordType.GatewaySequenceFlow,
@@ -304,10 +304,10 @@ contract ModelCompiler {
         BpmnModel.GatewaySequenceFlow storage fl,
         uint256 f,
         uint256 gw,
-        ElementKind gk
+        BpmCore.ElementKind gk
     ) private view {
         bytes storage cond = fl.condition;
-        if (gk == ElementKind.ExclusiveGateway) {
+        if (gk == BpmCore.ElementKind.ExclusiveGateway) {
             if (fl.isDefault) {
                 if (w.hasDefault[gw] != 0) {
                     _bad(BpmRuntime.RecordType.GatewaySequenceFlow, f, BpmRuntime.Violation.SecondDefault);
@@ -366,7 +366,7 @@ contract ModelCompiler {
         // pre-/post-sets, incoming/outgoing checks, automatic consumers per place
         for (uint256 e; e < w.nElements; ++e) {
             DefinitionStorage.ElementSlot storage slot = c.elements[e];
-            ElementKind kind = slot.kind;
+            BpmCore.ElementKind kind = slot.kind;
             uint256 pre = w.pre[e];
             if (!BpmRuntime.isStart(kind) && pre == 0) {
                 _bad(BpmRuntime.RecordType.Element, e, BpmRuntime.Violation.NoIncomingFlow);

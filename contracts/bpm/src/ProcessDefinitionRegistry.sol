@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {BpmnModel} from "./BpmnModel.sol";
-import {ElementKind, VariableType, BpmLimits} from "./generated/BpmCore.sol";
+import {BpmCore, BpmLimits} from "./generated/BpmCore.sol";
 import {BpmRuntime} from "./BpmRuntime.sol";
 import {DefinitionStorage} from "./DefinitionStorage.sol";
 import {ModelCompiler} from "./ModelCompiler.sol";
@@ -109,20 +109,20 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
 
     /// @notice Appends activities (kinds Task..CallActivity) to the element index space.
     function addActivities(uint256 definitionId, BpmnModel.Element[] calldata records) external {
-        _addElements(definitionId, records, ElementKind.Task, ElementKind.CallActivity);
+        _addElements(definitionId, records, BpmCore.ElementKind.Task, BpmCore.ElementKind.CallActivity);
     }
 
     /// @notice Appends events (kinds StartEvent..MessageIntermediateCatchEvent) to the element index space.
     function addEvents(uint256 definitionId, BpmnModel.Element[] calldata records) external {
         _addElements(
-            definitionId, records, ElementKind.StartEvent, ElementKind.MessageIntermediateCatchEvent
+            definitionId, records, BpmCore.ElementKind.StartEvent, BpmCore.ElementKind.MessageIntermediateCatchEvent
         );
     }
 
     /// @notice Appends gateways (kinds ExclusiveGateway..EventBasedGateway) to the element index space.
     function addGateways(uint256 definitionId, BpmnModel.Element[] calldata records) external {
         _addElements(
-            definitionId, records, ElementKind.ExclusiveGateway, ElementKind.EventBasedGateway
+            definitionId, records, BpmCore.ElementKind.ExclusiveGateway, BpmCore.ElementKind.EventBasedGateway
         );
     }
 
@@ -452,10 +452,10 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     function variableType(uint256 definitionId, uint256 index)
         external
         view
-        returns (bool exists, VariableType varType)
+        returns (bool exists, BpmCore.VariableType varType)
     {
         BpmnModel.Variable[] storage vars = _l().models[definitionId].variables;
-        if (index >= vars.length) return (false, VariableType.Bool);
+        if (index >= vars.length) return (false, BpmCore.VariableType.Bool);
         return (true, vars[index].varType);
     }
 
@@ -470,13 +470,13 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     function _addElements(
         uint256 definitionId,
         BpmnModel.Element[] calldata records,
-        ElementKind lo,
-        ElementKind hi
+        BpmCore.ElementKind lo,
+        BpmCore.ElementKind hi
     ) private {
         BpmnModel.Element[] storage list = _draft(definitionId).elements;
         uint256 from = _checkLimit(BpmRuntime.RecordType.Element, list.length, records.length, MAX_ELEMENTS);
         for (uint256 i; i < records.length; ++i) {
-            ElementKind kind = records[i].kind;
+            BpmCore.ElementKind kind = records[i].kind;
             if (kind < lo || kind > hi) revert WrongElementKind(from + i, kind);
             list.push(records[i]);
         }
@@ -552,7 +552,7 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         r.preset = s.preset;
         r.postset = s.postset;
         if (s.sends) r.messageOut = _l().models[definitionId].elements[e].messageOut;
-        if (r.kind == ElementKind.CallActivity) {
+        if (r.kind == BpmCore.ElementKind.CallActivity) {
             r.calledProcess = _l().models[definitionId].elements[e].calledProcess;
         }
     }

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BpmnModel} from "./BpmnModel.sol";
-import {ElementKind, VariableType, BpmLimits} from "./generated/BpmCore.sol";
+import {BpmCore, BpmLimits} from "./generated/BpmCore.sol";
 import {BpmRuntime} from "./BpmRuntime.sol";
 import {ConditionVM} from "./ConditionVM.sol";
 import {Marking} from "./Marking.sol";
@@ -101,7 +101,7 @@ contract ProcessExecution {
     /// @notice `account` was bound to `role` in the root instance `instanceId`.
     event RoleBound(uint256 indexed instanceId, bytes32 indexed role, address indexed account);
     /// @notice An element fired (`actor`: the task's completer, else the transaction's caller).
-    event ElementFired(uint256 indexed instanceId, uint16 indexed element, ElementKind kind, address actor);
+    event ElementFired(uint256 indexed instanceId, uint16 indexed element, BpmCore.ElementKind kind, address actor);
     /// @notice A task was completed by `actor`.
     event TaskCompleted(uint256 indexed instanceId, uint16 indexed element, address indexed actor);
     /// @notice An element of the instance sent message flow `messageFlow`.
@@ -476,14 +476,14 @@ contract ProcessExecution {
 
     /// @dev Enabling rule of docs/bpm-engine.md for one element in the current context.
     function _enabled(Ctx memory c, BpmRuntime.RuntimeElement memory rt) private view returns (bool) {
-        ElementKind k = rt.kind;
-        if (k == ElementKind.MessageStartEvent) return c.messages.has(rt.messageIn - 1);
-        if (k == ElementKind.StartEvent) return false;
+        BpmCore.ElementKind k = rt.kind;
+        if (k == BpmCore.ElementKind.MessageStartEvent) return c.messages.has(rt.messageIn - 1);
+        if (k == BpmCore.ElementKind.StartEvent) return false;
         uint256 m = _markingOf(c, rt.scope) & rt.preset;
         if (rt.joinAll) return m == rt.preset;
         if (m == 0) return false;
         if (rt.messageIn != 0) return c.messages.has(rt.messageIn - 1);
-        if (k == ElementKind.SubProcess) return !_live(c, rt.childScope);
+        if (k == BpmCore.ElementKind.SubProcess) return !_live(c, rt.childScope);
         return true;
     }
 
@@ -491,8 +491,8 @@ contract ProcessExecution {
     function _fire(Ctx memory c, Txn memory t, BpmRuntime.RuntimeElement memory rt) private {
         if (++t.steps > MAX_AUTOMATIC_STEPS) revert AutomaticStepLimitExceeded(MAX_AUTOMATIC_STEPS);
         uint256 s = rt.scope;
-        ElementKind k = rt.kind;
-        if (k != ElementKind.MessageStartEvent) {
+        BpmCore.ElementKind k = rt.kind;
+        if (k != BpmCore.ElementKind.MessageStartEvent) {
             uint256 m = _markingOf(c, s);
             uint256 take = rt.joinAll ? rt.preset : Marking.bit((m & rt.preset).lowest());
             _setMarking(c, s, m & ~take);
@@ -500,13 +500,13 @@ contract ProcessExecution {
         if (rt.messageIn != 0) c.messages &= ~Marking.bit(rt.messageIn - 1);
         emit ElementFired(c.id, rt.index, k, t.actor);
         if (rt.messageOut != 0) _send(c, rt.messageOut);
-        if (k == ElementKind.TerminateEndEvent) {
+        if (k == BpmCore.ElementKind.TerminateEndEvent) {
             _terminate(c, s);
-        } else if (k == ElementKind.SubProcess) {
+        } else if (k == BpmCore.ElementKind.SubProcess) {
             _enterSubprocess(c, t, rt);
-        } else if (k == ElementKind.CallActivity) {
+        } else if (k == BpmCore.ElementKind.CallActivity) {
             _callActivity(c, t, rt);
-        } else if (k == ElementKind.ExclusiveGateway) {
+        } else if (k == BpmCore.ElementKind.ExclusiveGateway) {
             _produce(c, s, _choose(c, rt), rt.autoAfter);
         } else {
             _produce(c, s, rt.postset, rt.autoAfter);
@@ -739,9 +739,9 @@ contract ProcessExecution {
         for (uint256 i; i < list.length; ++i) {
             uint8 index = list[i].index;
             int256 value = list[i].value;
-            (bool exists, VariableType varType) = registry.variableType(c.definitionId, index);
+            (bool exists, BpmCore.VariableType varType) = registry.variableType(c.definitionId, index);
             if (!exists) revert UnknownVariable(c.id, index);
-            if (varType == VariableType.Bool && value != 0 && value != 1) {
+            if (varType == BpmCore.VariableType.Bool && value != 0 && value != 1) {
                 revert InvalidBoolValue(c.id, index, value);
             }
             _variables[c.id][index] = value;

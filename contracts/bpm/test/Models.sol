@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {BpmFixture} from "./utils/BpmFixture.sol";
 import {BpmnModel} from "../src/BpmnModel.sol";
-import {VariableType} from "../src/generated/BpmCore.sol";
+import {BpmCore} from "../src/generated/BpmCore.sol";
 
 /// @notice Hand-encoded models shared by the engine tests. Each `build*` leaves the model in the
 /// builder and stores the interesting element indexes in storage.
@@ -46,9 +46,9 @@ abstract contract Models is BpmFixture {
         uint16 clerk = lane(p, "Clerk");
         uint16 manager = lane(p, "Manager");
         uint8 s = process(p);
-        xAmount = variable("amount", VariableType.Int);
-        xVipVar = variable("vip", VariableType.Bool);
-        xCountry = variable("country", VariableType.String);
+        xAmount = variable("amount", BpmCore.VariableType.Int);
+        xVipVar = variable("vip", BpmCore.VariableType.Bool);
+        xCountry = variable("country", BpmCore.VariableType.String);
         uint16 st = el(START, s, clerk, "start");
         xEnter = el(USER_TASK, s, clerk, "Enter");
         xBig = el(USER_TASK, s, manager, "Big");
@@ -115,7 +115,7 @@ abstract contract Models is BpmFixture {
         uint8 customer = pool("Customer", false);
         uint16 clerk = lane(p, "Clerk");
         uint8 s = process(p);
-        eReason = variable("reason", VariableType.Int);
+        eReason = variable("reason", BpmCore.VariableType.Int);
         uint16 st = el(START, s, clerk, "start");
         eOffer = el(SEND_TASK, s, clerk, "Offer");
         eShip = el(USER_TASK, s, clerk, "Ship");

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Models} from "./Models.sol";
 import {BpmnModel} from "../src/BpmnModel.sol";
-import {ElementKind, VariableType} from "../src/generated/BpmCore.sol";
+import {BpmCore} from "../src/generated/BpmCore.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {ModelCompiler} from "../src/ModelCompiler.sol";
 import {ProcessDefinitionRegistry} from "../src/ProcessDefinitionRegistry.sol";
@@ -264,7 +264,7 @@ contract ProcessDefinitionRegistryTest is Models {
         assertEq(uint256(t.sourcePool), 1);
         BpmnModel.Variable memory v = registry.variable(id, 0);
         assertEq(v.name, "reason");
-        assertEq(uint256(v.varType), uint256(VariableType.Int));
+        assertEq(uint256(v.varType), uint256(BpmCore.VariableType.Int));
 
         // the two outgoing flows of the event-based gateway share one place
         assertEq(registry.postset(id, eGateway), registry.preset(id, eAcceptCatch));
@@ -355,9 +355,9 @@ contract ProcessDefinitionRegistryTest is Models {
         BpmRuntime.RuntimeElement[] memory tasks = registry.personTasks(id);
         assertEq(tasks.length, 4);
         assertEq(registry.startElements(id).length, 1);
-        (bool exists, VariableType vt) = registry.variableType(id, xVipVar);
+        (bool exists, BpmCore.VariableType vt) = registry.variableType(id, xVipVar);
         assertTrue(exists);
-        assertEq(uint256(vt), uint256(VariableType.Bool));
+        assertEq(uint256(vt), uint256(BpmCore.VariableType.Bool));
         (exists,) = registry.variableType(id, 3);
         assertFalse(exists);
         BpmRuntime.ScopeRuntime memory sr = registry.scopeRuntime(id, 0);
@@ -643,7 +643,7 @@ contract ProcessDefinitionRegistryTest is Models {
         flow(seqApprove, seqEnd); // End keeps an incoming flow
         expectInvalid(R_ELEMENT, g, BpmRuntime.Violation.GatewayWithoutOutgoingFlow);
         buildSubProcess();
-        bElements[spElement + 1].kind = ElementKind.ManualTask; // no none start event left
+        bElements[spElement + 1].kind = BpmCore.ElementKind.ManualTask; // no none start event left
         uint16 innerStart = spElement + 1;
         // give the ex-start an incoming flow so that only the missing start event is wrong
         bAFlows.push(BpmnModel.ActivitySequenceFlow({bpmnId: "loop", source: spCheck, target: innerStart, place: 9}));

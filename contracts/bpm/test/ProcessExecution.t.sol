@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {Models} from "./Models.sol";
 import {Vm} from "alstra-test/Vm.sol";
 import {BpmnModel} from "../src/BpmnModel.sol";
-import {ElementKind, VariableType} from "../src/generated/BpmCore.sol";
+import {BpmCore} from "../src/generated/BpmCore.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {ProcessExecution} from "../src/ProcessExecution.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
@@ -15,7 +15,7 @@ contract ProcessExecutionTest is Models {
         uint256 indexed instanceId, uint256 indexed definitionId, address indexed starter, uint256 parentInstance
     );
     event RoleBound(uint256 indexed instanceId, bytes32 indexed role, address indexed account);
-    event ElementFired(uint256 indexed instanceId, uint16 indexed element, ElementKind kind, address actor);
+    event ElementFired(uint256 indexed instanceId, uint16 indexed element, BpmCore.ElementKind kind, address actor);
     event TaskCompleted(uint256 indexed instanceId, uint16 indexed element, address indexed actor);
     event MessageSent(uint256 indexed instanceId, uint16 indexed messageFlow);
     event MessageCorrelated(uint256 indexed instanceId, uint16 indexed messageFlow, address indexed actor);
@@ -102,7 +102,7 @@ contract ProcessExecutionTest is Models {
         assertEq(logs[1].topics[3], bytes32(uint256(uint160(bob))));
         assertEq(logs[2].topics[0], ElementFired.selector);
         assertEq(logs[2].topics[2], bytes32(uint256(seqEnd)));
-        (ElementKind kind, address actor) = abi.decode(logs[2].data, (ElementKind, address));
+        (BpmCore.ElementKind kind, address actor) = abi.decode(logs[2].data, (BpmCore.ElementKind, address));
         assertEq(uint256(kind), uint256(END));
         assertEq(actor, bob); // automatic firings name the transaction's caller
         assertEq(logs[3].topics[0], InstanceCompleted.selector);
@@ -337,7 +337,7 @@ contract ProcessExecutionTest is Models {
         uint8 p = pool("Org", true);
         uint16 clerk = lane(p, "Clerk");
         uint8 s = process(p);
-        uint8 again = variable("again", VariableType.Bool);
+        uint8 again = variable("again", BpmCore.VariableType.Bool);
         uint16 st = el(START, s, clerk, "start");
         uint16 work = el(TASK, s, clerk, "Work");
         uint16 en = el(END, s, clerk, "end");
@@ -610,7 +610,7 @@ contract ProcessExecutionTest is Models {
         uint8 p = pool("Org", true);
         uint16 clerk = lane(p, "Clerk");
         uint8 s = process(p);
-        uint8 again = variable("again", VariableType.Bool);
+        uint8 again = variable("again", BpmCore.VariableType.Bool);
         uint16 st = el(START, s, clerk, "start");
         (uint16 sp, uint8 inner) = subProcess(s, clerk, "SP");
         uint16 ist = el(START, inner, clerk, "inner start");

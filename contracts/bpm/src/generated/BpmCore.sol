@@ -4,37 +4,42 @@
 // regenerate; `cargo test -p alstra-bpm-core` fails when this file drifts from the core.
 pragma solidity ^0.8.24;
 
-/// @notice BPMN 2.0 flow-node types the engine executes (BPMN 2.0.2 sections 10.3 activities,
-/// 10.5 events, 10.6 gateways). The ordinal is the `kind` of `BpmnModel.Element`.
-enum ElementKind {
-    Task, // 0: bpmn:task, completed by a holder of its role
-    UserTask, // 1: bpmn:userTask, completed by a holder of its role
-    ManualTask, // 2: bpmn:manualTask, completed by a holder of its role
-    ServiceTask, // 3: bpmn:serviceTask, completed by its role holder (an integration account)
-    SendTask, // 4: bpmn:sendTask, completed by its role holder; sends its message flows
-    ReceiveTask, // 5: bpmn:receiveTask, automatic when its message arrives
-    ScriptTask, // 6: bpmn:scriptTask, completed by its role holder (the script runs off-chain)
-    BusinessRuleTask, // 7: bpmn:businessRuleTask, completed by its role holder (the decision runs off-chain)
-    SubProcess, // 8: embedded bpmn:subProcess: opens a child scope
-    CallActivity, // 9: bpmn:callActivity: starts an instance of another deployed definition
-    StartEvent, // 10: none start event
-    MessageStartEvent, // 11: message start event
-    EndEvent, // 12: none end event
-    MessageEndEvent, // 13: message end event: sends its message flows
-    TerminateEndEvent, // 14: terminate end event: clears its scope and the scopes nested in it
-    IntermediateThrowEvent, // 15: none intermediate throw event
-    MessageIntermediateThrowEvent, // 16: message intermediate throw event
-    MessageIntermediateCatchEvent, // 17: message intermediate catch event
-    ExclusiveGateway, // 18: exclusive (XOR) gateway: the first flow whose condition holds, else the default
-    ParallelGateway, // 19: parallel (AND) gateway: joins all incoming, splits to all outgoing
-    EventBasedGateway // 20: event-based gateway (deferred choice): its outgoing flows share one place
-}
+/// @title BpmCore
+/// @notice The element kinds and variable types of the BPM core (bpm-core/src/model.rs), in a
+/// library so that ABI tools (alloy's `sol!`) see them as `BpmCore.ElementKind`.
+library BpmCore {
+    /// @notice BPMN 2.0 flow-node types the engine executes (BPMN 2.0.2 sections 10.3 activities,
+    /// 10.5 events, 10.6 gateways). The ordinal is the `kind` of `BpmnModel.Element`.
+    enum ElementKind {
+        Task, // 0: bpmn:task, completed by a holder of its role
+        UserTask, // 1: bpmn:userTask, completed by a holder of its role
+        ManualTask, // 2: bpmn:manualTask, completed by a holder of its role
+        ServiceTask, // 3: bpmn:serviceTask, completed by its role holder (an integration account)
+        SendTask, // 4: bpmn:sendTask, completed by its role holder; sends its message flows
+        ReceiveTask, // 5: bpmn:receiveTask, automatic when its message arrives
+        ScriptTask, // 6: bpmn:scriptTask, completed by its role holder (the script runs off-chain)
+        BusinessRuleTask, // 7: bpmn:businessRuleTask, completed by its role holder (the decision runs off-chain)
+        SubProcess, // 8: embedded bpmn:subProcess: opens a child scope
+        CallActivity, // 9: bpmn:callActivity: starts an instance of another deployed definition
+        StartEvent, // 10: none start event
+        MessageStartEvent, // 11: message start event
+        EndEvent, // 12: none end event
+        MessageEndEvent, // 13: message end event: sends its message flows
+        TerminateEndEvent, // 14: terminate end event: clears its scope and the scopes nested in it
+        IntermediateThrowEvent, // 15: none intermediate throw event
+        MessageIntermediateThrowEvent, // 16: message intermediate throw event
+        MessageIntermediateCatchEvent, // 17: message intermediate catch event
+        ExclusiveGateway, // 18: exclusive (XOR) gateway: the first flow whose condition holds, else the default
+        ParallelGateway, // 19: parallel (AND) gateway: joins all incoming, splits to all outgoing
+        EventBasedGateway // 20: event-based gateway (deferred choice): its outgoing flows share one place
+    }
 
-/// @notice Type of an instance variable, used by conditions; every value is held as an int256.
-enum VariableType {
-    Bool, // 0: stored as 0 or 1
-    Int, // 1: int256
-    String // 2: stored as int256(keccak256(bytes(value))): equality only
+    /// @notice Type of an instance variable, used by conditions; every value is held as an int256.
+    enum VariableType {
+        Bool, // 0: stored as 0 or 1
+        Int, // 1: int256
+        String // 2: stored as int256(keccak256(bytes(value))): equality only
+    }
 }
 
 /// @title BpmLimits

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {TestBase} from "alstra-test/TestBase.sol";
 import {BpmnModel} from "../../src/BpmnModel.sol";
-import {ElementKind, VariableType} from "../../src/generated/BpmCore.sol";
+import {BpmCore} from "../../src/generated/BpmCore.sol";
 import {BpmRuntime} from "../../src/BpmRuntime.sol";
 import {ParticipantRegistry} from "../../src/ParticipantRegistry.sol";
 import {ProcessDefinitionRegistry} from "../../src/ProcessDefinitionRegistry.sol";
@@ -32,23 +32,23 @@ abstract contract BpmFixture is TestBase {
     address internal erin = address(0xE217); // Clerk, second one
     address internal mallory = address(0x6A11); // not registered
 
-    ElementKind internal constant TASK = ElementKind.Task;
-    ElementKind internal constant USER_TASK = ElementKind.UserTask;
-    ElementKind internal constant SEND_TASK = ElementKind.SendTask;
-    ElementKind internal constant RECEIVE_TASK = ElementKind.ReceiveTask;
-    ElementKind internal constant SUB_PROCESS = ElementKind.SubProcess;
-    ElementKind internal constant CALL_ACTIVITY = ElementKind.CallActivity;
-    ElementKind internal constant START = ElementKind.StartEvent;
-    ElementKind internal constant MSG_START = ElementKind.MessageStartEvent;
-    ElementKind internal constant END = ElementKind.EndEvent;
-    ElementKind internal constant MSG_END = ElementKind.MessageEndEvent;
-    ElementKind internal constant TERMINATE = ElementKind.TerminateEndEvent;
-    ElementKind internal constant THROW = ElementKind.IntermediateThrowEvent;
-    ElementKind internal constant MSG_THROW = ElementKind.MessageIntermediateThrowEvent;
-    ElementKind internal constant MSG_CATCH = ElementKind.MessageIntermediateCatchEvent;
-    ElementKind internal constant XOR = ElementKind.ExclusiveGateway;
-    ElementKind internal constant AND = ElementKind.ParallelGateway;
-    ElementKind internal constant EVENT_GW = ElementKind.EventBasedGateway;
+    BpmCore.ElementKind internal constant TASK = BpmCore.ElementKind.Task;
+    BpmCore.ElementKind internal constant USER_TASK = BpmCore.ElementKind.UserTask;
+    BpmCore.ElementKind internal constant SEND_TASK = BpmCore.ElementKind.SendTask;
+    BpmCore.ElementKind internal constant RECEIVE_TASK = BpmCore.ElementKind.ReceiveTask;
+    BpmCore.ElementKind internal constant SUB_PROCESS = BpmCore.ElementKind.SubProcess;
+    BpmCore.ElementKind internal constant CALL_ACTIVITY = BpmCore.ElementKind.CallActivity;
+    BpmCore.ElementKind internal constant START = BpmCore.ElementKind.StartEvent;
+    BpmCore.ElementKind internal constant MSG_START = BpmCore.ElementKind.MessageStartEvent;
+    BpmCore.ElementKind internal constant END = BpmCore.ElementKind.EndEvent;
+    BpmCore.ElementKind internal constant MSG_END = BpmCore.ElementKind.MessageEndEvent;
+    BpmCore.ElementKind internal constant TERMINATE = BpmCore.ElementKind.TerminateEndEvent;
+    BpmCore.ElementKind internal constant THROW = BpmCore.ElementKind.IntermediateThrowEvent;
+    BpmCore.ElementKind internal constant MSG_THROW = BpmCore.ElementKind.MessageIntermediateThrowEvent;
+    BpmCore.ElementKind internal constant MSG_CATCH = BpmCore.ElementKind.MessageIntermediateCatchEvent;
+    BpmCore.ElementKind internal constant XOR = BpmCore.ElementKind.ExclusiveGateway;
+    BpmCore.ElementKind internal constant AND = BpmCore.ElementKind.ParallelGateway;
+    BpmCore.ElementKind internal constant EVENT_GW = BpmCore.ElementKind.EventBasedGateway;
 
     // ------------------------------------------------------------ model under construction
     BpmnModel.Pool[] internal bPools;
@@ -136,7 +136,7 @@ abstract contract BpmFixture is TestBase {
         bElements[ca].calledProcess = keccak256(bytes(calledKey));
     }
 
-    function el(ElementKind kind, uint8 scope, uint16 laneRef, string memory name) internal returns (uint16) {
+    function el(BpmCore.ElementKind kind, uint8 scope, uint16 laneRef, string memory name) internal returns (uint16) {
         bElements.push(
             BpmnModel.Element({
                 bpmnId: name,
@@ -168,7 +168,7 @@ abstract contract BpmFixture is TestBase {
 
     function _flow(uint16 source, uint16 target, bytes memory condition, bool isDefault) private returns (uint8 place) {
         uint8 scope = bElements[source].scope;
-        ElementKind k = bElements[source].kind;
+        BpmCore.ElementKind k = bElements[source].kind;
         if (k == EVENT_GW && bEventPlace[source] != 0) {
             place = uint8(bEventPlace[source] - 1);
         } else {
@@ -223,7 +223,7 @@ abstract contract BpmFixture is TestBase {
         if (_receiving(bElements[target].kind)) bElements[target].messageIn = t + 1;
     }
 
-    function variable(string memory name, VariableType varType) internal returns (uint8) {
+    function variable(string memory name, BpmCore.VariableType varType) internal returns (uint8) {
         bVars.push(BpmnModel.Variable({name: name, varType: varType}));
         return uint8(bVars.length - 1);
     }
@@ -260,13 +260,13 @@ abstract contract BpmFixture is TestBase {
         registry.publish(id);
     }
 
-    function _category(ElementKind k) private pure returns (uint256) {
+    function _category(BpmCore.ElementKind k) private pure returns (uint256) {
         if (k <= CALL_ACTIVITY) return 0;
         if (k <= MSG_CATCH) return 1;
         return 2;
     }
 
-    function _receiving(ElementKind k) private pure returns (bool) {
+    function _receiving(BpmCore.ElementKind k) private pure returns (bool) {
         return k == RECEIVE_TASK || k == MSG_START || k == MSG_CATCH;
     }
 
