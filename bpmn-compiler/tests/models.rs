@@ -66,6 +66,14 @@ const fn refused(
 /// elements = flow nodes of the executable pools (sub-process content included).
 fn expectations() -> Vec<(&'static str, Expect)> {
     vec![
+        // AlstraNet's own models (written for the conformance traces): a sub-process with a
+        // parallel split and a nested terminate, a send task and a message start event in a
+        // second executable pool (3 scopes: the two pools' processes and the sub-process)
+        ("alstranet/claim-handling.bpmn", ok(15, 12, 2, 3, 2, 0, 1, 1)),
+        // a send task to a black-box supplier, an event-based gateway between two external
+        // messages, an exclusive gateway on `amount > 1000`, an approval (`approved`), a
+        // terminate end event; lanes Purchasing and Management
+        ("alstranet/purchase-quote.bpmn", ok(12, 12, 3, 1, 2, 2, 3, 2)),
         // 3 user tasks, start, end, 2 exclusive gateways; `accepted` / `!accepted`; no lane,
         // performers "@ Invoicer @" (2 tasks) and "@ Invoicee @": 2 performer swimlanes
         ("caterpillar/invoicing.bpmn", ok(7, 7, 2, 1, 1, 2, 0, 1)),

@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 /// Actions per walk at most.
 pub const MAX_STEPS: usize = 25;
 /// Walks per model.
-pub const WALKS: u64 = 4;
+pub const WALKS: u64 = 6;
 /// Folder of the traces, relative to the repository root.
 pub const TRACES_DIR: &str = "contracts/bpm/test/vectors/traces";
 
@@ -238,11 +238,12 @@ fn random_value(rng: &mut SplitMix, t: VariableType) -> Int256 {
 	}
 }
 
-/// Random writes to a random subset of the variables (`types` by index).
+/// Random writes to a random subset of the variables (`types` by index): each variable with
+/// probability 3/4.
 fn random_assignments(rng: &mut SplitMix, types: &[VariableType]) -> Vec<Assignment> {
 	let mut out = Vec::new();
 	for (i, t) in types.iter().enumerate() {
-		if rng.below(2) == 0 {
+		if rng.below(4) != 0 {
 			out.push(Assignment { index: i as u8, value: random_value(rng, *t) });
 		}
 	}
@@ -516,6 +517,42 @@ mod tests {
 			drifted.is_empty(),
 			"conformance traces drifted from the core: {drifted:?}; run `ALSTRA_WRITE_VECTORS=1 cargo test -p alstra-cli conformance` and commit"
 		);
+	}
+
+	/// The traces reach every kind of element the traced models have, the three actions, and
+	/// refusals: a rule of the core that no trace exercises would go unchecked.
+	#[test]
+	fn the_traces_fire_every_kind_their_models_have() {
+		let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+		let files = trace_files(&root.join("bpmn-compiler/tests/data")).unwrap();
+		let mut fired = BTreeSet::new();
+		let mut present = BTreeSet::new();
+		let mut actions = BTreeSet::new();
+		let mut refusals = 0;
+		for (path, text) in files.iter().filter(|(p, _)| !p.ends_with("index.json")) {
+			let doc: serde_json::Value = serde_json::from_str(text).unwrap();
+			for k in doc["elementKinds"].as_array().unwrap() {
+				present.insert(k.as_str().unwrap().to_string());
+			}
+			for w in doc["walks"].as_array().unwrap() {
+				let blob = alloy::primitives::hex::decode(w["steps"].as_str().unwrap()).unwrap();
+				for step in Vec::<Step>::abi_decode(&blob).unwrap() {
+					actions.insert(step.action);
+					refusals += usize::from(!step.revertData.is_empty());
+					for log in &step.logs {
+						if log.topics[0] == Pe::ElementFired::SIGNATURE_HASH {
+							let kind = ElementKind::from_ordinal(log.data[31]).unwrap();
+							fired.insert(kind.name().to_string());
+						}
+					}
+				}
+			}
+			assert!(!doc["walks"].as_array().unwrap().is_empty(), "{path}");
+		}
+		let missed: Vec<_> = present.difference(&fired).collect();
+		assert!(missed.is_empty(), "kinds of the traced models that no walk fires: {missed:?}");
+		assert_eq!(actions, BTreeSet::from([0, 1, 2]), "start, complete and correlate are all traced");
+		assert!(refusals >= 5, "{refusals} refused actions");
 	}
 
 	#[test]
