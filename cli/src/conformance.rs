@@ -121,11 +121,13 @@ fn log_of(ev: &EngineEvent) -> ExpectedLog {
 		EngineEvent::RoleBound { instance, role, account } => {
 			Pe::RoleBound { instanceId: u(*instance), role: FixedBytes(*role), account: addr(account) }.encode_log_data()
 		}
-		EngineEvent::ElementFired { instance, element, kind, actor } => Pe::ElementFired {
+		EngineEvent::ElementFired { instance, element, kind, actor, consumed, produced } => Pe::ElementFired {
 			instanceId: u(*instance),
 			element: *element,
 			kind: *kind as u8,
 			actor: addr(actor),
+			consumed: bitmap(consumed),
+			produced: bitmap(produced),
 		}
 		.encode_log_data(),
 		EngineEvent::TaskCompleted { instance, element, actor } => {

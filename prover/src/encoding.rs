@@ -27,6 +27,7 @@
 //! exclusive gateway one rule per (incoming place, outgoing flow). See `docs/prover.md` for
 //! the table per element kind.
 
+use alstra_bpm_core::engine::RuntimeDefinition;
 use alstra_bpmn::{CompiledModel, ElementKind};
 use std::fmt;
 
@@ -163,17 +164,24 @@ impl std::error::Error for EncodeError {}
 ///   `post` = outgoing places of every none start event of a top-level scope;
 /// * none start events otherwise: no rule of their own (fired by their sub-process);
 /// * role tasks, end/throw events: per incoming place `p`: `pre = {p}`, `post` = outgoing
-///   places ∪ `messageOut`;
+///   places ∪ the sent message flows whose target waits for them (the engine keeps only those
+///   pending; a message to a black-box pool or into a plain task is only logged);
 /// * receive task, message catch event: per incoming place `p`: `pre = {p, messageIn}`;
 ///   message start event: `pre = {messageIn}`;
+/// * external message delivery (`correlateMessage`: a message flow from a black-box pool whose
+///   target waits): one rule labelled with the target, `pre = {}`, `post = {the message}`. The
+///   engine also refuses a message that is already pending; the circuit cannot express an
+///   absent bit, so there a repeated delivery is a no-op it accepts;
 /// * terminate end event: per incoming place, `clear` = its scope and descendants (every scope
 ///   for a top-level scope);
 /// * exclusive gateway: per (incoming place, outgoing flow) (conditions are not proven);
 ///   parallel gateway: one rule, all incoming to all outgoing; event-based gateway: per
 ///   incoming place, to the shared place;
-/// * sub-process: *enter* per incoming place (`post` = its active place ∪ the outgoing places of
-///   the child scope's none start events) and *complete* (`pre` = active place, `empty` = child
-///   scope, `post` = outgoing places);
+/// * sub-process: *enter* per incoming place, only while the child scope is empty (`empty` =
+///   child scope, as the engine's "a sub-process is enabled when its child scope holds
+///   nothing"; `post` = its active place ∪ the outgoing places of the child scope's none start
+///   events) and *complete* (`pre` = active place, `empty` = child scope, `post` = outgoing
+///   places);
 /// * call activity: *call* per incoming place (`post` = waiting place) and *return* (`pre` =
 ///   waiting place): the child instance is a separate instance, the link is not proven.
 pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<TransitionRule>, EncodeError> {
@@ -186,25 +194,15 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
     }
     let summary = model.summary();
     let n_el = model.elements.len();
-    let scope_of = |e: u16| model.elements[e as usize].scope as usize;
     let bit = |scope: usize, place: usize| scope * WORD_BITS + place;
-    // incoming / outgoing global bits per element, plus gateway flows (with their place).
-    let mut incoming: Vec<Vec<usize>> = vec![vec![]; n_el];
-    let mut outgoing: Vec<Vec<usize>> = vec![vec![]; n_el];
-    for f in &model.activity_flows {
-        let b = bit(scope_of(f.source), f.place as usize);
-        outgoing[f.source as usize].push(b);
-        incoming[f.target as usize].push(b);
-    }
-    for f in &model.gateway_flows {
-        let b = bit(scope_of(f.gateway), f.place as usize);
-        if !outgoing[f.gateway as usize].contains(&b) {
-            outgoing[f.gateway as usize].push(b);
-        }
-        if !incoming[f.target as usize].contains(&b) {
-            incoming[f.target as usize].push(b);
-        }
-    }
+    // incoming / outgoing global bits per element: the pre- and post-sets of the BPM core's
+    // runtime tables (the registry's), in place order (= flow document order in a scope).
+    let runtime = RuntimeDefinition::new(model);
+    let global = |e: &alstra_bpm_core::engine::RuntimeElement, set: &alstra_bpmn::Bitmap256| -> Vec<usize> {
+        set.bits().into_iter().map(|p| bit(e.scope as usize, p as usize)).collect()
+    };
+    let incoming: Vec<Vec<usize>> = runtime.elements.iter().map(|e| global(e, &e.preset)).collect();
+    let outgoing: Vec<Vec<usize>> = runtime.elements.iter().map(|e| global(e, &e.postset)).collect();
     // synthetic places
     let mut next_place: Vec<usize> = summary.places_per_scope.clone();
     let mut synthetic = vec![usize::MAX; n_el];
@@ -227,10 +225,13 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
         }
         m
     };
+    // the sent messages the engine keeps pending: those whose target waits for them
     let msg_out = |i: usize| {
         let mut m = Marking::default();
         for t in model.elements[i].message_out.bits() {
-            m.set(MSG_WORD * WORD_BITS + t as usize);
+            if runtime.waiting_target(t as u16).is_some() {
+                m.set(MSG_WORD * WORD_BITS + t as usize);
+            }
         }
         m
     };
@@ -335,7 +336,7 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
                 let (child_post, _) = none_starts_post(&|sc| sc == child);
                 let active = synthetic[i];
                 for &p in &incoming[i] {
-                    push(i, set_of(&[p]), set_of(&[active]).union(&child_post), 0, 0, false,
+                    push(i, set_of(&[p]), set_of(&[active]).union(&child_post), 0, 1 << child, false,
                         format!(" enter{}", from(p)));
                 }
                 push(i, set_of(&[active]), out, 0, 1 << child, false, " complete".into());
@@ -352,6 +353,17 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
                 for &p in &incoming[i] {
                     push(i, set_of(&[p]), out, 0, 0, false, from(p));
                 }
+            }
+        }
+    }
+    // external messages (correlateMessage): delivered into the message word
+    for (t, trigger) in runtime.triggers.iter().enumerate() {
+        if trigger.source_element == 0 {
+            if let Some(target) = runtime.waiting_target(t as u16) {
+                let mut post = Marking::default();
+                post.set(MSG_WORD * WORD_BITS + t);
+                push(target.index as usize, Marking::default(), post, 0, 0, false,
+                    format!(" message flow {t} delivered (correlateMessage)"));
             }
         }
     }

@@ -254,9 +254,94 @@ fn a4_two_pools_subprocesses_messages_run_to_completion_in_circuit() {
     println!("{labels:#?}");
     assert_eq!(st.instance(7).unwrap().status, status::COMPLETED, "A.4.0 instance completes");
     assert!(labels.iter().any(|l| l.contains("enter")) && labels.iter().any(|l| l.contains("complete")));
-    // A.4.0's message flows go into plain tasks (informative): they are sent, never awaited
-    assert!(fired.iter().any(|r| reg.rules[*r].post.0[alstra_prover::encoding::MSG_WORD] != 0), "a message is sent");
+    // A.4.0's message flows go into plain tasks (informative): the engine only logs them, so
+    // no rule leaves them pending (they were a stuck bit of the message word before)
+    assert!(reg.rules.iter().filter(|r| r.def_id == def).all(|r| r.post.0[alstra_prover::encoding::MSG_WORD] == 0));
     for b in &batches {
         assert!(satisfied(b));
     }
+}
+
+/// A sub-process reached by two parallel tokens: start -> AND split -> Sub (twice) -> end; Sub's
+/// child scope: start -> task -> end.
+const TWO_TOKENS_INTO_A_SUB_PROCESS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="TwoTokens" isExecutable="true">
+    <bpmn:startEvent id="Start"/>
+    <bpmn:parallelGateway id="Split"/>
+    <bpmn:subProcess id="Sub">
+      <bpmn:startEvent id="SubStart"/>
+      <bpmn:task id="Work"/>
+      <bpmn:endEvent id="SubEnd"/>
+      <bpmn:sequenceFlow id="s1" sourceRef="SubStart" targetRef="Work"/>
+      <bpmn:sequenceFlow id="s2" sourceRef="Work" targetRef="SubEnd"/>
+    </bpmn:subProcess>
+    <bpmn:endEvent id="End"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="Split"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="Split" targetRef="Sub"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="Split" targetRef="Sub"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="Sub" targetRef="End"/>
+  </bpmn:process>
+</bpmn:definitions>"#;
+
+/// Former cheat: entering a sub-process again while its child scope is still live (the engine
+/// refuses: "a sub-process is enabled when its child scope holds nothing"). Now the enter rule
+/// requires the child scope word to be empty, natively and in the circuit.
+#[test]
+fn entering_a_live_sub_process_again_is_unsatisfiable() {
+    let mut reg = Registry::new(P.defs_depth);
+    let def = reg.register(&alstra_bpmn::compile(TWO_TOKENS_INTO_A_SUB_PROCESS).unwrap()).unwrap();
+    let rule = |prefix: &str| reg.find(def, prefix).unwrap_or_else(|| panic!("rule {prefix}"));
+    let create = reg.rules.iter().position(|r| r.def_id == def && r.create).unwrap();
+    let split = rule("Split");
+    let enter_first = rule("Sub (SubProcess) enter from place 0:1");
+    let enter_second = rule("Sub (SubProcess) enter from place 0:2");
+    let work = rule("Work");
+    assert!(reg.rules[enter_second].empty != 0, "enter requires the child scope empty");
+    // natively: after the first enter, the second token waits
+    let mut st = State::new(P.state_depth);
+    for r in [create, split, enter_first] {
+        st.fire(&reg, 1, r).unwrap();
+    }
+    assert!(st.clone().fire(&reg, 1, enter_second).is_err(), "the child scope is live");
+    st.fire(&reg, 1, work).unwrap();
+    // in the circuit: the honest sequence holds, the re-entry does not
+    let honest = Forger::new(P).batch(&reg, &[(1, create, None, None), (1, split, None, None), (1, enter_first, None, None), (1, work, None, None)]);
+    assert!(satisfied(&honest));
+    let cheat = Forger::new(P).batch(&reg, &[(1, create, None, None), (1, split, None, None), (1, enter_first, None, None), (1, enter_second, None, None)]);
+    assert!(!satisfied(&cheat));
+}
+
+/// Former drift: a message to a black-box pool stayed pending in the message word, and external
+/// messages (`correlateMessage`) had no rule, so a catch event waiting for a partner could never
+/// fire. Now only awaited messages are kept, and each external message flow has a delivery rule.
+#[test]
+fn external_messages_are_delivered_and_unawaited_ones_are_not_kept() {
+    let model = alstra_bpmn::compile_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../bpmn-compiler/tests/data/alstranet/purchase-quote.bpmn")).unwrap();
+    let mut reg = Registry::new(P.defs_depth);
+    let def = reg.register(&model).unwrap();
+    let rule = |prefix: &str| reg.find(def, prefix).unwrap_or_else(|| panic!("rule {prefix}"));
+    let msg_word = alstra_prover::encoding::MSG_WORD;
+    // RequestQuote sends to the black-box supplier: nothing is kept pending
+    let request = rule("RequestQuote");
+    assert_eq!(reg.rules[request].post.0[msg_word], 0);
+    // the quote (message flow 1) and the refusal (2) come from the black box: a delivery rule each
+    let deliver_quote = rule("QuoteReceived (MessageIntermediateCatchEvent) message flow 1 delivered");
+    assert!(reg.find(def, "RefusalReceived (MessageIntermediateCatchEvent) message flow 2 delivered").is_some());
+    assert_eq!(reg.rules[deliver_quote].pre, Marking::default());
+    let create = reg.rules.iter().position(|r| r.def_id == def && r.create).unwrap();
+    let wait = rule("WaitForAnswer");
+    let catch = rule("QuoteReceived (MessageIntermediateCatchEvent) from");
+    let mut st = State::new(P.state_depth);
+    for r in [create, request, wait] {
+        st.fire(&reg, 1, r).unwrap();
+    }
+    assert!(st.clone().fire(&reg, 1, catch).is_err(), "no quote yet");
+    st.fire(&reg, 1, deliver_quote).unwrap();
+    st.fire(&reg, 1, catch).unwrap();
+    let ok = Forger::new(P).batch(&reg, &[(1, create, None, None), (1, request, None, None), (1, wait, None, None), (1, deliver_quote, None, None)]);
+    assert!(satisfied(&ok));
+    // the catch event without the delivery stays unsatisfiable
+    let cheat = Forger::new(P).batch(&reg, &[(1, create, None, None), (1, request, None, None), (1, wait, None, None), (1, catch, None, None)]);
+    assert!(!satisfied(&cheat));
 }

@@ -67,8 +67,17 @@ pub enum EngineEvent {
     InstanceStarted { instance: u64, definition: u64, starter: Account, parent: u64 },
     /// `RoleBound(instanceId, role, account)` (in the root instance).
     RoleBound { instance: u64, role: Role, account: Account },
-    /// `ElementFired(instanceId, element, kind, actor)`.
-    ElementFired { instance: u64, element: u16, kind: ElementKind, actor: Account },
+    /// `ElementFired(instanceId, element, kind, actor, consumed, produced)`: the places taken from
+    /// the element's scope (none for start events) and put there (the post-set; an exclusive
+    /// gateway's chosen flow; none for a terminate end event, a sub-process or a call activity).
+    ElementFired {
+        instance: u64,
+        element: u16,
+        kind: ElementKind,
+        actor: Account,
+        consumed: Bitmap256,
+        produced: Bitmap256,
+    },
     /// `TaskCompleted(instanceId, element, actor)`.
     TaskCompleted { instance: u64, element: u16, actor: Account },
     /// `MessageSent(instanceId, messageFlow)`.
@@ -294,7 +303,14 @@ impl Engine {
             };
             e.assign(t, id, outputs)?;
             e.inst_mut(id).marking[rt.scope as usize].clear(place);
-            t.events.push(EngineEvent::ElementFired { instance: id, element, kind: rt.kind, actor: sender });
+            t.events.push(EngineEvent::ElementFired {
+                instance: id,
+                element,
+                kind: rt.kind,
+                actor: sender,
+                consumed: Bitmap256::bit(place),
+                produced: rt.postset,
+            });
             t.events.push(EngineEvent::TaskCompleted { instance: id, element, actor: sender });
             e.send(t, id, &rt.message_out);
             e.produce(id, rt.scope, &rt.postset);
@@ -499,10 +515,11 @@ impl Engine {
     fn fire(&mut self, t: &mut Txn, id: u64, rt: &RuntimeElement) -> Result<(), EngineError> {
         Self::step(t)?;
         let s = rt.scope;
+        let mut take = Bitmap256::ZERO;
         if rt.kind != ElementKind::MessageStartEvent {
             let inst = self.inst_mut(id);
             let m = inst.marking[s as usize];
-            let take = if rt.join_all() {
+            take = if rt.join_all() {
                 rt.preset
             } else {
                 Bitmap256::bit(m.and(&rt.preset).lowest().expect("an enabled element has a token"))
@@ -512,17 +529,25 @@ impl Engine {
         if rt.message_in != 0 {
             self.inst_mut(id).messages.clear((rt.message_in - 1) as u8);
         }
-        t.events.push(EngineEvent::ElementFired { instance: id, element: rt.index, kind: rt.kind, actor: t.actor });
+        let produced = match rt.kind {
+            ElementKind::ExclusiveGateway => Bitmap256::bit(self.choose(id, rt)?),
+            ElementKind::TerminateEndEvent | ElementKind::SubProcess | ElementKind::CallActivity => Bitmap256::ZERO,
+            _ => rt.postset,
+        };
+        t.events.push(EngineEvent::ElementFired {
+            instance: id,
+            element: rt.index,
+            kind: rt.kind,
+            actor: t.actor,
+            consumed: take,
+            produced,
+        });
         self.send(t, id, &rt.message_out);
         match rt.kind {
             ElementKind::TerminateEndEvent => self.terminate(t, id, s),
             ElementKind::SubProcess => self.enter_subprocess(t, id, rt)?,
             ElementKind::CallActivity => self.call_activity(t, id, rt)?,
-            ElementKind::ExclusiveGateway => {
-                let place = self.choose(id, rt)?;
-                self.produce(id, s, &Bitmap256::bit(place));
-            }
-            _ => self.produce(id, s, &rt.postset),
+            _ => self.produce(id, s, &produced),
         }
         self.after_consume(t, id, s);
         Ok(())
@@ -532,7 +557,14 @@ impl Engine {
         for &e in starts {
             let rt = self.def_of(id).elements[e as usize].clone();
             Self::step(t)?;
-            t.events.push(EngineEvent::ElementFired { instance: id, element: rt.index, kind: rt.kind, actor: t.actor });
+            t.events.push(EngineEvent::ElementFired {
+                instance: id,
+                element: rt.index,
+                kind: rt.kind,
+                actor: t.actor,
+                consumed: Bitmap256::ZERO,
+                produced: rt.postset,
+            });
             self.send(t, id, &rt.message_out);
             self.produce(id, rt.scope, &rt.postset);
         }

@@ -101,7 +101,20 @@ contract ProcessExecution {
     /// @notice `account` was bound to `role` in the root instance `instanceId`.
     event RoleBound(uint256 indexed instanceId, bytes32 indexed role, address indexed account);
     /// @notice An element fired (`actor`: the task's completer, else the transaction's caller).
-    event ElementFired(uint256 indexed instanceId, uint16 indexed element, BpmCore.ElementKind kind, address actor);
+    /// Enough to apply the same rule elsewhere (the BPM core, the prover): `consumed` is the bitmap
+    /// of the places it took from its scope's marking (one place, or the whole pre-set of a join;
+    /// 0 for start events), `produced` the places it put there (its post-set; an exclusive
+    /// gateway's chosen flow; 0 for a terminate end event, a sub-process, whose child scope's start
+    /// events fire next, and a call activity, whose child instance starts next). A consumed
+    /// message is the element's `messageIn`; sent messages follow as `MessageSent`.
+    event ElementFired(
+        uint256 indexed instanceId,
+        uint16 indexed element,
+        BpmCore.ElementKind kind,
+        address actor,
+        uint256 consumed,
+        uint256 produced
+    );
     /// @notice A task was completed by `actor`.
     event TaskCompleted(uint256 indexed instanceId, uint16 indexed element, address indexed actor);
     /// @notice An element of the instance sent message flow `messageFlow`.
@@ -228,8 +241,9 @@ contract ProcessExecution {
         if (m & rt.preset == 0) revert TaskNotEnabled(instanceId, element);
         Txn memory t = Txn({actor: msg.sender, steps: 0});
         _assign(c, outputs, msg.sender);
-        _setMarking(c, s, m & ~Marking.bit((m & rt.preset).lowest()));
-        emit ElementFired(instanceId, element, rt.kind, msg.sender);
+        uint256 take = Marking.bit((m & rt.preset).lowest());
+        _setMarking(c, s, m & ~take);
+        emit ElementFired(instanceId, element, rt.kind, msg.sender, take, rt.postset);
         emit TaskCompleted(instanceId, element, msg.sender);
         if (rt.messageOut != 0) _send(c, rt.messageOut);
         _produce(c, s, rt.postset, rt.autoAfter);
@@ -492,13 +506,23 @@ contract ProcessExecution {
         if (++t.steps > MAX_AUTOMATIC_STEPS) revert AutomaticStepLimitExceeded(MAX_AUTOMATIC_STEPS);
         uint256 s = rt.scope;
         BpmCore.ElementKind k = rt.kind;
+        uint256 take;
         if (k != BpmCore.ElementKind.MessageStartEvent) {
             uint256 m = _markingOf(c, s);
-            uint256 take = rt.joinAll ? rt.preset : Marking.bit((m & rt.preset).lowest());
+            take = rt.joinAll ? rt.preset : Marking.bit((m & rt.preset).lowest());
             _setMarking(c, s, m & ~take);
         }
         if (rt.messageIn != 0) c.messages &= ~Marking.bit(rt.messageIn - 1);
-        emit ElementFired(c.id, rt.index, k, t.actor);
+        uint256 produced;
+        if (k == BpmCore.ElementKind.ExclusiveGateway) {
+            produced = _choose(c, rt);
+        } else if (
+            k != BpmCore.ElementKind.TerminateEndEvent && k != BpmCore.ElementKind.SubProcess
+                && k != BpmCore.ElementKind.CallActivity
+        ) {
+            produced = rt.postset;
+        }
+        emit ElementFired(c.id, rt.index, k, t.actor, take, produced);
         if (rt.messageOut != 0) _send(c, rt.messageOut);
         if (k == BpmCore.ElementKind.TerminateEndEvent) {
             _terminate(c, s);
@@ -506,10 +530,8 @@ contract ProcessExecution {
             _enterSubprocess(c, t, rt);
         } else if (k == BpmCore.ElementKind.CallActivity) {
             _callActivity(c, t, rt);
-        } else if (k == BpmCore.ElementKind.ExclusiveGateway) {
-            _produce(c, s, _choose(c, rt), rt.autoAfter);
         } else {
-            _produce(c, s, rt.postset, rt.autoAfter);
+            _produce(c, s, produced, rt.autoAfter);
         }
         _afterConsume(c, s);
     }
@@ -519,7 +541,7 @@ contract ProcessExecution {
         for (uint256 i; i < starts.length; ++i) {
             BpmRuntime.RuntimeElement memory rt = starts[i];
             if (++t.steps > MAX_AUTOMATIC_STEPS) revert AutomaticStepLimitExceeded(MAX_AUTOMATIC_STEPS);
-            emit ElementFired(c.id, rt.index, rt.kind, t.actor);
+            emit ElementFired(c.id, rt.index, rt.kind, t.actor, 0, rt.postset);
             if (rt.messageOut != 0) _send(c, rt.messageOut);
             _produce(c, rt.scope, rt.postset, rt.autoAfter);
         }

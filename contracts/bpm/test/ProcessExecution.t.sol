@@ -15,7 +15,14 @@ contract ProcessExecutionTest is Models {
         uint256 indexed instanceId, uint256 indexed definitionId, address indexed starter, uint256 parentInstance
     );
     event RoleBound(uint256 indexed instanceId, bytes32 indexed role, address indexed account);
-    event ElementFired(uint256 indexed instanceId, uint16 indexed element, BpmCore.ElementKind kind, address actor);
+    event ElementFired(
+        uint256 indexed instanceId,
+        uint16 indexed element,
+        BpmCore.ElementKind kind,
+        address actor,
+        uint256 consumed,
+        uint256 produced
+    );
     event TaskCompleted(uint256 indexed instanceId, uint16 indexed element, address indexed actor);
     event MessageSent(uint256 indexed instanceId, uint16 indexed messageFlow);
     event MessageCorrelated(uint256 indexed instanceId, uint16 indexed messageFlow, address indexed actor);
@@ -80,6 +87,7 @@ contract ProcessExecutionTest is Models {
     function testSequenceEmitsAuditTrail() public {
         buildSequence();
         uint256 def = deploy("seq");
+        uint256 startPost = registry.postset(def, seqStart);
         vm.expectEmit(address(engine));
         emit InstanceStarted(1, def, alice, 0);
         vm.expectEmit(address(engine));
@@ -87,7 +95,7 @@ contract ProcessExecutionTest is Models {
         vm.expectEmit(address(engine));
         emit RoleBound(1, MANAGER, bob);
         vm.expectEmit(address(engine));
-        emit ElementFired(1, seqStart, START, alice);
+        emit ElementFired(1, seqStart, START, alice, 0, startPost);
         uint256 id = start(alice, def, bind(MANAGER, bob));
 
         complete(alice, id, seqReview);
@@ -447,6 +455,7 @@ contract ProcessExecutionTest is Models {
     function testEventBasedGatewayAccept() public {
         buildEventBased();
         uint256 def = deploy("offer");
+        (uint256 catchPre, uint256 catchPost) = (registry.preset(def, eAcceptCatch), registry.postset(def, eAcceptCatch));
         uint256 id = start(alice, def, bind(CUSTOMER, carol));
         complete(alice, id, eOffer);
         // token waits on the shared place; no task enabled
@@ -458,7 +467,7 @@ contract ProcessExecutionTest is Models {
         vm.expectEmit(address(engine));
         emit MessageCorrelated(id, eAcceptMsg, carol);
         vm.expectEmit(address(engine));
-        emit ElementFired(id, eAcceptCatch, MSG_CATCH, carol);
+        emit ElementFired(id, eAcceptCatch, MSG_CATCH, carol, catchPre, catchPost);
         vm.prank(carol);
         engine.correlateMessage(id, eAcceptMsg, setVar(eReason, 7));
         assertEq(engine.messages(id), 0);
@@ -527,6 +536,8 @@ contract ProcessExecutionTest is Models {
     function testMessagesBetweenExecutablePools() public {
         buildCollaboration();
         uint256 def = deploy("collab");
+        uint256 sellerStartPost = registry.postset(def, mSellerStart);
+        (uint256 confirmPre, uint256 confirmPost) = (registry.preset(def, mConfirm), registry.postset(def, mConfirm));
         uint256 id = start(alice, def, bind(SUPPLIER, dave));
         assertEq(engine.enabledTasks(id), u16(mOrder));
         // messages sent by elements cannot be correlated from outside
@@ -537,7 +548,7 @@ contract ProcessExecutionTest is Models {
         vm.expectEmit(address(engine));
         emit MessageSent(id, mOrderMsg);
         vm.expectEmit(address(engine));
-        emit ElementFired(id, mSellerStart, MSG_START, alice);
+        emit ElementFired(id, mSellerStart, MSG_START, alice, 0, sellerStartPost);
         complete(alice, id, mOrder);
         // the seller's pool started from the message; the buyer waits in its ReceiveTask
         assertEq(engine.enabledTasks(id), u16(mAccept));
@@ -549,7 +560,7 @@ contract ProcessExecutionTest is Models {
         vm.expectEmit(address(engine));
         emit MessageSent(id, mConfirmMsg);
         vm.expectEmit(address(engine));
-        emit ElementFired(id, mConfirm, RECEIVE_TASK, dave);
+        emit ElementFired(id, mConfirm, RECEIVE_TASK, dave, confirmPre, confirmPost);
         complete(dave, id, mAccept);
         assertStatus(id, COMPLETED);
     }

@@ -1,0 +1,349 @@
+//! Pass 3: sequence flows and their places, structural checks of the flow nodes, message flows.
+
+use super::*;
+
+impl<'a, 'i> Compiler<'a, 'i> {
+    // ---------------------------------------------------------------- sequence flows
+
+    pub(super) fn collect_flows(&mut self) -> Result<(), CompileError> {
+        let mut places = vec![0usize; self.scopes.len()];
+        let mut ebg_place: HashMap<usize, usize> = HashMap::new();
+        for f in 0..self.flows.len() {
+            let node = self.flows[f].node;
+            let scope = self.flows[f].scope;
+            let mut ends = [0usize; 2];
+            for (k, which) in ["sourceRef", "targetRef"].iter().enumerate() {
+                let Some(r) = attr(&node, which) else {
+                    return Err(self.err(&node, format!("a sequence flow needs a {which}")));
+                };
+                let Some(&pos) = self.node_by_id.get(r) else {
+                    return Err(self.err(
+                        &node,
+                        format!("{which} `{r}` is not a flow node of an executable pool"),
+                    ));
+                };
+                if self.nodes[pos].scope != scope {
+                    return Err(self.err(
+                        &node,
+                        format!(
+                            "{which} `{r}` is in another scope (`{}`): sequence flows cannot cross a process or sub-process boundary",
+                            attr(&self.scopes[self.nodes[pos].scope].node, "id").unwrap_or("")
+                        ),
+                    ));
+                }
+                ends[k] = pos;
+            }
+            let [source, target] = ends;
+            let condition = bpmn_children(node)
+                .find(|c| tag(c) == "conditionExpression")
+                .map(|c| text_of(&c))
+                .filter(|t| !t.trim().is_empty());
+            let skind = self.nodes[source].kind;
+            if condition.is_some() && skind != ElementKind::ExclusiveGateway {
+                return Err(self.err(
+                    &node,
+                    format!(
+                        "conditions are only supported on sequence flows leaving an exclusive gateway (the source `{}` is a {})",
+                        self.nodes[source].id,
+                        skind.name()
+                    ),
+                ));
+            }
+            let place = if skind == ElementKind::EventBasedGateway {
+                *ebg_place.entry(source).or_insert_with(|| {
+                    places[scope] += 1;
+                    places[scope] - 1
+                })
+            } else {
+                places[scope] += 1;
+                places[scope] - 1
+            };
+            let fl = &mut self.flows[f];
+            fl.source = source;
+            fl.target = target;
+            fl.condition = condition;
+            fl.place = place;
+            self.nodes[source].outgoing.push(f);
+            self.nodes[target].incoming.push(f);
+        }
+        for (s, n) in places.iter().enumerate() {
+            if *n > MAX_PLACES {
+                let node = self.scopes[s].node;
+                return Err(self.err(
+                    &node,
+                    format!(
+                        "this scope has {n} places (sequence flows), the limit is {MAX_PLACES}"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- structure
+
+    pub(super) fn check_nodes(&self) -> Result<(), CompileError> {
+        use ElementKind::*;
+        for n in &self.nodes {
+            let d = &n.node;
+            let is_start = matches!(n.kind, StartEvent | MessageStartEvent);
+            let in_sub = self.scopes[n.scope].opener.is_some();
+            if is_start && !n.incoming.is_empty() {
+                return Err(self.err(d, "a start event cannot have incoming sequence flows"));
+            }
+            if n.kind == MessageStartEvent && in_sub {
+                return Err(self.err(
+                    d,
+                    "an embedded sub-process must be started by a none start event (message start events are only supported at the top level of a pool)",
+                ));
+            }
+            if matches!(n.kind, EndEvent | MessageEndEvent | TerminateEndEvent)
+                && !n.outgoing.is_empty()
+            {
+                return Err(self.err(d, "an end event cannot have outgoing sequence flows"));
+            }
+            if !is_start && n.incoming.is_empty() {
+                return Err(self.err(
+                    d,
+                    "no incoming sequence flow: only start events may begin a flow (implicit start is not supported)",
+                ));
+            }
+            if n.kind.is_gateway() && n.outgoing.is_empty() {
+                return Err(self.err(d, "a gateway needs at least one outgoing sequence flow"));
+            }
+            if n.kind == ExclusiveGateway {
+                let default = attr(d, "default");
+                if let Some(def) = default {
+                    if !n.outgoing.iter().any(|f| self.flows[*f].id == def) {
+                        return Err(self.err(
+                            d,
+                            format!("the default flow `{def}` is not an outgoing sequence flow of this gateway"),
+                        ));
+                    }
+                }
+                for f in &n.outgoing {
+                    let fl = &self.flows[*f];
+                    let is_default = default == Some(fl.id.as_str());
+                    if is_default && fl.condition.is_some() {
+                        return Err(self.err(
+                            &fl.node,
+                            format!("the default flow of exclusive gateway `{}` cannot have a condition", n.id),
+                        ));
+                    }
+                    if n.outgoing.len() > 1 && !is_default && fl.condition.is_none() {
+                        return Err(self.err(
+                            &fl.node,
+                            format!(
+                                "this flow leaves exclusive gateway `{}` ({} outgoing flows) without a condition: every outgoing flow except the default one needs a conditionExpression",
+                                n.id,
+                                n.outgoing.len()
+                            ),
+                        ));
+                    }
+                }
+            }
+            if n.kind == EventBasedGateway {
+                for f in &n.outgoing {
+                    let fl = &self.flows[*f];
+                    let tk = self.nodes[fl.target].kind;
+                    if !matches!(tk, MessageIntermediateCatchEvent | ReceiveTask) {
+                        return Err(self.err(
+                            &fl.node,
+                            format!(
+                                "an event-based gateway must lead to message intermediate catch events or receive tasks (`{}` is a {})",
+                                self.nodes[fl.target].id,
+                                tk.name()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (idx, s) in self.scopes.iter().enumerate() {
+            let has_start = self
+                .nodes
+                .iter()
+                .any(|n| n.scope == idx && n.kind == StartEvent);
+            if s.opener.is_some() && !has_start {
+                return Err(self.err(&s.node, "an embedded sub-process needs a none start event"));
+            }
+        }
+        let top_start = self
+            .nodes
+            .iter()
+            .any(|n| n.kind == StartEvent && self.scopes[n.scope].opener.is_none());
+        if !top_start {
+            return Err(self.model_err("no executable pool has a none start event"));
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- message flows
+
+    pub(super) fn endpoint(
+        &self,
+        mf: &Node,
+        which: &str,
+        participants: &HashMap<String, usize>,
+    ) -> Result<Endpoint, CompileError> {
+        let Some(r) = attr(mf, which) else {
+            return Err(self.err(mf, format!("a message flow needs a {which}")));
+        };
+        if let Some(&pos) = self.node_by_id.get(r) {
+            return Ok(Endpoint::Element(pos));
+        }
+        if let Some(&p) = participants.get(r) {
+            return Ok(Endpoint::Pool(p));
+        }
+        Err(self.err(
+            mf,
+            format!("{which} `{r}` is neither a flow node of an executable pool nor a participant"),
+        ))
+    }
+
+    pub(super) fn collect_message_flows(&mut self, index: &[usize]) -> Result<(), CompileError> {
+        use ElementKind::*;
+        let root = self.root;
+        let mfs: Vec<Node<'a, 'i>> = bpmn_children(root)
+            .filter(|c| tag(c) == "collaboration")
+            .flat_map(|c| bpmn_children(c).filter(|m| tag(m) == "messageFlow"))
+            .collect();
+        let participants: HashMap<String, usize> = self
+            .pools
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| is_tag(&p.node, "participant"))
+            .map(|(i, p)| (p.record.bpmn_id.clone(), i))
+            .collect();
+        let mut triggers: Vec<EventTrigger> = Vec::new();
+        for mf in &mfs {
+            let id = self.require_id(mf)?;
+            self.register_id(&id, *mf)?;
+            let source = self.endpoint(mf, "sourceRef", &participants)?;
+            let target = self.endpoint(mf, "targetRef", &participants)?;
+            let (source_element, source_pool) = match source {
+                Endpoint::Pool(p) => (0u16, p),
+                Endpoint::Element(pos) => {
+                    let n = &self.nodes[pos];
+                    if !(n.kind.is_role_task()
+                        || matches!(n.kind, MessageEndEvent | MessageIntermediateThrowEvent))
+                    {
+                        return Err(self.err(
+                            mf,
+                            format!(
+                                "the source `{}` is a {}, which cannot send messages (use a send task, a task, a message intermediate throw event or a message end event)",
+                                n.id,
+                                n.kind.name()
+                            ),
+                        ));
+                    }
+                    ((index[pos] + 1) as u16, self.scopes[n.scope].pool)
+                }
+            };
+            let target_pool = match target {
+                Endpoint::Pool(p) => {
+                    if self.pools[p].record.executable {
+                        return Err(self.err(
+                            mf,
+                            format!(
+                                "the target is the executable pool `{}` itself: connect the message flow to the receiving element (receive task, message start or catch event)",
+                                self.pools[p].record.bpmn_id
+                            ),
+                        ));
+                    }
+                    p
+                }
+                Endpoint::Element(pos) => {
+                    let n = &self.nodes[pos];
+                    if n.kind.is_receiver() {
+                        if n.message_in != 0 {
+                            let other = triggers
+                                .get(n.message_in - 1)
+                                .map_or("", |t| t.bpmn_id.as_str());
+                            return Err(self.err(
+                                mf,
+                                format!(
+                                    "`{}` already receives message flow `{other}`: a receive task, message catch or message start event takes one incoming message flow at most",
+                                    n.id
+                                ),
+                            ));
+                        }
+                    } else if !n.kind.is_role_task() {
+                        return Err(self.err(
+                            mf,
+                            format!(
+                                "the target `{}` is a {}, which cannot receive messages (use a receive task, a message start or catch event, a task, or a black-box pool)",
+                                n.id,
+                                n.kind.name()
+                            ),
+                        ));
+                    }
+                    self.scopes[n.scope].pool
+                }
+            };
+            if source_pool == target_pool {
+                return Err(self.err(
+                    mf,
+                    format!(
+                        "a message flow must connect two different pools (both ends are in `{}`)",
+                        self.pools[source_pool].record.bpmn_id
+                    ),
+                ));
+            }
+            // A message to a black-box pool has no receiving element: the trigger targets its
+            // sender (which never waits for it), so it is only sent (informative). Between two
+            // pool shapes there is nothing to execute: such a flow is left out.
+            let target_idx = match (target, source) {
+                (Endpoint::Element(pos), _) => index[pos] as u16,
+                (Endpoint::Pool(_), Endpoint::Element(pos)) => index[pos] as u16,
+                (Endpoint::Pool(_), Endpoint::Pool(_)) => continue,
+            };
+            let k = triggers.len();
+            if k < MAX_MESSAGE_FLOWS {
+                if let Endpoint::Element(pos) = source {
+                    self.nodes[pos].message_out.set(k as u8);
+                }
+                if let Endpoint::Element(pos) = target {
+                    if self.nodes[pos].kind.is_receiver() {
+                        self.nodes[pos].message_in = k + 1;
+                    }
+                }
+            }
+            let mut name = norm(mf.attribute("name").unwrap_or(""));
+            if name.is_empty() {
+                if let Some(m) = attr(mf, "messageRef")
+                    .and_then(|r| self.all_ids.get(local_ref(mf, r)))
+                    .filter(|m| tag(m) == "message")
+                {
+                    name = norm(m.attribute("name").unwrap_or(""));
+                }
+            }
+            triggers.push(EventTrigger {
+                bpmn_id: id,
+                name,
+                source_element,
+                source_pool: source_pool as u8,
+                target: target_idx,
+            });
+        }
+        if triggers.len() > MAX_MESSAGE_FLOWS {
+            return Err(self.model_err(format!(
+                "the model has {} message flows, the limit is {MAX_MESSAGE_FLOWS}",
+                triggers.len()
+            )));
+        }
+        for n in &self.nodes {
+            if n.kind.is_receiver() && n.message_in == 0 {
+                return Err(self.err(
+                    &n.node,
+                    format!(
+                        "this {} waits for a message but no message flow targets it (draw the message flow from the sending pool; a black-box pool for an external sender)",
+                        n.kind.name()
+                    ),
+                ));
+            }
+        }
+        self.triggers = triggers;
+        Ok(())
+    }
+}

@@ -1,0 +1,405 @@
+//! Pass 1: pools, processes and scopes, flow nodes and their kinds (what is supported).
+
+use super::*;
+
+impl<'a, 'i> Compiler<'a, 'i> {
+    // ---------------------------------------------------------------- pools
+
+    pub(super) fn has_flow_nodes(process: &Node) -> bool {
+        bpmn_children(*process).any(|c| FLOW_NODE_TAGS.contains(&tag(&c)))
+    }
+
+    pub(super) fn collect_pools(&mut self) -> Result<(), CompileError> {
+        let root = self.root;
+        let processes: Vec<Node<'a, 'i>> = bpmn_children(root)
+            .filter(|n| tag(n) == "process")
+            .collect();
+        let mut process_by_id: HashMap<&str, Node<'a, 'i>> = HashMap::new();
+        for p in &processes {
+            if let Some(id) = attr(p, "id") {
+                process_by_id.entry(id).or_insert(*p);
+            }
+        }
+        let called: HashSet<&str> = root
+            .descendants()
+            .filter(|n| is_tag(n, "callActivity"))
+            .filter_map(|n| attr(&n, "calledElement").map(|v| local_ref(&n, v)))
+            .collect();
+
+        let mut referenced: HashSet<NodeId> = HashSet::new();
+        for collab in bpmn_children(root).filter(|n| tag(n) == "collaboration") {
+            for part in bpmn_children(collab).filter(|n| tag(n) == "participant") {
+                let id = self.require_id(&part)?;
+                self.register_id(&id, part)?;
+                let name = norm(part.attribute("name").unwrap_or(""));
+                let name = if name.is_empty() { id.clone() } else { name };
+                let mut process = None;
+                if let Some(pref) = attr(&part, "processRef") {
+                    let pref = local_ref(&part, pref);
+                    let Some(p) = process_by_id.get(pref).copied() else {
+                        return Err(self.err(
+                            &part,
+                            format!("processRef `{pref}` does not name a process of this file"),
+                        ));
+                    };
+                    if !referenced.insert(p.id()) {
+                        return Err(self.err(
+                            &part,
+                            format!(
+                                "process `{pref}` is already the process of another participant"
+                            ),
+                        ));
+                    }
+                    if Self::has_flow_nodes(&p) {
+                        process = Some(p);
+                    }
+                }
+                self.push_pool(id, name, part, process)?;
+            }
+        }
+        // Processes with flow nodes that no participant references become pools of their own
+        // (a plain process without collaboration, or a pool whose participant is missing), except
+        // processes called by a call activity of this file (separate definitions), unless
+        // nothing else would be left.
+        let candidates: Vec<Node<'a, 'i>> = processes
+            .iter()
+            .copied()
+            .filter(|p| !referenced.contains(&p.id()) && Self::has_flow_nodes(p))
+            .collect();
+        let not_called: Vec<Node<'a, 'i>> = candidates
+            .iter()
+            .copied()
+            .filter(|p| attr(p, "id").is_none_or(|id| !called.contains(id)))
+            .collect();
+        let has_executable = self.pools.iter().any(|p| p.process.is_some());
+        let implicit = if not_called.is_empty() && !has_executable {
+            candidates
+        } else {
+            not_called
+        };
+        for p in implicit {
+            let id = self.require_id(&p)?;
+            let name = norm(p.attribute("name").unwrap_or(""));
+            let name = if name.is_empty() { id.clone() } else { name };
+            self.push_pool(id, name, p, Some(p))?;
+        }
+        if !self.pools.iter().any(|p| p.process.is_some()) {
+            return Err(self.model_err(
+                "the model has no executable process (no pool whose process has flow nodes)",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn push_pool(
+        &mut self,
+        id: String,
+        name: String,
+        node: Node<'a, 'i>,
+        process: Option<Node<'a, 'i>>,
+    ) -> Result<(), CompileError> {
+        if self.pools.len() >= MAX_POOLS {
+            let root = self.root;
+            let n = bpmn_children(root)
+                .filter(|c| tag(c) == "collaboration")
+                .flat_map(|c| bpmn_children(c).filter(|p| tag(p) == "participant"))
+                .count()
+                .max(self.pools.len() + 1);
+            return Err(
+                self.model_err(format!("the model has {n} pools, the limit is {MAX_POOLS}"))
+            );
+        }
+        let idx = self.pools.len();
+        if let Some(p) = process {
+            self.process_pool.insert(p.id(), idx);
+        }
+        let role = keccak256(name.as_bytes());
+        self.pools.push(PoolInfo {
+            record: Pool {
+                bpmn_id: id,
+                name,
+                role,
+                executable: process.is_some(),
+            },
+            node,
+            process,
+        });
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- flow nodes
+
+    pub(super) fn walk_processes(&mut self) -> Result<(), CompileError> {
+        let root = self.root;
+        for top in bpmn_children(root) {
+            if tag(&top) == "process" {
+                if let Some(&pool) = self.process_pool.get(&top.id()) {
+                    self.walk(top, pool)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn count_scopes(&self) -> usize {
+        let pools: Vec<Node> = self.pools.iter().filter_map(|p| p.process).collect();
+        pools.len()
+            + pools
+                .iter()
+                .flat_map(|p| p.descendants())
+                .filter(|d| {
+                    is_tag(d, "subProcess")
+                        && d.parent_element().is_some_and(|par| {
+                            is_tag(&par, "process") || is_tag(&par, "subProcess")
+                        })
+                })
+                .count()
+    }
+
+    pub(super) fn new_scope(
+        &mut self,
+        node: Node<'a, 'i>,
+        pool: usize,
+        opener: Option<usize>,
+    ) -> Result<usize, CompileError> {
+        if self.scopes.len() >= MAX_SCOPES {
+            return Err(self.model_err(format!(
+                "the model has {} scopes (pool processes and embedded sub-processes), the limit is {MAX_SCOPES}",
+                self.count_scopes()
+            )));
+        }
+        self.scopes.push(ScopeInfo { node, pool, opener });
+        Ok(self.scopes.len() - 1)
+    }
+
+    pub(super) fn walk(&mut self, process: Node<'a, 'i>, pool: usize) -> Result<(), CompileError> {
+        let pid = self.require_id(&process)?;
+        self.register_id(&pid, process)?;
+        let mut container_scope: HashMap<NodeId, (usize, Option<usize>)> = HashMap::new();
+        let top = self.new_scope(process, pool, None)?;
+        container_scope.insert(process.id(), (top, None));
+        for d in process.descendants().skip(1) {
+            if !is_bpmn(&d) {
+                continue;
+            }
+            let Some(parent) = d.parent_element() else {
+                continue;
+            };
+            let Some(&(scope, container)) = container_scope.get(&parent.id()) else {
+                continue;
+            };
+            let t = tag(&d);
+            let kind = match t {
+                _ if ACTIVITY_TAGS.contains(&t) => {
+                    self.check_activity(&d)?;
+                    match t {
+                        "task" => ElementKind::Task,
+                        "userTask" => ElementKind::UserTask,
+                        "manualTask" => ElementKind::ManualTask,
+                        "serviceTask" => ElementKind::ServiceTask,
+                        "sendTask" => ElementKind::SendTask,
+                        "receiveTask" => ElementKind::ReceiveTask,
+                        "scriptTask" => ElementKind::ScriptTask,
+                        "businessRuleTask" => ElementKind::BusinessRuleTask,
+                        "subProcess" => ElementKind::SubProcess,
+                        _ => ElementKind::CallActivity,
+                    }
+                }
+                "transaction" => return Err(self.err(&d, "transactions are not supported")),
+                "adHocSubProcess" => {
+                    return Err(self.err(&d, "ad-hoc sub-processes are not supported"))
+                }
+                "startEvent" | "endEvent" | "intermediateThrowEvent" | "intermediateCatchEvent" => {
+                    self.event_kind(&d)?
+                }
+                "boundaryEvent" => return Err(self.err(&d, "boundary events are not supported")),
+                "exclusiveGateway" => ElementKind::ExclusiveGateway,
+                "parallelGateway" => ElementKind::ParallelGateway,
+                "eventBasedGateway" => {
+                    if attr(&d, "instantiate") == Some("true") {
+                        return Err(self.err(
+                            &d,
+                            "instantiating event-based gateways (instantiate=\"true\") are not supported",
+                        ));
+                    }
+                    if attr(&d, "eventGatewayType") == Some("Parallel") {
+                        return Err(self.err(&d, "parallel event-based gateways are not supported"));
+                    }
+                    ElementKind::EventBasedGateway
+                }
+                "inclusiveGateway" => {
+                    return Err(self.err(&d, "inclusive gateways are not supported"))
+                }
+                "complexGateway" => return Err(self.err(&d, "complex gateways are not supported")),
+                "callChoreography" | "subChoreography" | "choreographyTask" => {
+                    return Err(self.err(&d, "choreographies are not supported"))
+                }
+                "sequenceFlow" => {
+                    let id = self.require_id(&d)?;
+                    self.register_id(&id, d)?;
+                    self.flows.push(FlowInfo {
+                        node: d,
+                        id,
+                        scope,
+                        source: 0,
+                        target: 0,
+                        condition: None,
+                        place: 0,
+                    });
+                    continue;
+                }
+                _ => continue,
+            };
+            let id = self.require_id(&d)?;
+            self.register_id(&id, d)?;
+            let pos = self.nodes.len();
+            let called = if kind == ElementKind::CallActivity {
+                let v = attr(&d, "calledElement").unwrap_or("");
+                keccak256(local_ref(&d, v).as_bytes())
+            } else {
+                [0; 32]
+            };
+            self.nodes.push(NodeInfo {
+                node: d,
+                id: id.clone(),
+                kind,
+                scope,
+                container,
+                child_scope: 0,
+                called,
+                lane: 0,
+                message_in: 0,
+                message_out: Bitmap256::ZERO,
+                incoming: Vec::new(),
+                outgoing: Vec::new(),
+            });
+            self.node_by_id.insert(id, pos);
+            if kind == ElementKind::SubProcess {
+                let s = self.new_scope(d, pool, Some(pos))?;
+                self.nodes[pos].child_scope = s;
+                container_scope.insert(d.id(), (s, Some(pos)));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn check_activity(&self, d: &Node) -> Result<(), CompileError> {
+        for c in bpmn_children(*d) {
+            match tag(&c) {
+                "multiInstanceLoopCharacteristics" => {
+                    return Err(self.err(d, "multi-instance activities are not supported"))
+                }
+                "standardLoopCharacteristics" => {
+                    return Err(self.err(d, "loop activities are not supported"))
+                }
+                _ => {}
+            }
+        }
+        if attr(d, "isForCompensation") == Some("true") {
+            return Err(self.err(d, "compensation activities are not supported"));
+        }
+        let t = tag(d);
+        if t == "subProcess" && attr(d, "triggeredByEvent") == Some("true") {
+            return Err(self.err(d, "event sub-processes are not supported"));
+        }
+        if t == "callActivity" && attr(d, "calledElement").is_none() {
+            return Err(self.err(
+                d,
+                "a call activity without calledElement is not supported (the called process is unknown)",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn event_kind(&self, d: &Node) -> Result<ElementKind, CompileError> {
+        let mut defs: Vec<String> = Vec::new();
+        for c in bpmn_children(*d) {
+            let t = tag(&c);
+            if t.ends_with("EventDefinition") {
+                defs.push(t.to_string());
+            } else if t == "eventDefinitionRef" {
+                let r = text_of(&c);
+                let r = local_ref(&c, r.trim());
+                let target = self.all_ids.get(r).copied();
+                match target {
+                    Some(n) if tag(&n).ends_with("EventDefinition") => {
+                        defs.push(tag(&n).to_string())
+                    }
+                    _ => {
+                        return Err(self.err(
+                            d,
+                            format!("eventDefinitionRef `{r}` does not name an event definition"),
+                        ))
+                    }
+                }
+            }
+        }
+        if defs.len() > 1 {
+            return Err(self.err(
+                d,
+                "events with several event definitions (multiple events) are not supported",
+            ));
+        }
+        let t = tag(d);
+        let def = defs.first().map(String::as_str);
+        let unsupported = |what: &str| Err(self.err(d, format!("{what} events are not supported")));
+        match def {
+            Some("timerEventDefinition") => return unsupported("timer"),
+            Some("signalEventDefinition") => return unsupported("signal"),
+            Some("errorEventDefinition") => return unsupported("error"),
+            Some("escalationEventDefinition") => return unsupported("escalation"),
+            Some("conditionalEventDefinition") => return unsupported("conditional"),
+            Some("compensateEventDefinition") => return unsupported("compensation"),
+            Some("linkEventDefinition") => return unsupported("link"),
+            Some("cancelEventDefinition") => return unsupported("cancel"),
+            _ => {}
+        }
+        let kind = match (t, def) {
+            ("startEvent", None) => ElementKind::StartEvent,
+            ("startEvent", Some("messageEventDefinition")) => ElementKind::MessageStartEvent,
+            ("endEvent", None) => ElementKind::EndEvent,
+            ("endEvent", Some("messageEventDefinition")) => ElementKind::MessageEndEvent,
+            ("endEvent", Some("terminateEventDefinition")) => ElementKind::TerminateEndEvent,
+            ("intermediateThrowEvent", None) => ElementKind::IntermediateThrowEvent,
+            ("intermediateThrowEvent", Some("messageEventDefinition")) => {
+                ElementKind::MessageIntermediateThrowEvent
+            }
+            ("intermediateCatchEvent", Some("messageEventDefinition")) => {
+                ElementKind::MessageIntermediateCatchEvent
+            }
+            ("intermediateCatchEvent", None) => {
+                return Err(self.err(d, "an intermediate catch event needs an event definition"))
+            }
+            (_, Some("terminateEventDefinition")) => {
+                return Err(self.err(d, "terminate is only valid on end events"))
+            }
+            (_, Some(other)) => {
+                return Err(self.err(d, format!("unsupported event definition `{other}`")))
+            }
+            (_, None) => return Err(self.err(d, "unsupported event")),
+        };
+        Ok(kind)
+    }
+
+    /// Element index of each node position: activities, then events, then gateways.
+    pub(super) fn element_indexes(&self) -> Vec<usize> {
+        let mut index = vec![0usize; self.nodes.len()];
+        let mut next = 0;
+        for group in 0..3 {
+            for (pos, n) in self.nodes.iter().enumerate() {
+                let g = if n.kind.is_activity() {
+                    0
+                } else if n.kind.is_event() {
+                    1
+                } else {
+                    2
+                };
+                if g == group {
+                    index[pos] = next;
+                    next += 1;
+                }
+            }
+        }
+        index
+    }
+}
