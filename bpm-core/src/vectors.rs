@@ -34,18 +34,22 @@ pub const CONDITIONS_PATH: &str = "contracts/bpm/test/vectors/conditions.json";
 /// Number of pseudo-random programs after the hand-written cases.
 pub const RANDOM_CONDITIONS: usize = 240;
 
-/// splitmix64 (Steele, Lea, Flood 2014): a fixed, portable sequence for the random cases.
-struct SplitMix(u64);
+/// splitmix64 (Steele, Lea, Flood, "Fast splittable pseudorandom number generators", OOPSLA
+/// 2014): a fixed, portable sequence for the random cases of every conformance vector file (the
+/// same seed gives the same files on any machine, so drift means a rule changed).
+pub struct SplitMix(pub u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    /// The next 64-bit value.
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    /// A value in `0..n` (`n > 0`; modulo bias is irrelevant here).
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }

@@ -32,6 +32,7 @@ use alloy::sol_types::{SolError, SolEvent, SolValue};
 use alstra_bpm_core::engine::{
 	Account, Assignment, Engine, EngineError, EngineEvent, InstanceStatus, Role, RuntimeDefinition,
 };
+use alstra_bpm_core::vectors::SplitMix;
 use alstra_bpm_core::{CompiledModel, ElementKind, Int256, VariableType};
 use anyhow::{Context, Result};
 use serde_json::json;
@@ -70,19 +71,12 @@ alloy::sol! {
 	}
 }
 
-/// splitmix64 (Steele, Lea, Flood 2014): a fixed, portable sequence.
-struct SplitMix(u64);
+/// The core's seeded sequence, with `usize` bounds.
+struct Rng(SplitMix);
 
-impl SplitMix {
-	fn next(&mut self) -> u64 {
-		self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-		let mut z = self.0;
-		z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-		z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-		z ^ (z >> 31)
-	}
+impl Rng {
 	fn below(&mut self, n: usize) -> usize {
-		(self.next() % n as u64) as usize
+		self.0.below(n as u64) as usize
 	}
 }
 
@@ -232,7 +226,7 @@ fn assignments(list: &[Assignment]) -> Vec<VariableAssignment> {
 }
 
 /// A random value of a variable of type `t`.
-fn random_value(rng: &mut SplitMix, t: VariableType) -> Int256 {
+fn random_value(rng: &mut Rng, t: VariableType) -> Int256 {
 	match t {
 		VariableType::Bool => Int256::from(rng.below(2) == 1),
 		VariableType::Int => Int256::from([-1i128, 0, 1, 2, 5, 10, 100, 1000, 5000][rng.below(9)]),
@@ -242,7 +236,7 @@ fn random_value(rng: &mut SplitMix, t: VariableType) -> Int256 {
 
 /// Random writes to a random subset of the variables (`types` by index): each variable with
 /// probability 3/4.
-fn random_assignments(rng: &mut SplitMix, types: &[VariableType]) -> Vec<Assignment> {
+fn random_assignments(rng: &mut Rng, types: &[VariableType]) -> Vec<Assignment> {
 	let mut out = Vec::new();
 	for (i, t) in types.iter().enumerate() {
 		if rng.below(4) != 0 {
@@ -271,7 +265,7 @@ fn state_of(engine: &Engine, ids: &BTreeSet<u64>) -> Vec<InstanceView> {
 fn walk(engine: &mut Engine, model: &CompiledModel, seed: u64) -> (Vec<Step>, Vec<String>) {
 	let def = engine.definition(1).expect("published").clone();
 	let types = def.variables.clone();
-	let mut rng = SplitMix(seed);
+	let mut rng = Rng(SplitMix(seed));
 	let mut roles: BTreeSet<Role> = model.pools.iter().map(|p| p.role).collect();
 	roles.extend(model.swimlanes.iter().map(|s| s.role));
 	let mut steps = Vec::new();
