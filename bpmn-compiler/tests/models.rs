@@ -70,6 +70,8 @@ fn expectations() -> Vec<(&'static str, Expect)> {
         // parallel split and a nested terminate, a send task and a message start event in a
         // second executable pool (3 scopes: the two pools' processes and the sub-process)
         ("alstranet/claim-handling.bpmn", ok(15, 12, 2, 3, 2, 0, 1, 1)),
+        // a call activity of ClaimHandling between two tasks of the lane Front office
+        ("alstranet/claim-intake.bpmn", ok(5, 4, 0, 1, 1, 1, 0, 0)),
         // a send task to a black-box supplier, an event-based gateway between two external
         // messages, an exclusive gateway on `amount > 1000`, an approval (`approved`), a
         // terminate end event; lanes Purchasing and Management

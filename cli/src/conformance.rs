@@ -9,10 +9,14 @@
 //!
 //! ## Files (`contracts/bpm/test/vectors/traces/`)
 //! `index.json`: `{"count": n, "files": ["<name>.json", ...]}`. Each `<name>.json`:
-//! * `model`: the BPMN file; `processKey`, `name`: `createDefinition`'s arguments;
-//! * `records`: the registry's record tables, each `abi.encode(BpmnModel.<Record>[])`;
+//! * `model`: the BPMN file;
+//! * `definitions`: the definitions to publish, in order (ids 1, 2, ...): first the models its
+//!   call activities call (found among the traced models by process key), then the model
+//!   itself, whose instances the walks start (`startDefinition`, the last id). Each has
+//!   `processKey`, `name` (`createDefinition`'s arguments) and `records`: the registry's record
+//!   tables, each `abi.encode(BpmnModel.<Record>[])`;
 //! * `participants`: `abi.encode(address[] accounts, bytes32[][] roles)`: one account per role of
-//!   the model (`keccak256("alstra-conformance:" ++ role)`'s last 20 bytes), registered with it;
+//!   the definitions (`keccak256("alstra-conformance:" ++ role)`'s last 20 bytes), registered with it;
 //! * `walks`: `{"name", "summary": [text per step], "steps": abi.encode(Step[])}` (see
 //!   [`Step`]): each action with its sender and input, and the expected revert data, or the
 //!   expected engine logs in order and the state of every instance of the walk after it.
@@ -261,13 +265,23 @@ fn state_of(engine: &Engine, ids: &BTreeSet<u64>) -> Vec<InstanceView> {
 		.collect()
 }
 
-/// One walk on `engine` (definition 1 published, participants registered).
-fn walk(engine: &mut Engine, model: &CompiledModel, seed: u64) -> (Vec<Step>, Vec<String>) {
-	let def = engine.definition(1).expect("published").clone();
+/// Every role of `models` (pools and swimlanes).
+fn roles_of(models: &[&CompiledModel]) -> BTreeSet<Role> {
+	let mut roles = BTreeSet::new();
+	for m in models {
+		roles.extend(m.pools.iter().map(|p| p.role));
+		roles.extend(m.swimlanes.iter().map(|s| s.role));
+	}
+	roles
+}
+
+/// One walk on `engine`: instances of definition `start` (published, like the definitions its
+/// call activities call; participants registered), every role of `roles` bound at start.
+/// `models`: the published models by definition id - 1 (for the element ids in the summary).
+fn walk(engine: &mut Engine, models: &[&CompiledModel], start: u64, roles: &BTreeSet<Role>, seed: u64) -> (Vec<Step>, Vec<String>) {
+	let def = engine.definition(start).expect("published").clone();
 	let types = def.variables.clone();
 	let mut rng = Rng(SplitMix(seed));
-	let mut roles: BTreeSet<Role> = model.pools.iter().map(|p| p.role).collect();
-	roles.extend(model.swimlanes.iter().map(|s| s.role));
 	let mut steps = Vec::new();
 	let mut summary = Vec::new();
 	let mut ids = BTreeSet::new();
@@ -290,7 +304,7 @@ fn walk(engine: &mut Engine, model: &CompiledModel, seed: u64) -> (Vec<Step>, Ve
 	let bindings: Vec<(Role, Account)> =
 		roles.iter().filter(|r| **r != def.start_role).map(|r| (*r, account_of(r))).collect();
 	let vars = random_assignments(&mut rng, &types);
-	let result = engine.start_instance(starter, 1, &bindings, &vars).map(|(id, ev)| {
+	let result = engine.start_instance(starter, start, &bindings, &vars).map(|(id, ev)| {
 		ids.insert(id);
 		ev
 	});
@@ -363,7 +377,7 @@ fn walk(engine: &mut Engine, model: &CompiledModel, seed: u64) -> (Vec<Step>, Ve
 			let role = d.elements[element as usize].role;
 			let t = d.variables.clone();
 			let outputs = random_assignments(&mut rng, &t);
-			(1, account_of(&role), id, element, 0, outputs, format!("complete {} ({}) in {id}", element, model_id(model, element)))
+			(1, account_of(&role), id, element, 0, outputs, format!("complete {} ({}) in {id}", element, model_id(models, engine.instance(id).expect("active").definition, element)))
 		} else {
 			let (id, flow, role) = messages[rng.below(messages.len())];
 			let t = engine.definition(engine.instance(id).expect("active").definition).expect("published").variables.clone();
@@ -404,35 +418,18 @@ fn refusal(e: &EngineError) -> String {
 	format!("refused: {}", text.split([' ', '{']).next().unwrap_or_default())
 }
 
-fn model_id(model: &CompiledModel, element: u16) -> &str {
+fn model_id<'m>(models: &[&'m CompiledModel], definition: u64, element: u16) -> &'m str {
+	let model = models[definition as usize - 1];
 	model.elements.get(element as usize).map(|e| e.bpmn_id.as_str()).unwrap_or("?")
 }
 
-/// The trace file of one model (see the module docs).
-pub fn trace_of(file: &str, model: &CompiledModel) -> Result<String> {
+/// The registry's records of `model` as the trace carries them.
+fn definition_json(model: &CompiledModel) -> Result<serde_json::Value> {
 	let r = records(model)?;
-	let mut engine = Engine::new();
-	engine.publish(RuntimeDefinition::new(model));
-	let mut roles: BTreeSet<Role> = model.pools.iter().map(|p| p.role).collect();
-	roles.extend(model.swimlanes.iter().map(|s| s.role));
-	let accounts: Vec<Address> = roles.iter().map(|r| addr(&account_of(r))).collect();
-	let role_lists: Vec<Vec<FixedBytes<32>>> = roles.iter().map(|r| vec![FixedBytes(*r)]).collect();
-	for r in &roles {
-		engine.register_participant(account_of(r), [*r]);
-	}
 	let hex = |b: Vec<u8>| alstra_bpm_core::to_hex(&b);
-	let mut walks = Vec::new();
-	for w in 0..WALKS {
-		let seed = u64::from_be_bytes(keccak256(format!("{file}#{w}"))[..8].try_into().expect("8 bytes"));
-		let (steps, summary) = walk(&mut engine, model, seed);
-		walks.push(json!({ "name": format!("walk {w}"), "summary": summary, "steps": hex(steps.abi_encode()) }));
-	}
-	let kinds: Vec<&str> = model.elements.iter().map(|e| e.kind.name()).collect();
-	let doc = json!({
-		"model": file,
+	Ok(json!({
 		"processKey": alstra_bpm_core::to_hex(&model.process_key),
 		"name": model.name,
-		"elementKinds": kinds,
 		"records": {
 			"pools": hex(r.pools.abi_encode()),
 			"swimlanes": hex(r.swimlanes.abi_encode()),
@@ -445,6 +442,43 @@ pub fn trace_of(file: &str, model: &CompiledModel) -> Result<String> {
 			"triggers": hex(r.triggers.abi_encode()),
 			"variables": hex(r.variables.abi_encode()),
 		},
+	}))
+}
+
+/// The trace file of one model (see the module docs); `called`: the models its call
+/// activities call, published first.
+pub fn trace_of(file: &str, model: &CompiledModel, called: &[&CompiledModel]) -> Result<String> {
+	let mut engine = Engine::new();
+	let mut definitions = Vec::new();
+	for m in called.iter().copied().chain([model]) {
+		engine.publish(RuntimeDefinition::new(m));
+		definitions.push(definition_json(m)?);
+	}
+	let start = definitions.len() as u64;
+	let published: Vec<&CompiledModel> = called.iter().copied().chain([model]).collect();
+	let roles = roles_of(&published);
+	let accounts: Vec<Address> = roles.iter().map(|r| addr(&account_of(r))).collect();
+	let role_lists: Vec<Vec<FixedBytes<32>>> = roles.iter().map(|r| vec![FixedBytes(*r)]).collect();
+	for r in &roles {
+		engine.register_participant(account_of(r), [*r]);
+	}
+	let hex = |b: Vec<u8>| alstra_bpm_core::to_hex(&b);
+	let mut walks = Vec::new();
+	for w in 0..WALKS {
+		let seed = u64::from_be_bytes(keccak256(format!("{file}#{w}"))[..8].try_into().expect("8 bytes"));
+		let (steps, summary) = walk(&mut engine, &published, start, &roles, seed);
+		walks.push(json!({ "name": format!("walk {w}"), "summary": summary, "steps": hex(steps.abi_encode()) }));
+	}
+	let mut kinds: BTreeSet<&str> = BTreeSet::new();
+	for m in called.iter().copied().chain([model]) {
+		kinds.extend(m.elements.iter().map(|e| e.kind.name()));
+	}
+	let doc = json!({
+		"model": file,
+		"elementKinds": kinds,
+		"definitionCount": definitions.len(),
+		"definitions": definitions,
+		"startDefinition": start,
 		"participants": hex((accounts, role_lists).abi_encode_params()),
 		"walkCount": walks.len(),
 		"walks": walks,
@@ -470,17 +504,31 @@ pub fn trace_files(data: &Path) -> Result<Vec<(String, String)>> {
 		}
 	}
 	models.sort();
+	let compiled: Vec<(String, CompiledModel)> = models
+		.iter()
+		.filter_map(|path| {
+			let rel = path.strip_prefix(data).ok()?.to_string_lossy().replace('\\', "/");
+			Some((rel, alstra_bpmn::compile_file(path).ok()?))
+		})
+		.collect();
 	let mut out = Vec::new();
 	let mut names = Vec::new();
-	for path in models {
-		let rel = path.strip_prefix(data)?.to_string_lossy().replace('\\', "/");
-		let Ok(model) = alstra_bpmn::compile_file(&path) else { continue };
-		if model.elements.iter().any(|e| e.kind == ElementKind::CallActivity) {
-			// a called definition would have to be deployed beside it: not traced yet
-			continue;
+	for (rel, model) in &compiled {
+		// the models its call activities call, by process key (each once, in element order)
+		let mut called: Vec<&CompiledModel> = Vec::new();
+		let mut complete = true;
+		for e in model.elements.iter().filter(|e| e.kind == ElementKind::CallActivity) {
+			match compiled.iter().find(|(_, m)| m.process_key == e.called_process) {
+				Some((_, m)) if !called.iter().any(|c| c.process_key == m.process_key) => called.push(m),
+				Some(_) => {}
+				None => complete = false,
+			}
+		}
+		if !complete {
+			continue; // a called process that is not among the models: nothing to trace it with
 		}
 		let name = rel.trim_end_matches(".bpmn").replace('/', "-") + ".json";
-		out.push((format!("{TRACES_DIR}/{name}"), trace_of(&rel, &model)?));
+		out.push((format!("{TRACES_DIR}/{name}"), trace_of(rel, model, &called)?));
 		names.push(name);
 	}
 	let mut index = serde_json::to_string_pretty(&json!({ "count": names.len(), "files": names }))?;
@@ -555,7 +603,7 @@ mod tests {
 	fn every_walk_does_something_and_some_refusals_are_traced() {
 		let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
 		let model = alstra_bpmn::compile_file(root.join("bpmn-compiler/tests/data/caterpillar/invoicing.bpmn")).unwrap();
-		let text = trace_of("caterpillar/invoicing.bpmn", &model).unwrap();
+		let text = trace_of("caterpillar/invoicing.bpmn", &model, &[]).unwrap();
 		let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
 		for w in doc["walks"].as_array().unwrap() {
 			let summary = w["summary"].as_array().unwrap();

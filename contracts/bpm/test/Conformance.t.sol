@@ -92,48 +92,71 @@ contract ConformanceTest is TestBase {
         for (uint256 i; i < accounts.length; ++i) {
             participants.registerParticipant(accounts[i], "conformance", roles[i]);
         }
-        _deploy(registry, json);
+        uint256 definitions = vm.parseJsonUint(json, ".definitionCount");
+        for (uint256 d; d < definitions; ++d) {
+            _deploy(registry, json, string.concat(".definitions[", vm.toString(d), "]"));
+        }
         uint256 walks = vm.parseJsonUint(json, ".walkCount");
         for (uint256 w; w < walks; ++w) {
-            string memory at = string.concat(".walks[", vm.toString(w), "]");
-            Step[] memory steps = abi.decode(vm.parseJsonBytes(json, string.concat(at, ".steps")), (Step[]));
-            for (uint256 k; k < steps.length; ++k) {
-                _replayStep(engine, steps[k], string.concat(file, " walk ", vm.toString(w), " step ", vm.toString(k)));
-            }
+            _replayWalk(engine, json, w, string.concat(file, " walk ", vm.toString(w)));
         }
     }
 
-    function _deploy(ProcessDefinitionRegistry registry, string memory json) internal {
+    function _replayWalk(ProcessExecution engine, string memory json, uint256 w, string memory where) internal {
+        uint256 startDefinition = vm.parseJsonUint(json, ".startDefinition");
+        Step[] memory steps =
+            abi.decode(vm.parseJsonBytes(json, string.concat(".walks[", vm.toString(w), "].steps")), (Step[]));
+        for (uint256 k; k < steps.length; ++k) {
+            _replayStep(engine, startDefinition, steps[k], string.concat(where, " step ", vm.toString(k)));
+        }
+    }
+
+    /// @dev Creates, fills and publishes the definition at JSON path `at` (its id is the next one).
+    function _deploy(ProcessDefinitionRegistry registry, string memory json, string memory at) internal {
         uint256 id = registry.createDefinition(
-            vm.parseJsonBytes32(json, ".processKey"), vm.parseJsonString(json, ".name")
+            vm.parseJsonBytes32(json, string.concat(at, ".processKey")),
+            vm.parseJsonString(json, string.concat(at, ".name"))
         );
-        registry.addPools(id, abi.decode(vm.parseJsonBytes(json, ".records.pools"), (BpmnModel.Pool[])));
-        registry.addSwimlanes(id, abi.decode(vm.parseJsonBytes(json, ".records.swimlanes"), (BpmnModel.Swimlane[])));
+        string memory r = string.concat(at, ".records.");
+        registry.addPools(id, abi.decode(vm.parseJsonBytes(json, string.concat(r, "pools")), (BpmnModel.Pool[])));
+        registry.addSwimlanes(
+            id, abi.decode(vm.parseJsonBytes(json, string.concat(r, "swimlanes")), (BpmnModel.Swimlane[]))
+        );
         registry.addSubprocesses(
-            id, abi.decode(vm.parseJsonBytes(json, ".records.subprocesses"), (BpmnModel.Subprocess[]))
+            id, abi.decode(vm.parseJsonBytes(json, string.concat(r, "subprocesses")), (BpmnModel.Subprocess[]))
         );
-        registry.addActivities(id, abi.decode(vm.parseJsonBytes(json, ".records.activities"), (BpmnModel.Element[])));
-        registry.addEvents(id, abi.decode(vm.parseJsonBytes(json, ".records.events"), (BpmnModel.Element[])));
-        registry.addGateways(id, abi.decode(vm.parseJsonBytes(json, ".records.gateways"), (BpmnModel.Element[])));
+        registry.addActivities(
+            id, abi.decode(vm.parseJsonBytes(json, string.concat(r, "activities")), (BpmnModel.Element[]))
+        );
+        registry.addEvents(id, abi.decode(vm.parseJsonBytes(json, string.concat(r, "events")), (BpmnModel.Element[])));
+        registry.addGateways(
+            id, abi.decode(vm.parseJsonBytes(json, string.concat(r, "gateways")), (BpmnModel.Element[]))
+        );
         registry.addActivitySequenceFlows(
-            id, abi.decode(vm.parseJsonBytes(json, ".records.activityFlows"), (BpmnModel.ActivitySequenceFlow[]))
+            id,
+            abi.decode(vm.parseJsonBytes(json, string.concat(r, "activityFlows")), (BpmnModel.ActivitySequenceFlow[]))
         );
         registry.addGatewaySequenceFlows(
-            id, abi.decode(vm.parseJsonBytes(json, ".records.gatewayFlows"), (BpmnModel.GatewaySequenceFlow[]))
+            id,
+            abi.decode(vm.parseJsonBytes(json, string.concat(r, "gatewayFlows")), (BpmnModel.GatewaySequenceFlow[]))
         );
         registry.addEventTriggers(
-            id, abi.decode(vm.parseJsonBytes(json, ".records.triggers"), (BpmnModel.EventTrigger[]))
+            id, abi.decode(vm.parseJsonBytes(json, string.concat(r, "triggers")), (BpmnModel.EventTrigger[]))
         );
-        registry.addVariables(id, abi.decode(vm.parseJsonBytes(json, ".records.variables"), (BpmnModel.Variable[])));
+        registry.addVariables(
+            id, abi.decode(vm.parseJsonBytes(json, string.concat(r, "variables")), (BpmnModel.Variable[]))
+        );
         registry.publish(id);
     }
 
-    function _replayStep(ProcessExecution engine, Step memory step, string memory where) internal {
+    function _replayStep(ProcessExecution engine, uint256 startDefinition, Step memory step, string memory where)
+        internal
+    {
         bytes memory call;
         if (step.action == 0) {
             (BpmRuntime.RoleBinding[] memory bindings, BpmRuntime.VariableAssignment[] memory vars) =
                 abi.decode(step.input, (BpmRuntime.RoleBinding[], BpmRuntime.VariableAssignment[]));
-            call = abi.encodeCall(ProcessExecution.startInstance, (1, bindings, vars));
+            call = abi.encodeCall(ProcessExecution.startInstance, (startDefinition, bindings, vars));
         } else if (step.action == 1) {
             BpmRuntime.VariableAssignment[] memory vars = abi.decode(step.input, (BpmRuntime.VariableAssignment[]));
             call = abi.encodeCall(ProcessExecution.completeTask, (step.instance, step.element, vars));
