@@ -34,7 +34,7 @@ expect_status() {
 			echo "harness self-test ($runner): a deliberately failing test exited 0: \`$*\` cannot fail CI" >&2
 			exit 1
 		fi
-		if ! grep -iE "fail|not ok|✖" "$work/$runner-$want.log" | grep -q -- "$failing"; then
+		if ! grep -iE "fail|not ok|✖|❌" "$work/$runner-$want.log" | grep -q -- "$failing"; then
 			tail -n 30 "$work/$runner-$want.log" >&2
 			echo "harness self-test ($runner): exited $status but did not report $failing as failed" >&2
 			exit 1
