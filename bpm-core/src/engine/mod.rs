@@ -356,7 +356,9 @@ impl Engine {
 
     // ------------------------------------------------------------------ internals
 
-    /// Runs `f` on a copy of the state and keeps the copy only when `f` succeeds.
+    /// Runs `f` on a copy of the state and keeps the copy only when `f` succeeds (the revert of
+    /// a failed transaction). The copy costs O(state) per action: right for tests and off-chain
+    /// replay; a runtime user would keep the state in storage under a storage transaction.
     fn atomic<R>(
         &mut self,
         actor: Account,
