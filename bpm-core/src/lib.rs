@@ -13,10 +13,10 @@
 //!   the rule `ProcessExecution.sol` is held to by the conformance traces;
 //! * [`solidity`]: the Solidity file generated from the three above
 //!   (`contracts/bpm/src/generated/BpmCore.sol`), so that no kind, opcode or limit is copied by hand;
+//! * [`proof`]: the proven state machine: the encoding of instances and firing rules for the
+//!   rollup's validity proof, circomlib Poseidon, the sparse Merkle tree, the transition
+//!   function the circuit enforces;
 //! * `vectors` (feature `std`): conformance vectors the Solidity engine replays in `forge`.
-//!
-//! Not here yet (docs/bpm-engine.md, "One state machine"): the prover's instance-leaf encoding,
-//! Poseidon and the sparse Merkle tree (in `prover/`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -28,6 +28,7 @@ pub mod condition;
 pub mod engine;
 pub mod limits;
 pub mod model;
+pub mod proof;
 pub mod solidity;
 #[cfg(feature = "std")]
 pub mod vectors;
@@ -45,5 +46,6 @@ pub fn generated_files() -> alloc::vec::Vec<(&'static str, alloc::string::String
     alloc::vec![
         (solidity::SOLIDITY_PATH, solidity::generated_solidity()),
         (vectors::CONDITIONS_PATH, vectors::condition_vectors()),
+        (proof::poseidon::CONSTANTS_PATH, proof::poseidon::generated_constants()),
     ]
 }

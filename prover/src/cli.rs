@@ -6,7 +6,7 @@
 
 use crate::export;
 use crate::groth::{self, INSECURE};
-use crate::native::{fr_to_dec, Batch, Params};
+use crate::state::{fr_to_dec, Batch, Params};
 use crate::scenario::Walk;
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{Proof, ProvingKey, VerifyingKey};
@@ -99,7 +99,7 @@ pub enum ProverCmd {
         /// Also write the same batches as JSON to this file (for clients other than forge):
         /// `{genesisRoot, batchSize, batches: [{oldRoot, newRoot, defsRoot, commitment,
         /// pA, pB, pC, data, transitions}]}` — decimal strings, proof in Solidity calldata order,
-        /// `data` the batch data as 0x-hex (8-byte big-endian records).
+        /// `data` the batch data as 0x-hex (12-byte big-endian records).
         #[arg(long)]
         json_out: Option<PathBuf>,
     },
@@ -152,7 +152,7 @@ fn load_vk(dir: &Path) -> anyhow::Result<(Params, VerifyingKey<Bn254>)> {
 fn load_proof(dir: &Path) -> anyhow::Result<(Proof<Bn254>, Vec<Fr>)> {
     let proof = groth::from_bytes(&read(&dir.join("proof.bin"))?)?;
     let public: Vec<String> = serde_json::from_slice(&read(&dir.join("public.json"))?)?;
-    let public = public.iter().map(|s| crate::native::fr_from_dec(s)).collect::<anyhow::Result<_>>()?;
+    let public = public.iter().map(|s| crate::state::fr_from_dec(s)).collect::<Result<_, String>>().map_err(|e| anyhow::anyhow!("public.json: {e}"))?;
     Ok((proof, public))
 }
 
@@ -253,7 +253,7 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
                 let proof = groth::prove(&pk, &batch, seed + i as u64)?;
                 anyhow::ensure!(groth::verify(&vk, &batch.public_inputs(), &proof)?);
                 let (a, b, c) = export::solidity_calldata(&proof);
-                let data: String = batch.records().iter().map(|r| hex(&r.to_be_bytes())).collect();
+                let data: String = batch.records().iter().map(|r| hex(&r.to_be_bytes()[4..])).collect();
                 cases += &format!(
                     "        if (i == {i}) {{\n            f.oldRoot = {};\n            f.newRoot = {};\n            f.defsRoot = {};\n            f.commitment = {};\n            f.a = [uint256({}), {}];\n            f.b = [[uint256({}), {}], [uint256({}), {}]];\n            f.c = [uint256({}), {}];\n            f.data = hex\"{data}\";\n            f.transitions = {};\n            return f;\n        }}\n",
                     fr_to_dec(&batch.old_root), fr_to_dec(&batch.new_root), fr_to_dec(&batch.defs_root), fr_to_dec(&batch.commitment),

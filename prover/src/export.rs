@@ -14,7 +14,7 @@
 //! accumulation, EIP-197 pairing 0x08 for `e(-A,B)·e(α,β)·e(vk_x,γ)·e(C,δ) = 1`), because the
 //! maintained generator crate `taceo-groth16-sol` depends on arkworks 0.6 (not 0.5).
 
-use crate::native::fr_to_dec;
+use crate::state::fr_to_dec;
 use ark_bn254::{Bn254, Fq, Fq2, G1Affine, G2Affine};
 use ark_ec::pairing::Pairing;
 use ark_ec::AffineRepr;

@@ -4,9 +4,9 @@
 //! |---|---|
 //! | [`poseidon_var`] | [`crate::poseidon::hash`] |
 //! | [`merkle_root_var`] | [`crate::smt::root_from_path`] |
-//! | [`instance_leaf_var`] | [`crate::native::instance_leaf`] |
-//! | [`rule_leaf_var`] | [`crate::native::rule_leaf`] |
-//! | [`fire_bits`] | [`crate::native::apply_rule`] + the enabledness check of [`crate::native::State::fire`] |
+//! | [`instance_leaf_var`] | [`crate::state::instance_leaf`] |
+//! | [`rule_leaf_var`] | [`crate::state::rule_leaf`] |
+//! | [`fire_bits`] | [`crate::state::apply_rule`] + the enabledness check of [`crate::state::State::fire`] |
 //! | [`alloc_bits`] / [`bits_to_fp`] | bit decomposition with range check |
 
 use crate::encoding::{SCOPE_WORDS, WORDS, WORD_BITS};
@@ -20,7 +20,8 @@ use ark_relations::r1cs::{ConstraintSystemRef, SynthesisError};
 /// rounds, RF/2 full rounds (add round constants, x^5 S-box: 3 constraints each, MDS as linear
 /// combinations), output `state[0]`. Same parameters as [`crate::poseidon::params`].
 pub fn poseidon_var(inputs: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
-    let p = crate::poseidon::params(inputs.len());
+    let p = crate::poseidon::params(inputs.len())
+        .unwrap_or_else(|| panic!("poseidon arity {} not compiled in", inputs.len()));
     let mut state: Vec<FpVar<Fr>> = Vec::with_capacity(p.width);
     state.push(FpVar::zero());
     state.extend(inputs.iter().cloned());
@@ -46,7 +47,7 @@ pub fn poseidon_var(inputs: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
             .map(|i| {
                 state
                     .iter()
-                    .zip(&p.mds[i])
+                    .zip(&p.mds[i * p.width..(i + 1) * p.width])
                     .fold(FpVar::zero(), |acc, (s, m)| acc + s * *m)
             })
             .collect();
@@ -104,16 +105,25 @@ pub fn merkle_root_var(
     Ok(cur)
 }
 
-/// `Poseidon(id, def_id, w0, .., w4, status)`.
-pub fn instance_leaf_var(
-    id: &FpVar<Fr>,
-    def_id: &FpVar<Fr>,
-    words: &[FpVar<Fr>; WORDS],
-    status: &FpVar<Fr>,
-) -> Result<FpVar<Fr>, SynthesisError> {
-    let mut v = vec![id.clone(), def_id.clone()];
+/// The fields of an instance leaf besides its marking words.
+pub struct LeafVars<'a> {
+    /// Instance id.
+    pub id: &'a FpVar<Fr>,
+    /// Definition id.
+    pub def_id: &'a FpVar<Fr>,
+    /// Status.
+    pub status: &'a FpVar<Fr>,
+    /// Parent instance id.
+    pub parent: &'a FpVar<Fr>,
+    /// Parent's call activity element.
+    pub parent_element: &'a FpVar<Fr>,
+}
+
+/// `Poseidon(id, def_id, w0, .., w4, status, parent, parent_element)`.
+pub fn instance_leaf_var(l: &LeafVars<'_>, words: &[FpVar<Fr>; WORDS]) -> Result<FpVar<Fr>, SynthesisError> {
+    let mut v = vec![l.id.clone(), l.def_id.clone()];
     v.extend(words.iter().cloned());
-    v.push(status.clone());
+    v.extend([l.status.clone(), l.parent.clone(), l.parent_element.clone()]);
     poseidon_var(&v)
 }
 
@@ -171,7 +181,7 @@ mod tests {
 
     #[test]
     fn poseidon_gadget_matches_native() {
-        for n in [2usize, 7, 9] {
+        for n in crate::poseidon::ARITIES {
             let cs = ConstraintSystem::<Fr>::new_ref();
             let xs: Vec<Fr> = (0..n as u64).map(|i| Fr::from(i * 7919 + 3)).collect();
             let vars: Vec<_> = xs
@@ -224,14 +234,14 @@ mod tests {
         for clear in [0u8, 0b0010, 0b1111] {
             let r = TransitionRule {
                 def_id: 1, element: 0, kind: 0, scope: 0, pre, post, clear, empty: 0,
-                create: false, label: String::new(),
+                create: false, partner: crate::encoding::Partner::None, label: String::new(),
             };
             let cs = ConstraintSystem::<Fr>::new_ref();
             let cl: Vec<_> = (0..SCOPE_WORDS)
                 .map(|w| Boolean::new_witness(cs.clone(), || Ok(clear >> w & 1 == 1)).unwrap())
                 .collect();
             let words = fire_bits(&marking_bits(&cs, &m), &marking_bits(&cs, &pre), &marking_bits(&cs, &post), &cl).unwrap();
-            let expect = crate::native::apply_rule(&m, &r);
+            let expect = crate::state::apply_rule(&m, &r);
             for w in 0..WORDS {
                 assert_eq!(words[w].value().unwrap(), Fr::from(expect.0[w]));
             }

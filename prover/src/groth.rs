@@ -6,7 +6,7 @@
 //! phase-2 ceremony (see `docs/prover.md`).
 
 use crate::circuit::BatchCircuit;
-use crate::native::{Batch, Params};
+use crate::state::{Batch, Params};
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{Groth16, Proof, ProvingKey, VerifyingKey};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};

@@ -7,7 +7,7 @@
 //! with `ChaCha20Rng::seed_from_u64(seed)`. Every firing goes through [`State::fire`], so each
 //! step is a valid engine-level firing (start, task completion, gateway, event...).
 
-use crate::native::{Batch, BatchBuilder, Params, Registry, State};
+use crate::state::{Batch, BatchBuilder, Params, Registry, State};
 use alstra_bpmn::CompiledModel;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -64,7 +64,6 @@ pub struct Walk {
     /// The current state.
     pub state: State,
     rng: ChaCha20Rng,
-    next_id: u64,
     running: Vec<u64>,
 }
 
@@ -72,7 +71,7 @@ impl Walk {
     /// A walk over [`registry`] for `params`, seeded with `seed`.
     pub fn new(params: Params, seed: u64) -> Self {
         let (reg, _) = registry(params.defs_depth);
-        Walk { reg, state: State::new(params.state_depth), rng: ChaCha20Rng::seed_from_u64(seed), next_id: 1, running: vec![] }
+        Walk { reg, state: State::new(params.state_depth), rng: ChaCha20Rng::seed_from_u64(seed), running: vec![] }
     }
 
     /// Picks and performs one firing: returns `(instance id, rule index)`.
@@ -83,8 +82,7 @@ impl Walk {
             if start {
                 let creates: Vec<usize> = self.reg.rules.iter().enumerate().filter(|(_, r)| r.create).map(|(i, _)| i).collect();
                 let rule = creates[self.rng.next_u32() as usize % creates.len()];
-                let id = self.next_id;
-                self.next_id += 1;
+                let id = self.state.next_id();
                 b.fire(&mut self.state, &self.reg, id, rule)?;
                 self.running.push(id);
                 return Ok((id, rule));

@@ -1,12 +1,13 @@
 //! Circuit vs native on batches walked on real BPMN models, and every kind of invalid batch.
 
 use alstra_prover::circuit::BatchCircuit;
-use alstra_prover::encoding::{status, Marking, TransitionRule};
-use alstra_prover::native::{
-    apply_rule, commit_step, instance_leaf, record, Batch, Instance, Params, Registry, State, Step,
-};
+use alstra_prover::encoding::{status, Marking, Partner, TransitionRule};
 use alstra_prover::scenario::{self, Walk};
 use alstra_prover::smt::SparseMerkleTree;
+use alstra_prover::state::{
+    apply_rule, commit_step, instance_leaf, record, state_root, Batch, BatchBuilder, FireError, Instance, Params,
+    Registry, State, Step,
+};
 use ark_bn254::Fr;
 use ark_ff::Zero;
 use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystem};
@@ -20,46 +21,112 @@ fn satisfied(b: &Batch) -> bool {
     cs.is_satisfied().unwrap()
 }
 
+/// One firing a cheating prover claims: instance, rule index, and optionally a substituted
+/// rule, a substituted old marking, a substituted partner id.
+#[derive(Clone, Default)]
+struct Forge {
+    id: u64,
+    rule: usize,
+    rule_override: Option<TransitionRule>,
+    marking: Option<Marking>,
+    partner: Option<u64>,
+}
+
+fn f(id: u64, rule: usize) -> Forge {
+    Forge { id, rule, ..Forge::default() }
+}
+
 /// Applies firings WITHOUT any validity check (what a cheating prover would claim), producing
 /// a batch whose roots and commitment are consistent with the (possibly invalid) steps.
+#[derive(Clone)]
 struct Forger {
     tree: SparseMerkleTree,
     inst: HashMap<u64, Instance>,
+    next: u64,
 }
 
 impl Forger {
     fn new(p: Params) -> Self {
-        Forger { tree: SparseMerkleTree::new(p.state_depth), inst: HashMap::new() }
+        Forger { tree: SparseMerkleTree::new(p.state_depth), inst: HashMap::new(), next: 1 }
+    }
+    fn set(&mut self, id: u64, i: Instance) {
+        self.tree.set(id, instance_leaf(id, &i));
+        self.inst.insert(id, i);
     }
     fn batch(&mut self, reg: &Registry, firings: &[(u64, usize, Option<TransitionRule>, Option<Marking>)]) -> Batch {
-        let old_root = self.tree.root();
+        let forged: Vec<Forge> = firings
+            .iter()
+            .map(|(id, rule, r, m)| Forge { id: *id, rule: *rule, rule_override: r.clone(), marking: *m, partner: None })
+            .collect();
+        self.forge(reg, &forged)
+    }
+    fn forge(&mut self, reg: &Registry, firings: &[Forge]) -> Batch {
+        let (old_tree_root, old_next_id) = (self.tree.root(), self.next);
         let mut c = Fr::zero();
         let mut steps = vec![];
-        for (id, ri, rule_override, marking_override) in firings {
-            let rule = rule_override.clone().unwrap_or_else(|| reg.rules[*ri].clone());
-            let mut before = self.inst.get(id).copied().unwrap_or(Instance {
-                def_id: rule.def_id,
-                marking: Marking::default(),
-                status: status::NONE,
-            });
-            if let Some(m) = marking_override {
-                before.marking = *m;
+        for fg in firings {
+            let id = fg.id;
+            let rule = fg.rule_override.clone().unwrap_or_else(|| reg.rules[fg.rule].clone());
+            let next_id = self.next;
+            let mut before = self.inst.get(&id).copied().unwrap_or(Instance::NONE);
+            if rule.create && before.status == status::NONE {
+                self.next += 1;
+            }
+            if let Some(m) = fg.marking {
+                before.marking = m;
             }
             let m2 = apply_rule(&before.marking, &rule);
             let st = if m2.scopes_empty() { status::COMPLETED } else { status::RUNNING };
-            steps.push(Step {
-                instance_id: *id,
+            let state_path = self.tree.path(id);
+            self.set(id, Instance { def_id: rule.def_id, marking: m2, status: st, ..before });
+            let (partner_id, partner_before, partner_after) = match rule.partner {
+                Partner::None => (0, Instance::NONE, None),
+                Partner::Call => {
+                    let q = fg.partner.unwrap_or(self.next);
+                    let called = Instance { status: status::CALLED, parent: id, parent_element: rule.element, ..Instance::NONE };
+                    (q, self.inst.get(&q).copied().unwrap_or(Instance::NONE), Some(called))
+                }
+                Partner::Return => {
+                    let q = fg.partner.unwrap_or_else(|| {
+                        *self.inst.iter().find(|(_, c)| c.parent == id && c.parent_element == rule.element).expect("a child").0
+                    });
+                    let b = self.inst.get(&q).copied().unwrap_or(Instance::NONE);
+                    (q, b, Some(Instance { status: status::RETURNED, ..b }))
+                }
+            };
+            let mut partner_path = vec![Fr::zero(); self.tree.depth()];
+            if let Some(a) = partner_after {
+                partner_path = self.tree.path(partner_id);
+                self.set(partner_id, a);
+                if rule.partner == Partner::Call {
+                    self.next += 1;
+                }
+            }
+            let step = Step {
+                instance_id: id,
+                next_id,
                 before,
-                state_path: self.tree.path(*id),
-                rule_index: *ri as u64,
+                state_path,
+                rule_index: fg.rule as u64,
                 rule: rule.clone(),
-                defs_path: reg.path(*ri),
-            });
-            self.tree.set(*id, instance_leaf(*id, before.def_id, &m2, st));
-            self.inst.insert(*id, Instance { def_id: before.def_id, marking: m2, status: st });
-            c = commit_step(c, record(*id, *ri as u64));
+                defs_path: reg.path(fg.rule),
+                partner_id,
+                partner_before,
+                partner_path,
+            };
+            c = commit_step(c, step.record());
+            steps.push(step);
         }
-        Batch { params: P, old_root, new_root: self.tree.root(), defs_root: reg.root(), commitment: c, steps }
+        Batch {
+            params: P,
+            old_root: state_root(old_tree_root, old_next_id),
+            new_root: state_root(self.tree.root(), self.next),
+            defs_root: reg.root(),
+            commitment: c,
+            old_tree_root,
+            old_next_id,
+            steps,
+        }
     }
 }
 
@@ -103,15 +170,15 @@ fn named_path_invoicing() {
     let (reg, ids) = scenario::registry(P.defs_depth);
     let def = ids[0];
     let mut st = State::new(P.state_depth);
-    let mut bb = alstra_prover::native::BatchBuilder::new(P, &st);
+    let mut bb = BatchBuilder::new(P, &st);
     let create = reg.rules.iter().position(|r| r.def_id == def && r.create).unwrap();
-    bb.fire(&mut st, &reg, 3, create).unwrap();
+    bb.fire(&mut st, &reg, 1, create).unwrap();
     // fire whatever is enabled next, three times (the first enabled rule in element order)
     for _ in 0..3 {
-        let en = scenario::enabled_rules(&st, &reg, 3);
+        let en = scenario::enabled_rules(&st, &reg, 1);
         assert!(!en.is_empty());
         println!("firing {}", reg.rules[en[0]].label);
-        bb.fire(&mut st, &reg, 3, en[0]).unwrap();
+        bb.fire(&mut st, &reg, 1, en[0]).unwrap();
     }
     let b = bb.finish(&st, &reg);
     assert!(satisfied(&b));
@@ -160,7 +227,7 @@ fn element_not_in_definitions_root_is_unsatisfiable() {
     // a fabricated create rule (instance born with arbitrary tokens)
     let mut fake = reg.rules[create].clone();
     fake.post.set(5);
-    let bad = Forger::new(P).batch(&reg, &[(2, create, Some(fake), None)]);
+    let bad = Forger::new(P).batch(&reg, &[(1, create, Some(fake), None)]);
     assert!(!satisfied(&bad));
     // sanity: unmodified is fine
     let ok = Forger::new(P).batch(&reg, &[(1, create, None, None), (1, en, None, None)]);
@@ -208,7 +275,7 @@ fn reordered_batch_is_unsatisfiable() {
     assert!(!satisfied(&swapped));
     // public commitment of the other order, witness in the valid order
     let mut c = good.clone();
-    c.commitment = commit_step(commit_step(Fr::zero(), record(1, en as u64)), record(1, create as u64));
+    c.commitment = commit_step(commit_step(Fr::zero(), record(1, en as u64, 0)), record(1, create as u64, 0));
     assert!(!satisfied(&c));
     // the other order, forged consistently: the second step (create) hits an existing instance
     let forged = Forger::new(P).batch(&reg, &[(1, en, None, None), (1, create, None, None)]);
@@ -235,24 +302,24 @@ fn a4_two_pools_subprocesses_messages_run_to_completion_in_circuit() {
     let mut st = State::new(P.state_depth);
     let create = reg.rules.iter().position(|r| r.def_id == def && r.create).unwrap();
     let mut fired = vec![create];
-    let mut bb = alstra_prover::native::BatchBuilder::new(P, &st);
-    bb.fire(&mut st, &reg, 7, create).unwrap();
+    let mut bb = BatchBuilder::new(P, &st);
+    bb.fire(&mut st, &reg, 1, create).unwrap();
     let mut batches = vec![];
     loop {
-        let en = scenario::enabled_rules(&st, &reg, 7);
+        let en = scenario::enabled_rules(&st, &reg, 1);
         let Some(&r) = en.first() else { break };
         if bb.len() == P.batch_size {
             batches.push(bb.finish(&st, &reg));
-            bb = alstra_prover::native::BatchBuilder::new(P, &st);
+            bb = BatchBuilder::new(P, &st);
         }
-        bb.fire(&mut st, &reg, 7, r).unwrap();
+        bb.fire(&mut st, &reg, 1, r).unwrap();
         fired.push(r);
         assert!(fired.len() < 100);
     }
     batches.push(bb.finish(&st, &reg));
     let labels: Vec<_> = fired.iter().map(|r| reg.rules[*r].label.clone()).collect();
     println!("{labels:#?}");
-    assert_eq!(st.instance(7).unwrap().status, status::COMPLETED, "A.4.0 instance completes");
+    assert_eq!(st.instance(1).unwrap().status, status::COMPLETED, "A.4.0 instance completes");
     assert!(labels.iter().any(|l| l.contains("enter")) && labels.iter().any(|l| l.contains("complete")));
     // A.4.0's message flows go into plain tasks (informative): the engine only logs them, so
     // no rule leaves them pending (they were a stuck bit of the message word before)
@@ -344,4 +411,153 @@ fn external_messages_are_delivered_and_unawaited_ones_are_not_kept() {
     // the catch event without the delivery stays unsatisfiable
     let cheat = Forger::new(P).batch(&reg, &[(1, create, None, None), (1, request, None, None), (1, wait, None, None), (1, catch, None, None)]);
     assert!(!satisfied(&cheat));
+}
+
+/// Former cheat: any free instance id could be started (ids squatted); the engine numbers
+/// instances sequentially. The counter is now part of the state root.
+#[test]
+fn instance_ids_are_sequential() {
+    let (reg, create, _) = setup();
+    let mut st = State::new(P.state_depth);
+    assert_eq!(st.clone().fire(&reg, 2, create), Err(FireError::NotNextInstance { id: 2, next: 1 }));
+    st.fire(&reg, 1, create).unwrap();
+    assert_eq!(st.next_id(), 2);
+    assert_eq!(st.clone().fire(&reg, 5, create), Err(FireError::NotNextInstance { id: 5, next: 2 }));
+    st.fire(&reg, 2, create).unwrap();
+    assert_eq!(st.next_id(), 3);
+    assert!(satisfied(&Forger::new(P).batch(&reg, &[(1, create, None, None), (2, create, None, None)])));
+    // squatting id 2 first, or skipping id 2
+    assert!(!satisfied(&Forger::new(P).batch(&reg, &[(2, create, None, None)])));
+    assert!(!satisfied(&Forger::new(P).batch(&reg, &[(1, create, None, None), (3, create, None, None)])));
+    // a batch that claims another counter in its roots than the one the tree had
+    let mut b = Forger::new(P).batch(&reg, &[(1, create, None, None)]);
+    b.old_next_id = 4;
+    assert!(!satisfied(&b));
+    // the public roots bind the counter: same tree, other counter
+    let mut b = Forger::new(P).batch(&reg, &[(1, create, None, None)]);
+    b.new_root = state_root(st.tree_root(), 7);
+    assert!(!satisfied(&b));
+}
+
+/// Claim intake (calls `ClaimHandling` from a call activity) with claim handling registered.
+fn claims() -> (Registry, u32, u32) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../bpmn-compiler/tests/data/alstranet/");
+    let mut reg = Registry::new(P.defs_depth);
+    let handling = reg.register(&alstra_bpmn::compile_file(format!("{dir}claim-handling.bpmn")).unwrap()).unwrap();
+    let intake = reg.register(&alstra_bpmn::compile_file(format!("{dir}claim-intake.bpmn")).unwrap()).unwrap();
+    (reg, handling, intake)
+}
+
+/// Fires the first enabled rule of `id` until `stop` holds or nothing is enabled; returns the
+/// rule indices fired.
+fn run_until(st: &mut State, reg: &Registry, id: u64, stop: &dyn Fn(&State, usize) -> bool) -> Vec<usize> {
+    let mut fired = vec![];
+    loop {
+        let en = scenario::enabled_rules(st, reg, id);
+        let Some(&r) = en.first() else { return fired };
+        if stop(st, r) {
+            return fired;
+        }
+        st.fire(reg, id, r).unwrap();
+        fired.push(r);
+        assert!(fired.len() < 64, "runaway walk");
+    }
+}
+
+/// Former cheat: a call activity could return with no child instance ever created. Now the
+/// call creates the child (next id, linked to the call activity) and the return needs a
+/// completed child linked to it, which it marks returned.
+#[test]
+fn call_activity_returns_only_from_its_own_completed_child() {
+    let (reg, handling, intake) = claims();
+    let rule = |def: u32, prefix: &str| reg.find(def, prefix).unwrap_or_else(|| panic!("rule {prefix}"));
+    let call = rule(intake, "HandleClaim (CallActivity) call");
+    let ret = rule(intake, "HandleClaim (CallActivity) return");
+    let intake_start = reg.rules.iter().position(|r| r.def_id == intake && r.create).unwrap();
+    let handling_start = reg.rules.iter().position(|r| r.def_id == handling && r.create).unwrap();
+    assert_eq!(reg.rules[call].partner, Partner::Call);
+    assert_eq!(reg.rules[ret].partner, Partner::Return);
+
+    // natively: intake 1 runs up to its call activity; the call creates child 2
+    let mut st = State::new(P.state_depth);
+    st.fire(&reg, 1, intake_start).unwrap();
+    let mut to_call = vec![intake_start];
+    to_call.extend(run_until(&mut st, &reg, 1, &|_, r| r == call));
+    assert!(st.clone().fire(&reg, 1, ret).is_err(), "no child yet");
+    let step = st.fire(&reg, 1, call).unwrap();
+    assert_eq!(step.partner_id, 2);
+    let child = *st.instance(2).unwrap();
+    assert_eq!((child.status, child.parent, child.parent_element), (status::CALLED, 1, reg.rules[call].element));
+    assert_eq!(st.next_id(), 3);
+    // the parent cannot resume before the child ran
+    assert_eq!(st.clone().fire(&reg, 1, ret), Err(FireError::NoCompletedChild { instance: 1, element: reg.rules[call].element }));
+    st.fire(&reg, 2, handling_start).unwrap();
+    assert_eq!(st.instance(2).unwrap().parent, 1, "the start keeps the link");
+    assert!(st.clone().fire(&reg, 1, ret).is_err(), "child still running");
+    let child_run = run_until(&mut st, &reg, 2, &|_, _| false);
+    assert_eq!(st.instance(2).unwrap().status, status::COMPLETED);
+    // an unrelated completed instance of the called definition: started on its own as id 3
+    st.fire(&reg, 3, handling_start).unwrap();
+    let other_run = run_until(&mut st, &reg, 3, &|_, _| false);
+    assert_eq!(st.instance(3).unwrap().status, status::COMPLETED);
+    assert_eq!(st.clone().fire_with(&reg, 1, ret, Some(3)), Err(FireError::NoCompletedChild { instance: 1, element: reg.rules[call].element }));
+    let mut honest_st = st.clone();
+    honest_st.fire(&reg, 1, ret).unwrap();
+    assert_eq!(honest_st.instance(2).unwrap().status, status::RETURNED);
+    assert!(honest_st.clone().fire(&reg, 1, ret).is_err(), "one return per child");
+
+    // in the circuit: the same firings, forged freely
+    let mut firings: Vec<Forge> = to_call.iter().map(|r| f(1, *r)).collect();
+    firings.push(f(1, call));
+    firings.push(f(2, handling_start));
+    firings.extend(child_run.iter().map(|r| f(2, *r)));
+    firings.push(f(3, handling_start));
+    firings.extend(other_run.iter().map(|r| f(3, *r)));
+    // the honest prefix, batch by batch (each must hold)
+    let mut fg = Forger::new(P);
+    for (i, c) in firings.chunks(P.batch_size).enumerate() {
+        assert!(satisfied(&fg.forge(&reg, c)), "honest batch {i}");
+    }
+    let last = f(1, ret);
+    let verdict = |tail: Forge| satisfied(&fg.clone().forge(&reg, &[tail]));
+    assert!(verdict(last.clone()), "the honest return");
+    // returning from the unrelated completed instance 3
+    assert!(!verdict(Forge { partner: Some(3), ..last.clone() }));
+    // returning from nothing (an absent leaf)
+    assert!(!verdict(Forge { partner: Some(9), ..last.clone() }));
+    // returning from the own child while it still runs (its leaf says RUNNING, not COMPLETED),
+    // which also covers a second return from a child already RETURNED
+    let started = to_call.len() + 2;
+    let mut early = Forger::new(P);
+    for c in firings[..started].chunks(P.batch_size) {
+        assert!(satisfied(&early.forge(&reg, c)));
+    }
+    assert_eq!(early.inst[&2].status, status::RUNNING);
+    assert!(!satisfied(&early.forge(&reg, &[Forge { partner: Some(2), ..last }])), "the child has not completed");
+}
+
+/// A call creates its child at the next id only, and the child's start needs the called leaf.
+#[test]
+fn call_activity_child_is_created_at_the_next_id() {
+    let (reg, handling, intake) = claims();
+    let call = reg.find(intake, "HandleClaim (CallActivity) call").unwrap();
+    let intake_start = reg.rules.iter().position(|r| r.def_id == intake && r.create).unwrap();
+    let handling_start = reg.rules.iter().position(|r| r.def_id == handling && r.create).unwrap();
+    let mut st = State::new(P.state_depth);
+    st.fire(&reg, 1, intake_start).unwrap();
+    let mut path: Vec<Forge> = vec![f(1, intake_start)];
+    path.extend(run_until(&mut st, &reg, 1, &|_, r| r == call).iter().map(|r| f(1, *r)));
+    assert!(path.len() < P.batch_size, "intake reaches its call activity within one batch");
+    let honest = |tail: Vec<Forge>| {
+        let mut all = path.clone();
+        all.extend(tail);
+        satisfied(&Forger::new(P).forge(&reg, &all))
+    };
+    assert!(honest(vec![f(1, call)]));
+    assert!(!honest(vec![Forge { partner: Some(5), ..f(1, call) }]), "child squatting id 5");
+    // the child started as a fresh instance instead of from the called leaf: natively refused
+    st.fire(&reg, 1, call).unwrap();
+    assert!(st.clone().fire(&reg, 2, handling_start).is_ok());
+    let mut fresh = State::new(P.state_depth);
+    assert!(fresh.fire(&reg, 2, handling_start).is_err());
 }

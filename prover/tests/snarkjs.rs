@@ -2,7 +2,7 @@
 //! the exported `verification_key.json`, `proof.json` and `public.json`; a tampered public
 //! signal is rejected. Needs `npm ci` in `contracts/` (snarkjs is a devDependency there).
 
-use alstra_prover::{export, groth, native::Params, scenario::Walk};
+use alstra_prover::{export, groth, state::Params, scenario::Walk};
 use std::path::PathBuf;
 use std::process::Command;
 

@@ -8,7 +8,9 @@ import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 /// transition records) must be posted in calldata and must hash to the commitment that the
 /// Groth16 proof binds; in `Validium` mode only the commitment is recorded and the data stays
 /// with the consortium (cheaper, but L1 alone cannot rebuild the state).
-/// @dev Batch data = n records of 8 bytes each, big-endian `uint64(instanceId | ruleIndex << 32)`.
+/// @dev Batch data = n records of 12 bytes each, big-endian
+/// `uint96(instanceId | ruleIndex << 32 | partnerId << 64)` (partnerId: the call-activity child a
+/// call creates or a return resumes from, 0 otherwise; docs/prover.md).
 /// Commitment = c_n with c_0 = 0 and c_k = Poseidon(c_{k-1}, record_k) (circomlib Poseidon(2),
 /// BN254, x^5, as in the circuit; `PoseidonT3` of the `poseidon-solidity` package).
 /// Only the RollupManager that deployed this contract can record batches.
@@ -29,6 +31,9 @@ contract DataAvailability {
     /// @notice Batch number => keccak256 of the posted batch data (Rollup mode; 0 in Validium).
     mapping(uint256 => bytes32) public dataHashOf;
 
+    /// @notice Bytes per transition record in the batch data.
+    uint256 public constant RECORD_BYTES = 12;
+
     /// @notice Emitted in Rollup mode with the data's keccak256 and number of transitions.
     event BatchDataPublished(uint256 indexed batchNumber, uint256 commitment, bytes32 dataHash, uint256 transitions);
     /// @notice Emitted in Validium mode.
@@ -36,7 +41,7 @@ contract DataAvailability {
 
     /// @notice Caller is not the RollupManager.
     error NotManager(address caller);
-    /// @notice Batch data length is not a multiple of 8 bytes.
+    /// @notice Batch data length is not a multiple of 12 bytes (one record).
     error MalformedBatchData(uint256 length);
     /// @notice Posted data does not hash to the proven commitment.
     error DataCommitmentMismatch(uint256 expected, uint256 computed);
@@ -65,16 +70,16 @@ contract DataAvailability {
         if (computed != commitment) revert DataCommitmentMismatch(commitment, computed);
         bytes32 h = keccak256(data);
         dataHashOf[batchNumber] = h;
-        emit BatchDataPublished(batchNumber, commitment, h, data.length / 8);
+        emit BatchDataPublished(batchNumber, commitment, h, data.length / RECORD_BYTES);
     }
 
     /// @notice The batch commitment of packed records (see the contract docs).
-    /// @param data n * 8 bytes
+    /// @param data n * 12 bytes
     /// @return c the Poseidon hash chain over the records
     function commitmentOfData(bytes calldata data) public pure returns (uint256 c) {
-        if (data.length % 8 != 0) revert MalformedBatchData(data.length);
-        for (uint256 off = 0; off < data.length; off += 8) {
-            uint256 rec = uint64(bytes8(data[off:off + 8]));
+        if (data.length % RECORD_BYTES != 0) revert MalformedBatchData(data.length);
+        for (uint256 off = 0; off < data.length; off += RECORD_BYTES) {
+            uint256 rec = uint96(bytes12(data[off:off + RECORD_BYTES]));
             c = PoseidonT3.hash([c, rec]);
         }
     }

@@ -66,9 +66,10 @@ function readFixtures(file) {
   };
 }
 
-/** Batch data as published on L1: per transition `instance_id | rule_index << 32`, 8 bytes big-endian. */
+/** Batch data as published on L1: per transition `instance_id | rule_index << 32 | partner_id << 64`, 12 bytes big-endian. */
 function batchData(witness) {
-  return '0x' + witness.steps.map((s) => ((BigInt(s.rule_index) << 32n) | BigInt(s.instance_id)).toString(16).padStart(16, '0')).join('');
+  const record = (s) => (BigInt(s.partner_id) << 64n) | (BigInt(s.rule_index) << 32n) | BigInt(s.instance_id);
+  return '0x' + witness.steps.map((s) => record(s).toString(16).padStart(24, '0')).join('');
 }
 
 describe('L1 rollup contracts on anvil with real proofs from alstra prover', () => {

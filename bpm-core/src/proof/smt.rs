@@ -1,4 +1,4 @@
-//! A fixed-depth Poseidon sparse Merkle tree.
+//! A fixed-depth Poseidon sparse Merkle tree (`no_std`).
 //!
 //! * Leaves are field elements; an absent leaf is `0`.
 //! * `node = Poseidon(left, right)` (circomlib `Poseidon(2)`), empty subtrees hash to the
@@ -7,10 +7,12 @@
 //!   the path at level `l` is a right child (1) or a left child (0).
 //! * A path is the `depth` sibling hashes from the leaf level up.
 
-use crate::poseidon::hash2;
+use super::poseidon::hash2;
+use alloc::collections::BTreeMap;
+use alloc::vec;
+use alloc::vec::Vec;
 use ark_bn254::Fr;
 use ark_ff::Zero;
-use std::collections::HashMap;
 
 /// Sparse Merkle tree of fixed `depth` (1..=32) over BN254 `Fr` leaves.
 #[derive(Clone, Debug)]
@@ -18,7 +20,7 @@ pub struct SparseMerkleTree {
     depth: usize,
     zero: Vec<Fr>,
     /// `(level, index) -> hash` of every non-empty node; level 0 = leaves.
-    nodes: HashMap<(usize, u64), Fr>,
+    nodes: BTreeMap<(usize, u64), Fr>,
 }
 
 impl SparseMerkleTree {
@@ -29,7 +31,7 @@ impl SparseMerkleTree {
         for l in 0..depth {
             zero.push(hash2(zero[l], zero[l]));
         }
-        SparseMerkleTree { depth, zero, nodes: HashMap::new() }
+        SparseMerkleTree { depth, zero, nodes: BTreeMap::new() }
     }
 
     /// Number of levels.

@@ -27,9 +27,13 @@
 //! exclusive gateway one rule per (incoming place, outgoing flow). See `docs/prover.md` for
 //! the table per element kind.
 
-use alstra_bpm_core::engine::RuntimeDefinition;
-use alstra_bpmn::{CompiledModel, ElementKind};
-use std::fmt;
+use crate::engine::{RuntimeDefinition, RuntimeElement};
+use crate::{Bitmap256, CompiledModel, ElementKind};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt;
 
 /// Number of 64-bit words of an instance marking (4 scopes + messages).
 pub const WORDS: usize = 5;
@@ -42,7 +46,7 @@ pub const WORD_BITS: usize = 64;
 /// Index of the message word.
 pub const MSG_WORD: usize = 4;
 
-/// Instance status (the last input of the instance leaf hash).
+/// Instance status (an input of the instance leaf hash).
 pub mod status {
     /// No instance at this leaf (the leaf value is then `0`, not a hash).
     pub const NONE: u64 = 0;
@@ -50,6 +54,13 @@ pub mod status {
     pub const RUNNING: u64 = 1;
     /// Completed: every scope word is zero (pending messages do not count).
     pub const COMPLETED: u64 = 2;
+    /// Created by its parent's call activity (the leaf links it to the parent), its start
+    /// events not fired yet: definition 0, empty marking. The engine starts the child in the same
+    /// transaction; here the child's `create` rule follows the parent's `call` firing.
+    pub const CALLED: u64 = 3;
+    /// A completed call-activity child whose parent's call activity has resumed (it cannot
+    /// resume the parent a second time).
+    pub const RETURNED: u64 = 4;
 }
 
 /// A 320-bit marking as five little-endian 64-bit words (see the module docs).
@@ -75,20 +86,39 @@ impl Marking {
     }
     /// The [`LIMBS`] 128-bit limbs `w0 + 2^64 w1`, `w2 + 2^64 w3`, `w4`.
     pub fn limbs(&self) -> [u128; LIMBS] {
-        std::array::from_fn(|l| {
+        core::array::from_fn(|l| {
             let hi = self.0.get(2 * l + 1).copied().unwrap_or(0);
             self.0[2 * l] as u128 | (hi as u128) << 64
         })
     }
     /// Union.
     pub fn union(&self, o: &Marking) -> Marking {
-        Marking(std::array::from_fn(|w| self.0[w] | o.0[w]))
+        Marking(core::array::from_fn(|w| self.0[w] | o.0[w]))
     }
 }
 
-/// Flag bits of a transition (the `flags` input of the definitions leaf):
-/// bit 0 `create`, bits 1..=4 `clear` (scope words 0..3), bits 5..=8 `empty` (scope words 0..3).
-pub const FLAG_BITS: usize = 1 + 2 * SCOPE_WORDS;
+/// Flag bits of a transition (the `flags` input of the definitions leaf): bit 0 `create`,
+/// bits 1..=4 `clear` (scope words 0..3), bits 5..=8 `empty` (scope words 0..3), bit 9
+/// [`Partner::Call`], bit 10 [`Partner::Return`].
+pub const FLAG_BITS: usize = 3 + 2 * SCOPE_WORDS;
+/// Bit of [`Partner::Call`] in [`TransitionRule::flags`].
+pub const FLAG_CALL: usize = 1 + 2 * SCOPE_WORDS;
+/// Bit of [`Partner::Return`] in [`TransitionRule::flags`].
+pub const FLAG_RETURN: usize = 2 + 2 * SCOPE_WORDS;
+
+/// The second instance leaf a firing updates besides its own (the call-activity link).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Partner {
+    /// No other instance.
+    #[default]
+    None,
+    /// The call activity's *call*: creates the child instance with the next sequential id,
+    /// status [`status::CALLED`], linked to this instance and element.
+    Call,
+    /// The call activity's *return*: a child linked to this instance and element, status
+    /// [`status::COMPLETED`], becomes [`status::RETURNED`].
+    Return,
+}
 
 /// One firing rule of an element (a leaf of the definitions tree).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -109,16 +139,23 @@ pub struct TransitionRule {
     pub clear: u8,
     /// Scope words that must be empty (sub-process completion): bit `w` = word `w`, `w < 4`.
     pub empty: u8,
-    /// Instance creation: the instance leaf must be absent (`0`) before.
+    /// Instance start: the instance leaf must be absent (`0`) before and the instance id the
+    /// next sequential one, or it is a call-activity child in status [`status::CALLED`].
     pub create: bool,
+    /// The other instance the firing updates (call-activity link).
+    pub partner: Partner,
     /// Human-readable label, e.g. `"Task_1 (UserTask) from place 0:3"` (not hashed).
     pub label: String,
 }
 
 impl TransitionRule {
-    /// `create | clear << 1 | empty << 5`.
+    /// `create | clear << 1 | empty << 5 | call << 9 | return << 10`.
     pub fn flags(&self) -> u64 {
-        self.create as u64 | (self.clear as u64) << 1 | (self.empty as u64) << (1 + SCOPE_WORDS)
+        self.create as u64
+            | (self.clear as u64) << 1
+            | (self.empty as u64) << (1 + SCOPE_WORDS)
+            | ((self.partner == Partner::Call) as u64) << FLAG_CALL
+            | ((self.partner == Partner::Return) as u64) << FLAG_RETURN
     }
 }
 
@@ -155,6 +192,7 @@ impl fmt::Display for EncodeError {
     }
 }
 
+#[cfg(feature = "std")]
 impl std::error::Error for EncodeError {}
 
 /// Compiles `model` into its firing rules, for definition `def_id`.
@@ -182,8 +220,12 @@ impl std::error::Error for EncodeError {}
 ///   nothing"; `post` = its active place ∪ the outgoing places of the child scope's none start
 ///   events) and *complete* (`pre` = active place, `empty` = child scope, `post` = outgoing
 ///   places);
-/// * call activity: *call* per incoming place (`post` = waiting place) and *return* (`pre` =
-///   waiting place): the child instance is a separate instance, the link is not proven.
+/// * call activity: *call* per incoming place (`post` = waiting place, [`Partner::Call`]: the
+///   child instance is created, linked to this instance and element) and *return* (`pre` =
+///   waiting place, [`Partner::Return`]: a completed child linked to this element is marked
+///   returned). The child's own `create` rule (its none start events) follows the call; which
+///   definition the child runs (the latest published for the called process key) is attested
+///   by the validators, not proven.
 pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<TransitionRule>, EncodeError> {
     let n_scopes = model.scopes.len();
     if n_scopes > SCOPE_WORDS {
@@ -198,7 +240,7 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
     // incoming / outgoing global bits per element: the pre- and post-sets of the BPM core's
     // runtime tables (the registry's), in place order (= flow document order in a scope).
     let runtime = RuntimeDefinition::new(model);
-    let global = |e: &alstra_bpm_core::engine::RuntimeElement, set: &alstra_bpmn::Bitmap256| -> Vec<usize> {
+    let global = |e: &RuntimeElement, set: &Bitmap256| -> Vec<usize> {
         set.bits().into_iter().map(|p| bit(e.scope as usize, p as usize)).collect()
     };
     let incoming: Vec<Vec<usize>> = runtime.elements.iter().map(|e| global(e, &e.preset)).collect();
@@ -265,7 +307,7 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
         (m, first)
     };
     let mut rules = Vec::new();
-    let mut push = |element: usize, pre: Marking, post: Marking, clear: u8, empty: u8, create: bool, what: String| {
+    let mut push = |element: usize, pre: Marking, post: Marking, clear: u8, empty: u8, create: bool, partner: Partner, what: String| {
         let e = &model.elements[element];
         rules.push(TransitionRule {
             def_id,
@@ -277,6 +319,7 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
             clear,
             empty,
             create,
+            partner,
             label: format!("{} ({}){}", e.bpmn_id, e.kind.name(), what),
         });
     };
@@ -285,7 +328,7 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
     let (start_post, first_start) =
         none_starts_post(&|s| model.scopes[s].parent_element == 0);
     if let Some(first) = first_start {
-        push(first, Marking::default(), start_post, 0, 0, true, " instance start".into());
+        push(first, Marking::default(), start_post, 0, 0, true, Partner::None, " instance start".into());
     }
     for (i, e) in model.elements.iter().enumerate() {
         let s = e.scope as usize;
@@ -301,13 +344,13 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
             K::MessageStartEvent => {
                 let mut pre = Marking::default();
                 msg_in(&mut pre);
-                push(i, pre, out, 0, 0, false, String::new());
+                push(i, pre, out, 0, 0, false, Partner::None, String::new());
             }
             K::ReceiveTask | K::MessageIntermediateCatchEvent => {
                 for &p in &incoming[i] {
                     let mut pre = set_of(&[p]);
                     msg_in(&mut pre);
-                    push(i, pre, out, 0, 0, false, from(p));
+                    push(i, pre, out, 0, 0, false, Partner::None, from(p));
                 }
             }
             K::TerminateEndEvent => {
@@ -317,41 +360,41 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
                     descendants(s)
                 };
                 for &p in &incoming[i] {
-                    push(i, set_of(&[p]), msg_out(i), clear, 0, false, from(p));
+                    push(i, set_of(&[p]), msg_out(i), clear, 0, false, Partner::None, from(p));
                 }
             }
             K::ExclusiveGateway => {
                 for &p in &incoming[i] {
                     for &o in &outgoing[i] {
-                        push(i, set_of(&[p]), set_of(&[o]), 0, 0, false,
+                        push(i, set_of(&[p]), set_of(&[o]), 0, 0, false, Partner::None,
                             format!("{} to place {}:{}", from(p), o / WORD_BITS, o % WORD_BITS));
                     }
                 }
             }
             K::ParallelGateway => {
-                push(i, set_of(&incoming[i]), out, 0, 0, false, String::new());
+                push(i, set_of(&incoming[i]), out, 0, 0, false, Partner::None, String::new());
             }
             K::SubProcess => {
                 let child = e.child_scope as usize;
                 let (child_post, _) = none_starts_post(&|sc| sc == child);
                 let active = synthetic[i];
                 for &p in &incoming[i] {
-                    push(i, set_of(&[p]), set_of(&[active]).union(&child_post), 0, 1 << child, false,
+                    push(i, set_of(&[p]), set_of(&[active]).union(&child_post), 0, 1 << child, false, Partner::None,
                         format!(" enter{}", from(p)));
                 }
-                push(i, set_of(&[active]), out, 0, 1 << child, false, " complete".into());
+                push(i, set_of(&[active]), out, 0, 1 << child, false, Partner::None, " complete".into());
             }
             K::CallActivity => {
                 let wait = synthetic[i];
                 for &p in &incoming[i] {
-                    push(i, set_of(&[p]), set_of(&[wait]), 0, 0, false, format!(" call{}", from(p)));
+                    push(i, set_of(&[p]), set_of(&[wait]), 0, 0, false, Partner::Call, format!(" call{}", from(p)));
                 }
-                push(i, set_of(&[wait]), out, 0, 0, false, " return".into());
+                push(i, set_of(&[wait]), out, 0, 0, false, Partner::Return, " return".into());
             }
             // role tasks, end events, throw events, event-based gateway: one token in
             _ => {
                 for &p in &incoming[i] {
-                    push(i, set_of(&[p]), out, 0, 0, false, from(p));
+                    push(i, set_of(&[p]), out, 0, 0, false, Partner::None, from(p));
                 }
             }
         }
@@ -362,7 +405,7 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
             if let Some(target) = runtime.waiting_target(t as u16) {
                 let mut post = Marking::default();
                 post.set(MSG_WORD * WORD_BITS + t);
-                push(target.index as usize, Marking::default(), post, 0, 0, false,
+                push(target.index as usize, Marking::default(), post, 0, 0, false, Partner::None,
                     format!(" message flow {t} delivered (correlateMessage)"));
             }
         }

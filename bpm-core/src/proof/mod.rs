@@ -1,0 +1,24 @@
+//! The proven state machine: how the BPM state is encoded for the rollup's validity proof.
+//!
+//! The engine ([`crate::engine`]) is the state machine every node executes; this module is its
+//! image in the field the Groth16 circuit (`prover/`) works in, shared by the prover's native
+//! witness builder and the runtime (which must compute the same roots from what happens on
+//! chain):
+//!
+//! * [`encoding`]: the instance marking (5 words of 64 bits), the firing rules compiled from a
+//!   definition (the leaves of the definitions tree) and the prover's limits;
+//! * [`poseidon`]: circomlib Poseidon over BN254 (`no_std`, generated constants);
+//! * [`smt`]: the fixed-depth Poseidon sparse Merkle tree;
+//! * [`state`]: instance and rule leaves, the state root, the transition function
+//!   [`state::State::fire`] the circuit enforces, the registry, the batch witness and
+//!   commitment.
+//!
+//! What the proof covers and what only the validators attest: `docs/bpm-engine.md`.
+
+pub mod encoding;
+pub mod poseidon;
+#[rustfmt::skip]
+#[allow(clippy::unreadable_literal, missing_docs)]
+pub mod poseidon_constants;
+pub mod smt;
+pub mod state;
