@@ -86,7 +86,7 @@ contract RollupManagerTest is TestBase {
         for (uint256 i = 0; i < BatchFixtures.COUNT; ++i) {
             BatchFixtures.Batch memory f = BatchFixtures.get(i);
             assertEq(da.commitmentOfData(f.data), f.commitment);
-            assertEq(f.data.length, 8 * f.transitions);
+            assertEq(f.data.length, da.RECORD_BYTES() * f.transitions);
         }
     }
 
