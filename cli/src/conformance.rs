@@ -278,7 +278,14 @@ fn roles_of(models: &[&CompiledModel]) -> BTreeSet<Role> {
 /// One walk on `engine`: instances of definition `start` (published, like the definitions its
 /// call activities call; participants registered), every role of `roles` bound at start.
 /// `models`: the published models by definition id - 1 (for the element ids in the summary).
-fn walk(engine: &mut Engine, models: &[&CompiledModel], start: u64, roles: &BTreeSet<Role>, seed: u64) -> (Vec<Step>, Vec<String>) {
+fn walk(
+	engine: &mut Engine,
+	models: &[&CompiledModel],
+	start: u64,
+	roles: &BTreeSet<Role>,
+	seed: u64,
+	hook: &mut dyn FnMut(&Engine, &[EngineEvent]),
+) -> (Vec<Step>, Vec<String>) {
 	let def = engine.definition(start).expect("published").clone();
 	let types = def.variables.clone();
 	let mut rng = Rng(SplitMix(seed));
@@ -309,6 +316,9 @@ fn walk(engine: &mut Engine, models: &[&CompiledModel], start: u64, roles: &BTre
 		ev
 	});
 	let root = engine.instance_count();
+	if let Ok(events) = &result {
+		hook(engine, events);
+	}
 	let (revert_data, logs, state) = record(engine, &mut ids, &result);
 	summary.push(format!(
 		"start by {} -> {}",
@@ -389,6 +399,9 @@ fn walk(engine: &mut Engine, models: &[&CompiledModel], start: u64, roles: &BTre
 		} else {
 			engine.correlate_message(sender, id, flow, &outputs)
 		};
+		if let Ok(events) = &result {
+			hook(engine, events);
+		}
 		let (revert_data, logs, state) = record(engine, &mut ids, &result);
 		summary.push(format!(
 			"{what} -> {}",
@@ -448,6 +461,11 @@ fn definition_json(model: &CompiledModel) -> Result<serde_json::Value> {
 /// The trace file of one model (see the module docs); `called`: the models its call
 /// activities call, published first.
 pub fn trace_of(file: &str, model: &CompiledModel, called: &[&CompiledModel]) -> Result<String> {
+	trace_with(file, model, called, &mut |_, _| {})
+}
+
+/// [`trace_of`], calling `hook` with the engine and the events after every successful action.
+fn trace_with(file: &str, model: &CompiledModel, called: &[&CompiledModel], hook: &mut dyn FnMut(&Engine, &[EngineEvent])) -> Result<String> {
 	let mut engine = Engine::new();
 	let mut definitions = Vec::new();
 	for m in called.iter().copied().chain([model]) {
@@ -466,7 +484,7 @@ pub fn trace_of(file: &str, model: &CompiledModel, called: &[&CompiledModel]) ->
 	let mut walks = Vec::new();
 	for w in 0..WALKS {
 		let seed = u64::from_be_bytes(keccak256(format!("{file}#{w}"))[..8].try_into().expect("8 bytes"));
-		let (steps, summary) = walk(&mut engine, &published, start, &roles, seed);
+		let (steps, summary) = walk(&mut engine, &published, start, &roles, seed, hook);
 		walks.push(json!({ "name": format!("walk {w}"), "summary": summary, "steps": hex(steps.abi_encode()) }));
 	}
 	let mut kinds: BTreeSet<&str> = BTreeSet::new();
@@ -491,6 +509,23 @@ pub fn trace_of(file: &str, model: &CompiledModel, called: &[&CompiledModel]) ->
 /// Every trace file and the index: `(path relative to the repository root, text)`, for the
 /// models under `data` (`bpmn-compiler/tests/data`) that compile, in path order.
 pub fn trace_files(data: &Path) -> Result<Vec<(String, String)>> {
+	let mut out = Vec::new();
+	let mut names = Vec::new();
+	for (rel, model, called) in traced_models(data)? {
+		let called: Vec<&CompiledModel> = called.iter().collect();
+		let name = rel.trim_end_matches(".bpmn").replace('/', "-") + ".json";
+		out.push((format!("{TRACES_DIR}/{name}"), trace_of(&rel, &model, &called)?));
+		names.push(name);
+	}
+	let mut index = serde_json::to_string_pretty(&json!({ "count": names.len(), "files": names }))?;
+	index.push('\n');
+	out.push((format!("{TRACES_DIR}/index.json"), index));
+	Ok(out)
+}
+
+/// The models under `data` that compile and whose called processes are all among them, in path
+/// order: `(path relative to data, model, the models its call activities call)`.
+fn traced_models(data: &Path) -> Result<Vec<(String, CompiledModel, Vec<CompiledModel>)>> {
 	let mut models: Vec<PathBuf> = Vec::new();
 	for dir in std::fs::read_dir(data).with_context(|| format!("reading {}", data.display()))? {
 		let dir = dir?.path();
@@ -512,28 +547,22 @@ pub fn trace_files(data: &Path) -> Result<Vec<(String, String)>> {
 		})
 		.collect();
 	let mut out = Vec::new();
-	let mut names = Vec::new();
 	for (rel, model) in &compiled {
 		// the models its call activities call, by process key (each once, in element order)
-		let mut called: Vec<&CompiledModel> = Vec::new();
+		let mut called: Vec<CompiledModel> = Vec::new();
 		let mut complete = true;
 		for e in model.elements.iter().filter(|e| e.kind == ElementKind::CallActivity) {
 			match compiled.iter().find(|(_, m)| m.process_key == e.called_process) {
-				Some((_, m)) if !called.iter().any(|c| c.process_key == m.process_key) => called.push(m),
+				Some((_, m)) if !called.iter().any(|c| c.process_key == m.process_key) => called.push(m.clone()),
 				Some(_) => {}
 				None => complete = false,
 			}
 		}
-		if !complete {
-			continue; // a called process that is not among the models: nothing to trace it with
+		if complete {
+			// (otherwise a called process is not among the models: nothing to trace it with)
+			out.push((rel.clone(), model.clone(), called));
 		}
-		let name = rel.trim_end_matches(".bpmn").replace('/', "-") + ".json";
-		out.push((format!("{TRACES_DIR}/{name}"), trace_of(rel, model, &called)?));
-		names.push(name);
 	}
-	let mut index = serde_json::to_string_pretty(&json!({ "count": names.len(), "files": names }))?;
-	index.push('\n');
-	out.push((format!("{TRACES_DIR}/index.json"), index));
 	Ok(out)
 }
 
@@ -610,5 +639,66 @@ mod tests {
 			assert!(summary.len() >= 2, "{w}");
 			assert!(summary[0].as_str().unwrap().contains("instance"), "the start succeeds: {w}");
 		}
+	}
+
+	/// The proven state machine follows the engine: every successful action of every walk, its
+	/// events mapped to rules of the definitions tree ([`Replay`]) and fired on the proven state,
+	/// leaves every instance with the engine's marking, pending messages and status. A rule of
+	/// the engine or of the prover changed on one side only fails here.
+	#[test]
+	fn the_proven_state_machine_follows_every_walk() {
+		use alstra_bpm_core::proof::encoding::{status, MSG_WORD, WORD_BITS};
+		use alstra_bpm_core::proof::replay::Replay;
+		use alstra_bpm_core::proof::state::Params;
+		let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+		let bits = |word: u64, places: usize| {
+			let mut b = alstra_bpm_core::Bitmap256::ZERO;
+			for p in 0..places.min(WORD_BITS) {
+				if word >> p & 1 == 1 {
+					b.set(p as u8);
+				}
+			}
+			b
+		};
+		let (mut followed, mut skipped, mut actions, mut transitions) = (Vec::new(), Vec::new(), 0usize, 0usize);
+		for (rel, model, called) in traced_models(&root.join("bpmn-compiler/tests/data")).unwrap() {
+			let published: Vec<&CompiledModel> = called.iter().chain([&model]).collect();
+			let mut replay = Replay::new(Params::production(1));
+			if let Some(e) = published.iter().find_map(|m| replay.publish(m).err()) {
+				skipped.push(format!("{rel}: {e}"));
+				continue;
+			}
+			let summaries: Vec<_> = published.iter().map(|m| m.summary()).collect();
+			let mut hook = |engine: &Engine, events: &[EngineEvent]| {
+				let steps = replay.apply(events).unwrap_or_else(|e| panic!("{rel}: the proof refuses {events:?}: {e}"));
+				actions += 1;
+				transitions += steps.len();
+				for (id, proven) in replay.state.instances() {
+					let i = engine.instance(id).unwrap_or_else(|| panic!("{rel}: instance {id} only in the proof"));
+					let places = &summaries[proven.def_id.max(1) as usize - 1].places_per_scope;
+					match i.status {
+						InstanceStatus::Terminated => continue, // not proven (docs/bpm-engine.md)
+						InstanceStatus::Active => assert_eq!(proven.status, status::RUNNING, "{rel}: instance {id}"),
+						InstanceStatus::Completed => assert!(
+							proven.status == status::COMPLETED || proven.status == status::RETURNED,
+							"{rel}: instance {id} completed, proven status {}",
+							proven.status
+						),
+						InstanceStatus::None => panic!("{rel}: instance {id}"),
+					}
+					assert_eq!(proven.def_id as u64, i.definition, "{rel}: instance {id}");
+					for (s, m) in i.marking.iter().enumerate() {
+						assert_eq!(*m, bits(proven.marking.0[s], places[s]), "{rel}: instance {id} scope {s} after {events:?}");
+					}
+					assert_eq!(i.messages, bits(proven.marking.0[MSG_WORD], WORD_BITS), "{rel}: instance {id} messages");
+				}
+			};
+			trace_with(&rel, &model, &called.iter().collect::<Vec<_>>(), &mut hook).unwrap();
+			followed.push(rel);
+		}
+		println!("followed {followed:?}; beyond the prover's limits: {skipped:?}; {actions} actions, {transitions} transitions");
+		assert!(followed.len() >= 9 && skipped.is_empty(), "{} models followed, {skipped:?} beyond the limits", followed.len());
+		assert!(followed.iter().any(|m| m.contains("claim-intake")), "a call activity is followed");
+		assert!(transitions > 500, "{transitions} transitions");
 	}
 }

@@ -118,7 +118,7 @@ impl ConstraintSynthesizer<Fr> for BatchCircuit {
         let one = FpVar::<Fr>::one();
         let dflt_rule = TransitionRule {
             def_id: 0, element: 0, kind: 0, scope: 0, pre: Marking::default(), post: Marking::default(),
-            clear: 0, empty: 0, create: false, partner: Partner::None, label: String::new(),
+            clear: 0, empty: 0, create: false, partner: Partner::None, step: crate::encoding::RuleStep::Fire, label: String::new(),
         };
         for k in 0..p.batch_size {
             let step: Option<&Step> = b.steps.get(k);

@@ -234,7 +234,7 @@ mod tests {
         for clear in [0u8, 0b0010, 0b1111] {
             let r = TransitionRule {
                 def_id: 1, element: 0, kind: 0, scope: 0, pre, post, clear, empty: 0,
-                create: false, partner: crate::encoding::Partner::None, label: String::new(),
+                create: false, partner: crate::encoding::Partner::None, step: crate::encoding::RuleStep::Fire, label: String::new(),
             };
             let cs = ConstraintSystem::<Fr>::new_ref();
             let cl: Vec<_> = (0..SCOPE_WORDS)

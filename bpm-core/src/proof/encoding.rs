@@ -106,6 +106,28 @@ pub const FLAG_CALL: usize = 1 + 2 * SCOPE_WORDS;
 /// Bit of [`Partner::Return`] in [`TransitionRule::flags`].
 pub const FLAG_RETURN: usize = 2 + 2 * SCOPE_WORDS;
 
+/// Which engine step a rule proves (not hashed: the leaf is defined by the firing itself). The
+/// key by which [`super::replay`] maps the engine's events to rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum RuleStep {
+    /// An instance start: the top-level none start events (`InstanceStarted`).
+    Start,
+    /// An element fires (`ElementFired`): its consumed place(s) in `pre`, for an exclusive
+    /// gateway the chosen flow's place in `post`.
+    #[default]
+    Fire,
+    /// A sub-process is entered (`ElementFired` of the sub-process).
+    Enter,
+    /// A sub-process completes (`SubProcessCompleted`).
+    Complete,
+    /// A call activity calls (`ElementFired` of the call activity).
+    Call,
+    /// A call activity resumes (`CallActivityCompleted`).
+    Return,
+    /// An external message is delivered (`MessageCorrelated`) on this message flow.
+    Deliver(u16),
+}
+
 /// The second instance leaf a firing updates besides its own (the call-activity link).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Partner {
@@ -144,6 +166,8 @@ pub struct TransitionRule {
     pub create: bool,
     /// The other instance the firing updates (call-activity link).
     pub partner: Partner,
+    /// The engine step this rule proves (not hashed).
+    pub step: RuleStep,
     /// Human-readable label, e.g. `"Task_1 (UserTask) from place 0:3"` (not hashed).
     pub label: String,
 }
@@ -205,7 +229,10 @@ impl std::error::Error for EncodeError {}
 ///   places ∪ the sent message flows whose target waits for them (the engine keeps only those
 ///   pending; a message to a black-box pool or into a plain task is only logged);
 /// * receive task, message catch event: per incoming place `p`: `pre = {p, messageIn}`;
-///   message start event: `pre = {messageIn}`;
+///   message start event: `pre = {messageIn}` for a message from a black-box pool; a message
+///   from an element of the same definition is not kept pending: the sender's `post` holds the
+///   start event's outgoing places (the engine fires it automatically in the same action;
+///   except after a top-level terminate end event, which ends the instance first);
 /// * external message delivery (`correlateMessage`: a message flow from a black-box pool whose
 ///   target waits): one rule labelled with the target, `pre = {}`, `post = {the message}`. The
 ///   engine also refuses a message that is already pending; the circuit cannot express an
@@ -268,11 +295,19 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
         m
     };
     // the sent messages the engine keeps pending: those whose target waits for them
-    let msg_out = |i: usize| {
+    // the messages element i sends that the engine keeps; a message to a message start event
+    // of this definition is consumed by it in the same action (it is automatic and always
+    // enabled), so with `fold` the sender produces the start event's outgoing tokens directly:
+    // otherwise an instance whose last token sent it would look completed in between
+    let msg_out = |i: usize, fold: bool| {
         let mut m = Marking::default();
         for t in model.elements[i].message_out.bits() {
-            if runtime.waiting_target(t as u16).is_some() {
-                m.set(MSG_WORD * WORD_BITS + t as usize);
+            match runtime.waiting_target(t as u16) {
+                Some(target) if fold && target.kind == ElementKind::MessageStartEvent => {
+                    m = m.union(&set_of(&outgoing[target.index as usize]));
+                }
+                Some(_) => m.set(MSG_WORD * WORD_BITS + t as usize),
+                None => {}
             }
         }
         m
@@ -307,7 +342,7 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
         (m, first)
     };
     let mut rules = Vec::new();
-    let mut push = |element: usize, pre: Marking, post: Marking, clear: u8, empty: u8, create: bool, partner: Partner, what: String| {
+    let mut push = |element: usize, pre: Marking, post: Marking, clear: u8, empty: u8, create: bool, partner: Partner, step: RuleStep, what: String| {
         let e = &model.elements[element];
         rules.push(TransitionRule {
             def_id,
@@ -320,6 +355,7 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
             empty,
             create,
             partner,
+            step,
             label: format!("{} ({}){}", e.bpmn_id, e.kind.name(), what),
         });
     };
@@ -328,11 +364,11 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
     let (start_post, first_start) =
         none_starts_post(&|s| model.scopes[s].parent_element == 0);
     if let Some(first) = first_start {
-        push(first, Marking::default(), start_post, 0, 0, true, Partner::None, " instance start".into());
+        push(first, Marking::default(), start_post, 0, 0, true, Partner::None, RuleStep::Start, " instance start".into());
     }
     for (i, e) in model.elements.iter().enumerate() {
         let s = e.scope as usize;
-        let out = set_of(&outgoing[i]).union(&msg_out(i));
+        let out = set_of(&outgoing[i]).union(&msg_out(i, true));
         let msg_in = |m: &mut Marking| {
             if e.message_in != 0 {
                 m.set(MSG_WORD * WORD_BITS + e.message_in as usize - 1);
@@ -341,16 +377,18 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
         use ElementKind as K;
         match e.kind {
             K::StartEvent => {}
-            K::MessageStartEvent => {
+            // (a message from an element of this definition is folded into its sender's rule)
+            K::MessageStartEvent if e.message_in != 0 && runtime.triggers[e.message_in as usize - 1].source_element == 0 => {
                 let mut pre = Marking::default();
                 msg_in(&mut pre);
-                push(i, pre, out, 0, 0, false, Partner::None, String::new());
+                push(i, pre, out, 0, 0, false, Partner::None, RuleStep::Fire, String::new());
             }
+            K::MessageStartEvent => {}
             K::ReceiveTask | K::MessageIntermediateCatchEvent => {
                 for &p in &incoming[i] {
                     let mut pre = set_of(&[p]);
                     msg_in(&mut pre);
-                    push(i, pre, out, 0, 0, false, Partner::None, from(p));
+                    push(i, pre, out, 0, 0, false, Partner::None, RuleStep::Fire, from(p));
                 }
             }
             K::TerminateEndEvent => {
@@ -360,41 +398,41 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
                     descendants(s)
                 };
                 for &p in &incoming[i] {
-                    push(i, set_of(&[p]), msg_out(i), clear, 0, false, Partner::None, from(p));
+                    push(i, set_of(&[p]), msg_out(i, model.scopes[s].parent_element != 0), clear, 0, false, Partner::None, RuleStep::Fire, from(p));
                 }
             }
             K::ExclusiveGateway => {
                 for &p in &incoming[i] {
                     for &o in &outgoing[i] {
-                        push(i, set_of(&[p]), set_of(&[o]), 0, 0, false, Partner::None,
+                        push(i, set_of(&[p]), set_of(&[o]), 0, 0, false, Partner::None, RuleStep::Fire,
                             format!("{} to place {}:{}", from(p), o / WORD_BITS, o % WORD_BITS));
                     }
                 }
             }
             K::ParallelGateway => {
-                push(i, set_of(&incoming[i]), out, 0, 0, false, Partner::None, String::new());
+                push(i, set_of(&incoming[i]), out, 0, 0, false, Partner::None, RuleStep::Fire, String::new());
             }
             K::SubProcess => {
                 let child = e.child_scope as usize;
                 let (child_post, _) = none_starts_post(&|sc| sc == child);
                 let active = synthetic[i];
                 for &p in &incoming[i] {
-                    push(i, set_of(&[p]), set_of(&[active]).union(&child_post), 0, 1 << child, false, Partner::None,
+                    push(i, set_of(&[p]), set_of(&[active]).union(&child_post), 0, 1 << child, false, Partner::None, RuleStep::Enter,
                         format!(" enter{}", from(p)));
                 }
-                push(i, set_of(&[active]), out, 0, 1 << child, false, Partner::None, " complete".into());
+                push(i, set_of(&[active]), out, 0, 1 << child, false, Partner::None, RuleStep::Complete, " complete".into());
             }
             K::CallActivity => {
                 let wait = synthetic[i];
                 for &p in &incoming[i] {
-                    push(i, set_of(&[p]), set_of(&[wait]), 0, 0, false, Partner::Call, format!(" call{}", from(p)));
+                    push(i, set_of(&[p]), set_of(&[wait]), 0, 0, false, Partner::Call, RuleStep::Call, format!(" call{}", from(p)));
                 }
-                push(i, set_of(&[wait]), out, 0, 0, false, Partner::Return, " return".into());
+                push(i, set_of(&[wait]), out, 0, 0, false, Partner::Return, RuleStep::Return, " return".into());
             }
             // role tasks, end events, throw events, event-based gateway: one token in
             _ => {
                 for &p in &incoming[i] {
-                    push(i, set_of(&[p]), out, 0, 0, false, Partner::None, from(p));
+                    push(i, set_of(&[p]), out, 0, 0, false, Partner::None, RuleStep::Fire, from(p));
                 }
             }
         }
@@ -405,7 +443,7 @@ pub fn compile_rules(def_id: u32, model: &CompiledModel) -> Result<Vec<Transitio
             if let Some(target) = runtime.waiting_target(t as u16) {
                 let mut post = Marking::default();
                 post.set(MSG_WORD * WORD_BITS + t);
-                push(target.index as usize, Marking::default(), post, 0, 0, false, Partner::None,
+                push(target.index as usize, Marking::default(), post, 0, 0, false, Partner::None, RuleStep::Deliver(t as u16),
                     format!(" message flow {t} delivered (correlateMessage)"));
             }
         }

@@ -11,7 +11,9 @@
 //! * [`smt`]: the fixed-depth Poseidon sparse Merkle tree;
 //! * [`state`]: instance and rule leaves, the state root, the transition function
 //!   [`state::State::fire`] the circuit enforces, the registry, the batch witness and
-//!   commitment.
+//!   commitment;
+//! * [`replay`]: the engine's events of one action mapped to rule firings and applied, all
+//!   or nothing (what the runtime records for every engine action).
 //!
 //! What the proof covers and what only the validators attest: `docs/bpm-engine.md`.
 
@@ -20,5 +22,6 @@ pub mod poseidon;
 #[rustfmt::skip]
 #[allow(clippy::unreadable_literal, missing_docs)]
 pub mod poseidon_constants;
+pub mod replay;
 pub mod smt;
 pub mod state;
