@@ -566,6 +566,43 @@ fn traced_models(data: &Path) -> Result<Vec<(String, CompiledModel, Vec<Compiled
 	Ok(out)
 }
 
+/// Folder of the BPMN models of the engine's forge tests (`contracts/bpm/test/Models.sol`).
+pub const TEST_MODELS_DIR: &str = "contracts/bpm/test/models";
+/// Folder of their compiled records.
+pub const TEST_MODEL_VECTORS_DIR: &str = "contracts/bpm/test/vectors/models";
+
+/// The compiled records of every model of [`TEST_MODELS_DIR`] (under `root`, the repository),
+/// `(path relative to the repository, text)`: the registry's records as [`trace_of`] carries
+/// them, and the index of every element, scope, message flow and variable by BPMN id (name for
+/// a variable), so that the forge tests load the compiler's output instead of hand-encoding
+/// the models.
+pub fn test_model_files(root: &Path) -> Result<Vec<(String, String)>> {
+	let dir = root.join(TEST_MODELS_DIR);
+	let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+		.with_context(|| format!("reading {}", dir.display()))?
+		.map(|f| f.map(|f| f.path()))
+		.collect::<std::io::Result<_>>()?;
+	files.retain(|f| f.extension().is_some_and(|e| e == "bpmn"));
+	files.sort();
+	let mut out = Vec::new();
+	for f in files {
+		let model = alstra_bpmn::compile_file(&f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+		let index = |ids: Vec<&str>| -> serde_json::Value {
+			ids.into_iter().enumerate().map(|(i, id)| (id.to_string(), json!(i))).collect::<serde_json::Map<_, _>>().into()
+		};
+		let mut doc = definition_json(&model)?;
+		doc["elements"] = index(model.elements.iter().map(|e| e.bpmn_id.as_str()).collect());
+		doc["scopes"] = index(model.scopes.iter().map(|s| s.bpmn_id.as_str()).collect());
+		doc["messageFlows"] = index(model.triggers.iter().map(|t| t.bpmn_id.as_str()).collect());
+		doc["variables"] = index(model.variables.iter().map(|v| v.name.as_str()).collect());
+		let stem = f.file_stem().expect("a .bpmn file").to_string_lossy().to_string();
+		let mut text = serde_json::to_string_pretty(&doc)?;
+		text.push('\n');
+		out.push((format!("{TEST_MODEL_VECTORS_DIR}/{stem}.json"), text));
+	}
+	Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -573,8 +610,11 @@ mod tests {
 	#[test]
 	fn committed_conformance_traces_match_the_core() {
 		let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-		let files = trace_files(&root.join("bpmn-compiler/tests/data")).unwrap();
+		let mut files = trace_files(&root.join("bpmn-compiler/tests/data")).unwrap();
 		assert!(files.len() > 6, "{} trace files", files.len());
+		let models = test_model_files(&root).unwrap();
+		assert!(models.len() >= 7, "{} engine test models", models.len());
+		files.extend(models);
 		let write = std::env::var_os("ALSTRA_WRITE_VECTORS").is_some();
 		let mut drifted = Vec::new();
 		for (path, text) in &files {
@@ -588,7 +628,7 @@ mod tests {
 		}
 		assert!(
 			drifted.is_empty(),
-			"conformance traces drifted from the core: {drifted:?}; run `ALSTRA_WRITE_VECTORS=1 cargo test -p alstra-cli conformance` and commit"
+			"conformance traces or engine test models drifted from the core and the compiler: {drifted:?}; run `ALSTRA_WRITE_VECTORS=1 cargo test -p alstra-cli conformance` and commit"
 		);
 	}
 

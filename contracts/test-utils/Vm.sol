@@ -35,6 +35,7 @@ interface Vm {
     // files and JSON (conformance vectors; read access is granted by foundry.toml's fs_permissions)
     function projectRoot() external view returns (string memory path);
     function readFile(string calldata path) external view returns (string memory data);
+    function keyExistsJson(string calldata json, string calldata key) external view returns (bool);
     function parseJsonBytes(string calldata json, string calldata key) external pure returns (bytes memory);
     function parseJsonBool(string calldata json, string calldata key) external pure returns (bool);
     function parseJsonUint(string calldata json, string calldata key) external pure returns (uint256);

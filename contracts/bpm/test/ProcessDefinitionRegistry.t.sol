@@ -562,8 +562,9 @@ contract ProcessDefinitionRegistryTest is Models {
         bAFlows[0].target = seqStart;
         expectInvalid(R_AFLOW, 0, BpmRuntime.Violation.TargetIsAStartEvent);
         buildSubProcess();
-        bAFlows[0].target = spCheck; // from the top-level start into the sub-process
-        expectInvalid(R_AFLOW, 0, BpmRuntime.Violation.EndpointsInDifferentScopes);
+        uint256 f1 = activityFlowOf("f1");
+        bAFlows[f1].target = spCheck; // from the top-level start into the sub-process
+        expectInvalid(R_AFLOW, f1, BpmRuntime.Violation.EndpointsInDifferentScopes);
     }
 
     function testInvalidGatewayFlows() public {
@@ -643,8 +644,8 @@ contract ProcessDefinitionRegistryTest is Models {
         flow(seqApprove, seqEnd); // End keeps an incoming flow
         expectInvalid(R_ELEMENT, g, BpmRuntime.Violation.GatewayWithoutOutgoingFlow);
         buildSubProcess();
-        bElements[spElement + 1].kind = BpmCore.ElementKind.ManualTask; // no none start event left
-        uint16 innerStart = spElement + 1;
+        uint16 innerStart = elementOf("innerStart");
+        bElements[innerStart].kind = BpmCore.ElementKind.ManualTask; // no none start event left
         // give the ex-start an incoming flow so that only the missing start event is wrong
         bAFlows.push(BpmnModel.ActivitySequenceFlow({bpmnId: "loop", source: spCheck, target: innerStart, place: 9}));
         expectInvalid(R_SUBPROCESS, spScope, BpmRuntime.Violation.SubProcessWithoutNoneStartEvent);

@@ -11,8 +11,12 @@ import {ProcessExecution} from "../../src/ProcessExecution.sol";
 import {IProcessDefinitionRegistry} from "../../src/IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "../../src/IParticipantRegistry.sol";
 
-/// @notice Deploys the three contracts, registers a cast of participants and offers a small
-/// builder that hand-encodes BPMN models the way the `alstra` compiler does.
+/// @notice Deploys the three contracts, registers a cast of participants, loads the test models
+/// as the `alstra` compiler compiled them (`test/models/*.bpmn` -> `test/vectors/models/*.json`,
+/// written by `ALSTRA_WRITE_VECTORS=1 cargo test -p alstra-cli conformance`) and offers a small
+/// builder for the records the compiler never emits: malformed models the registry must refuse,
+/// and models with variables no condition reads (the compiler declares a variable only through
+/// a condition that reads it).
 abstract contract BpmFixture is TestBase {
     ParticipantRegistry internal participants;
     ProcessDefinitionRegistry internal registry;
@@ -84,6 +88,91 @@ abstract contract BpmFixture is TestBase {
         r = new bytes32[](2);
         r[0] = a;
         r[1] = b;
+    }
+
+    // ------------------------------------------------------------ compiled models
+
+    /// @notice The JSON of the model loaded last (for the lookups below).
+    string internal loaded;
+    string internal loadedName;
+
+    /// @notice Replaces the model under construction with the compiler's records of
+    /// `test/models/<name>.bpmn`; the builder below can then tamper with them.
+    function loadModel(string memory name) internal {
+        newModel();
+        loadedName = name;
+        loaded = vm.readFile(string.concat(vm.projectRoot(), "/test/vectors/models/", name, ".json"));
+        BpmnModel.Pool[] memory pools = abi.decode(_records("pools"), (BpmnModel.Pool[]));
+        for (uint256 i; i < pools.length; ++i) bPools.push(pools[i]);
+        BpmnModel.Swimlane[] memory lanes = abi.decode(_records("swimlanes"), (BpmnModel.Swimlane[]));
+        for (uint256 i; i < lanes.length; ++i) bLanes.push(lanes[i]);
+        BpmnModel.Subprocess[] memory scopes = abi.decode(_records("subprocesses"), (BpmnModel.Subprocess[]));
+        for (uint256 i; i < scopes.length; ++i) bScopes.push(scopes[i]);
+        // element indices: activities, then events, then gateways (the compiler's order)
+        string[3] memory categories = ["activities", "events", "gateways"];
+        for (uint256 c; c < 3; ++c) {
+            BpmnModel.Element[] memory els = abi.decode(_records(categories[c]), (BpmnModel.Element[]));
+            for (uint256 i; i < els.length; ++i) bElements.push(els[i]);
+        }
+        BpmnModel.ActivitySequenceFlow[] memory af =
+            abi.decode(_records("activityFlows"), (BpmnModel.ActivitySequenceFlow[]));
+        for (uint256 i; i < af.length; ++i) {
+            bAFlows.push(af[i]);
+            _usePlace(bElements[af[i].source].scope, af[i].place);
+        }
+        BpmnModel.GatewaySequenceFlow[] memory gf =
+            abi.decode(_records("gatewayFlows"), (BpmnModel.GatewaySequenceFlow[]));
+        for (uint256 i; i < gf.length; ++i) {
+            bGFlows.push(gf[i]);
+            _usePlace(bElements[gf[i].gateway].scope, gf[i].place);
+            if (bElements[gf[i].gateway].kind == EVENT_GW) bEventPlace[gf[i].gateway] = uint256(gf[i].place) + 1;
+        }
+        BpmnModel.EventTrigger[] memory tr = abi.decode(_records("triggers"), (BpmnModel.EventTrigger[]));
+        for (uint256 i; i < tr.length; ++i) bTriggers.push(tr[i]);
+        BpmnModel.Variable[] memory vars = abi.decode(_records("variables"), (BpmnModel.Variable[]));
+        for (uint256 i; i < vars.length; ++i) bVars.push(vars[i]);
+    }
+
+    /// @notice Index of the element with BPMN id `id` in the model loaded last.
+    function elementOf(string memory id) internal view returns (uint16) {
+        return uint16(_index("elements", id));
+    }
+
+    /// @notice Index of the scope (process or sub-process) with BPMN id `id`.
+    function scopeOf(string memory id) internal view returns (uint8) {
+        return uint8(_index("scopes", id));
+    }
+
+    /// @notice Index of the message flow with BPMN id `id`.
+    function messageFlowOf(string memory id) internal view returns (uint16) {
+        return uint16(_index("messageFlows", id));
+    }
+
+    /// @notice Index of the variable named `name`.
+    function variableOf(string memory name) internal view returns (uint8) {
+        return uint8(_index("variables", name));
+    }
+
+    /// @notice Index in `bAFlows` of the activity sequence flow with BPMN id `id`.
+    function activityFlowOf(string memory id) internal view returns (uint256) {
+        for (uint256 i; i < bAFlows.length; ++i) {
+            if (keccak256(bytes(bAFlows[i].bpmnId)) == keccak256(bytes(id))) return i;
+        }
+        revert(string.concat(loadedName, ".bpmn has no activity flow ", id));
+    }
+
+    function _records(string memory table) private view returns (bytes memory) {
+        return vm.parseJsonBytes(loaded, string.concat(".records.", table));
+    }
+
+    function _index(string memory table, string memory id) private view returns (uint256) {
+        string memory key = string.concat(".", table, ".", id);
+        require(vm.keyExistsJson(loaded, key), string.concat(loadedName, ".bpmn has no ", table, " entry ", id));
+        return vm.parseJsonUint(loaded, key);
+    }
+
+    function _usePlace(uint8 scope, uint8 place) private {
+        if (bNextPlace[scope] <= place) bNextPlace[scope] = uint256(place) + 1;
     }
 
     // ------------------------------------------------------------ builder
