@@ -1277,3 +1277,40 @@ fn elements_limit() {
     );
     assert_eq!(e.element_type.as_deref(), Some("definitions"));
 }
+
+/// Declared process variables: `property` / `dataObject` typed through an `itemDefinition`
+/// (BPMN 2.0.2 8.3.10, 10.3.1) come first, in document order, whether a condition reads them or
+/// not; a condition that uses one as another type is refused.
+#[test]
+fn declared_variables() {
+    let items = r#"<bpmn:itemDefinition id="IntItem" structureRef="xsd:integer"/>
+<bpmn:itemDefinition id="StrItem" structureRef="xsd:string"/>
+<bpmn:itemDefinition id="BoolItem" structureRef="java.lang.Boolean"/>
+<bpmn:itemDefinition id="DateItem" structureRef="xsd:dateTime"/>"#;
+    let body = |decls: &str, cond: &str| {
+        let p = format!(
+            "<bpmn:process id=\"P\" name=\"Main\">\n{decls}\n<bpmn:startEvent id=\"S\"/><bpmn:exclusiveGateway id=\"G\" default=\"d\"/><bpmn:endEvent id=\"E1\"/><bpmn:endEvent id=\"E2\"/>\n{}{}{}</bpmn:process>",
+            flow("f", "S", "G"),
+            cflow("c", "G", "E1", cond),
+            flow("d", "G", "E2")
+        );
+        defs(&format!("{items}\n{p}"))
+    };
+    let decls = r#"<bpmn:property id="p1" name="country" itemSubjectRef="StrItem"/>
+<bpmn:dataObject id="amount" itemSubjectRef="tns:IntItem"/>
+<bpmn:property id="p3" name="vip" itemSubjectRef="BoolItem"/>"#;
+    let m = ok(&body(decls, "${vip || amount > 10}"));
+    let vars: Vec<(&str, VariableType)> = m.variables.iter().map(|v| (v.name.as_str(), v.var_type)).collect();
+    assert_eq!(vars, [("country", VariableType::String), ("amount", VariableType::Int), ("vip", VariableType::Bool)]);
+    // a condition using a declared variable as another type
+    let e = refused(&body(decls, "${country > 3}"));
+    assert!(e.reason.contains("country"), "{e}");
+    // an untyped data object, or one of a type the engine does not hold, declares nothing
+    let m = ok(&body(r#"<bpmn:dataObject id="notes" name="Notes"/><bpmn:property id="d" name="due" itemSubjectRef="DateItem"/>"#, "${true}"));
+    assert!(m.variables.is_empty());
+    // a name that is not an identifier, an unknown item
+    let e = refused(&body(r#"<bpmn:dataObject id="x" name="total amount" itemSubjectRef="IntItem"/>"#, "${true}"));
+    assert!(e.reason.contains("total amount"), "{e}");
+    let e = refused(&body(r#"<bpmn:dataObject id="x" name="n" itemSubjectRef="Nope"/>"#, "${true}"));
+    assert!(e.reason.contains("no itemDefinition `Nope`"), "{e}");
+}

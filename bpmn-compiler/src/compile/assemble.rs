@@ -5,8 +5,43 @@ use super::*;
 impl<'a, 'i> Compiler<'a, 'i> {
     // ---------------------------------------------------------------- conditions
 
+    /// Declared process variables (BPMN 2.0.2 sections 10.3.1 and 8.3.10: a `property` or a
+    /// `dataObject` of an executable process or of one of its sub-processes, typed by the
+    /// `structureRef` of the `itemDefinition` its `itemSubjectRef` names), in document order:
+    /// a variable a task writes but no condition reads still needs an index. A `property` or
+    /// `dataObject` without `itemSubjectRef`, or whose item is not a scalar type the engine holds
+    /// ([`scalar_type`]), only documents the process and declares nothing.
+    fn declare_variables(&self, table: &mut VarTable) -> Result<(), CompileError> {
+        let items: Vec<Node> = bpmn_children(self.root).filter(|n| is_tag(n, "itemDefinition")).collect();
+        for process in self.pools.iter().filter_map(|p| p.process) {
+            for d in process.descendants().filter(|n| is_bpmn(n) && matches!(tag(n), "property" | "dataObject")) {
+                // an untyped data object documents the process: no variable
+                let Some(item_ref) = attr(&d, "itemSubjectRef") else { continue };
+                let Some(name) = attr(&d, "name").or_else(|| attr(&d, "id")) else {
+                    return Err(self.err(&d, format!("a {} needs a name (the variable's)", tag(&d))));
+                };
+                if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    return Err(self.err(&d, format!("variable name `{name}`: use letters, digits and `_`, not starting with a digit")));
+                }
+                let item_id = item_ref.rsplit(':').next().unwrap_or(item_ref);
+                let Some(item) = items.iter().find(|i| attr(i, "id") == Some(item_id)) else {
+                    return Err(self.err(&d, format!("variable `{name}`: no itemDefinition `{item_ref}`")));
+                };
+                let structure = attr(item, "structureRef").unwrap_or_default();
+                let Some(ty) = scalar_type(structure) else {
+                    continue; // structured business data (a document, a record): not an engine variable
+                };
+                table.declare(name, ty).map_err(|e| self.err(&d, format!("variable `{name}`: {e}")))?;
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn compile_conditions(&self) -> Result<(Vec<Vec<u8>>, Vec<Variable>), CompileError> {
         let mut table = VarTable::new();
+        self.declare_variables(&mut table)?;
         let mut codes = Vec::with_capacity(self.flows.len());
         for (f, fl) in self.flows.iter().enumerate() {
             match &fl.condition {
@@ -103,5 +138,22 @@ impl<'a, 'i> Compiler<'a, 'i> {
             triggers: self.triggers.clone(),
             variables,
         }
+    }
+}
+
+/// The engine's type for an `itemDefinition`'s `structureRef`, by its local name (after any
+/// `prefix:` or Java package), case-insensitive: XML Schema (`xsd:integer`, `xsd:string`,
+/// `xsd:boolean`, ...), FEEL (`feel:number`, `feel:string`, `feel:boolean`), the MIWG test
+/// suite's `tString`/`tBool`, Java (`java.lang.Long`, ...). A FEEL number is held as an integer
+/// (the engine has no decimals). `None` for anything else (dates, structured types).
+pub(super) fn scalar_type(structure_ref: &str) -> Option<VariableType> {
+    let local = structure_ref.rsplit([':', '.']).next().unwrap_or(structure_ref).to_ascii_lowercase();
+    match local.as_str() {
+        "int" | "integer" | "long" | "short" | "byte" | "biginteger" | "number" | "tint" | "tinteger" => {
+            Some(VariableType::Int)
+        }
+        "boolean" | "bool" | "tbool" | "tboolean" => Some(VariableType::Bool),
+        "string" | "tstring" => Some(VariableType::String),
+        _ => None,
     }
 }

@@ -40,6 +40,14 @@ impl VarTable {
         self.names.is_empty()
     }
 
+    /// Declares variable `name` of type `ty` (a BPMN `property` or `dataObject`, before any
+    /// condition): it gets the next index unless already declared; a second declaration with
+    /// another type, or a condition using it as another type, is a type mismatch.
+    pub fn declare(&mut self, name: &str, ty: VariableType) -> Result<(), String> {
+        let i = self.intern(name, usize::MAX)?;
+        self.unify(Ty::Var(i), Ty::Known(ty))
+    }
+
     pub(super) fn intern(&mut self, name: &str, flow: usize) -> Result<usize, String> {
         // the count is checked by `finish` (so that the error can give it)
         if let Some(i) = self.names.iter().position(|n| n == name) {

@@ -22,9 +22,8 @@ abstract contract Models is BpmFixture {
         seqEnd = elementOf("end");
     }
 
-    // The exclusive and event-based models set variables that no condition reads (`country`,
-    // `reason`): the compiler declares a variable only through a condition that reads it, so
-    // these two are built by hand; the others are the compiler's output (test/models/*.bpmn).
+    // Every model is the compiler's output for test/models/<name>.bpmn (loadModel); the element,
+    // scope, message flow and variable indices are looked up by BPMN id.
 
     // ---- exclusive: Start -> Enter (Clerk, writes amount/vip) -> XOR
     //      [amount > 1000] -> Big;  [vip] -> Vip;  default -> Small;  all -> End each
@@ -38,32 +37,16 @@ abstract contract Models is BpmFixture {
     uint8 internal xCountry;
 
     function buildExclusive(bool withDefault) internal {
-        newModel();
-        uint8 p = pool("Org", true);
-        uint16 clerk = lane(p, "Clerk");
-        uint16 manager = lane(p, "Manager");
-        uint8 s = process(p);
-        xAmount = variable("amount", BpmCore.VariableType.Int);
-        xVipVar = variable("vip", BpmCore.VariableType.Bool);
-        xCountry = variable("country", BpmCore.VariableType.String);
-        uint16 st = el(START, s, clerk, "start");
-        xEnter = el(USER_TASK, s, clerk, "Enter");
-        xBig = el(USER_TASK, s, manager, "Big");
-        xVip = el(USER_TASK, s, manager, "Vip");
-        xSmall = el(USER_TASK, s, clerk, "Small");
-        uint16 e1 = el(END, s, clerk, "end1");
-        uint16 e2 = el(END, s, clerk, "end2");
-        uint16 e3 = el(END, s, clerk, "end3");
-        xGateway = el(XOR, s, clerk, "split");
-        flow(st, xEnter);
-        flow(xEnter, xGateway);
-        condFlow(xGateway, xBig, bytes.concat(cLoad(xAmount), cPush(1000), cOp(0x14))); // amount > 1000
-        condFlow(xGateway, xVip, cLoad(xVipVar));
-        if (withDefault) defaultFlow(xGateway, xSmall);
-        else condFlow(xGateway, xSmall, C_FALSE); // never taken
-        flow(xBig, e1);
-        flow(xVip, e2);
-        flow(xSmall, e3);
+        // without a default, Small's flow has the condition `false` (never taken)
+        loadModel(withDefault ? "exclusive" : "exclusive-no-default");
+        xEnter = elementOf("Enter");
+        xGateway = elementOf("split");
+        xBig = elementOf("Big");
+        xVip = elementOf("Vip");
+        xSmall = elementOf("Small");
+        xAmount = variableOf("amount");
+        xVipVar = variableOf("vip");
+        xCountry = variableOf("country");
     }
 
     // ---- parallel: Start -> AND split -> A (Clerk), B (Manager) -> AND join -> C (Clerk) -> End
@@ -94,29 +77,15 @@ abstract contract Models is BpmFixture {
     uint8 internal eReason;
 
     function buildEventBased() internal {
-        newModel();
-        uint8 p = pool("Org", true);
-        uint8 customer = pool("Customer", false);
-        uint16 clerk = lane(p, "Clerk");
-        uint8 s = process(p);
-        eReason = variable("reason", BpmCore.VariableType.Int);
-        uint16 st = el(START, s, clerk, "start");
-        eOffer = el(SEND_TASK, s, clerk, "Offer");
-        eShip = el(USER_TASK, s, clerk, "Ship");
-        eAcceptCatch = el(MSG_CATCH, s, clerk, "accepted");
-        eRejectCatch = el(MSG_CATCH, s, clerk, "rejected");
-        uint16 e1 = el(END, s, clerk, "end1");
-        uint16 e2 = el(END, s, clerk, "end2");
-        eGateway = el(EVENT_GW, s, clerk, "wait");
-        flow(st, eOffer);
-        flow(eOffer, eGateway);
-        flow(eGateway, eAcceptCatch);
-        flow(eGateway, eRejectCatch);
-        flow(eAcceptCatch, eShip);
-        flow(eShip, e1);
-        flow(eRejectCatch, e2);
-        eAcceptMsg = externalMessage(customer, eAcceptCatch);
-        eRejectMsg = externalMessage(customer, eRejectCatch);
+        loadModel("event-based");
+        eOffer = elementOf("Offer");
+        eGateway = elementOf("wait");
+        eAcceptCatch = elementOf("accepted");
+        eRejectCatch = elementOf("rejected");
+        eShip = elementOf("Ship");
+        eAcceptMsg = messageFlowOf("acceptFlow");
+        eRejectMsg = messageFlowOf("rejectFlow");
+        eReason = variableOf("reason");
     }
 
     // ---- embedded sub-process: Start -> SP[ start -> Check (Clerk) -> end ] -> Sign (Manager) -> End

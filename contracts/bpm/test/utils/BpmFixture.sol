@@ -14,9 +14,7 @@ import {IParticipantRegistry} from "../../src/IParticipantRegistry.sol";
 /// @notice Deploys the three contracts, registers a cast of participants, loads the test models
 /// as the `alstra` compiler compiled them (`test/models/*.bpmn` -> `test/vectors/models/*.json`,
 /// written by `ALSTRA_WRITE_VECTORS=1 cargo test -p alstra-cli conformance`) and offers a small
-/// builder for the records the compiler never emits: malformed models the registry must refuse,
-/// and models with variables no condition reads (the compiler declares a variable only through
-/// a condition that reads it).
+/// builder for the records the compiler never emits: malformed models the registry must refuse.
 abstract contract BpmFixture is TestBase {
     ParticipantRegistry internal participants;
     ProcessDefinitionRegistry internal registry;
