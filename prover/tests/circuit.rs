@@ -486,7 +486,7 @@ fn call_activity_returns_only_from_its_own_completed_child() {
     assert!(st.clone().fire(&reg, 1, ret).is_err(), "no child yet");
     let step = st.fire(&reg, 1, call).unwrap();
     assert_eq!(step.partner_id, 2);
-    let child = *st.instance(2).unwrap();
+    let child = st.instance(2).unwrap();
     assert_eq!((child.status, child.parent, child.parent_element), (status::CALLED, 1, reg.rules[call].element));
     assert_eq!(st.next_id(), 3);
     // the parent cannot resume before the child ran

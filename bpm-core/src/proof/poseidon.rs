@@ -125,7 +125,14 @@ pub fn generated_constants() -> alloc::string::String {
         }
         writeln!(s, "];\n").unwrap();
     }
-    s.pop();
+    // empty-subtree hashes of the sparse Merkle trees (smt::zero_hash), levels 0..=32
+    writeln!(s, "/// `zero[0] = 0`, `zero[l+1] = Poseidon(zero[l], zero[l])`, levels 0..=32.\npub static ZERO_HASHES: [Fr; 33] = [").unwrap();
+    let mut z = Fr::from(0u64);
+    for _ in 0..33 {
+        writeln!(s, "    {},", lit(&z)).unwrap();
+        z = hash2(z, z);
+    }
+    writeln!(s, "];").unwrap();
     s
 }
 

@@ -23,7 +23,8 @@
 //! order, to get the engine's numbering.
 
 use super::encoding::{RuleStep, SCOPE_WORDS, WORD_BITS};
-use super::state::{FireError, Params, RegisterError, Registry, State, Step};
+use super::encoding::TransitionRule;
+use super::state::{Definitions, FireError, MemoryState, Params, RegisterError, Registry, State, StateStore, Step};
 use crate::engine::EngineEvent;
 use crate::{Bitmap256, CompiledModel, ElementKind};
 use alloc::vec::Vec;
@@ -71,13 +72,13 @@ impl core::fmt::Display for ReplayError {
 #[cfg(feature = "std")]
 impl std::error::Error for ReplayError {}
 
-/// The proven state and its definitions, fed with the engine's events.
+/// The proven state and its definitions in memory, fed with the engine's events.
 #[derive(Clone, Debug)]
 pub struct Replay {
     /// The definitions tree.
     pub registry: Registry,
     /// The proven state.
-    pub state: State,
+    pub state: State<MemoryState>,
 }
 
 fn scope_places(word: u64) -> Bitmap256 {
@@ -101,97 +102,110 @@ impl Replay {
         self.registry.register(model)
     }
 
-    fn find(&self, instance: u64, def: u32, element: u16, step: RuleStep, matches: impl Fn(&super::encoding::TransitionRule) -> bool) -> Result<usize, ReplayError> {
-        self.registry
-            .rules
-            .iter()
-            .position(|r| r.def_id == def && r.step == step && (matches!(step, RuleStep::Start | RuleStep::Deliver(_)) || r.element == element) && matches(r))
-            .ok_or(ReplayError::NoRule { instance, element, step })
-    }
-
-    fn def_of(&self, instance: u64) -> Result<u32, ReplayError> {
-        self.state.instance(instance).map(|i| i.def_id).ok_or(ReplayError::UnknownInstance(instance))
-    }
-
     /// Maps the events of one engine action to rule firings and applies them; on any error the
     /// state is unchanged. Returns the step witnesses (one circuit slot each).
     pub fn apply(&mut self, events: &[EngineEvent]) -> Result<Vec<Step>, ReplayError> {
-        let mut next = self.clone();
-        let steps = next.apply_in_place(events)?;
-        *self = next;
+        let mut state = self.state.clone();
+        let steps = apply_events(&mut state, &self.registry, events)?;
+        self.state = state;
         Ok(steps)
     }
+}
 
-    fn apply_in_place(&mut self, events: &[EngineEvent]) -> Result<Vec<Step>, ReplayError> {
-        let mut steps = Vec::new();
-        for ev in events {
-            let (instance, rule, child) = match *ev {
-                EngineEvent::InstanceStarted { instance, definition, .. } => {
-                    let def = u32::try_from(definition).map_err(|_| ReplayError::UnknownDefinition(definition))?;
-                    if def == 0 || def as usize > self.registry.names.len() {
-                        return Err(ReplayError::UnknownDefinition(definition));
+fn find(
+    defs: &impl Definitions,
+    instance: u64,
+    def: u32,
+    element: u16,
+    step: RuleStep,
+    matches: impl Fn(&TransitionRule) -> bool,
+) -> Result<usize, ReplayError> {
+    defs.rules_of(def)
+        .find(|i| {
+            defs.rule(*i).is_some_and(|r| {
+                r.step == step && (matches!(step, RuleStep::Start | RuleStep::Deliver(_)) || r.element == element) && matches(&r)
+            })
+        })
+        .map(|i| i as usize)
+        .ok_or(ReplayError::NoRule { instance, element, step })
+}
+
+fn def_of<S: StateStore>(state: &State<S>, instance: u64) -> Result<u32, ReplayError> {
+    state.instance(instance).map(|i| i.def_id).ok_or(ReplayError::UnknownInstance(instance))
+}
+
+/// Maps the events of one engine action to rule firings of `defs` and fires them on `state`,
+/// in order. Not atomic by itself: on an error, firings already applied stay (the runtime runs
+/// it in a storage transaction; [`Replay::apply`] on a copy).
+pub fn apply_events<S: StateStore>(state: &mut State<S>, defs: &impl Definitions, events: &[EngineEvent]) -> Result<Vec<Step>, ReplayError> {
+    let mut steps = Vec::new();
+    for ev in events {
+        let (instance, rule, child) = match *ev {
+            EngineEvent::InstanceStarted { instance, definition, .. } => {
+                let def = u32::try_from(definition).map_err(|_| ReplayError::UnknownDefinition(definition))?;
+                if defs.rules_of(def).is_empty() {
+                    return Err(ReplayError::UnknownDefinition(definition));
+                }
+                (instance, find(defs, instance, def, 0, RuleStep::Start, |_| true)?, None)
+            }
+            EngineEvent::ElementFired { instance, element, kind, consumed, produced, .. } => {
+                let def = def_of(state, instance)?;
+                let step = match kind {
+                    ElementKind::StartEvent => continue,
+                    // a message start event reached by a message of its own definition: its
+                    // tokens are in the sender's rule (encoding::compile_rules)
+                    ElementKind::MessageStartEvent
+                        if !defs.rules_of(def).any(|i| defs.rule(i).is_some_and(|r| r.element == element)) =>
+                    {
+                        continue
                     }
-                    (instance, self.find(instance, def, 0, RuleStep::Start, |_| true)?, None)
-                }
-                EngineEvent::ElementFired { instance, element, kind, consumed, produced, .. } => {
-                    let def = self.def_of(instance)?;
-                    let step = match kind {
-                        ElementKind::StartEvent => continue,
-                        // a message start event reached by a message of its own definition: its
-                        // tokens are in the sender's rule (encoding::compile_rules)
-                        ElementKind::MessageStartEvent
-                            if !self.registry.rules.iter().any(|r| r.def_id == def && r.element == element) =>
-                        {
-                            continue
-                        }
-                        ElementKind::SubProcess => RuleStep::Enter,
-                        ElementKind::CallActivity => RuleStep::Call,
-                        _ => RuleStep::Fire,
-                    };
-                    // (a message start event consumes no place: its pre is the message bit only)
-                    let rule = self.find(instance, def, element, step, |r| {
-                        let w = r.scope as usize;
-                        w < SCOPE_WORDS
-                            && scope_places(r.pre.0[w]) == consumed
-                            && (kind != ElementKind::ExclusiveGateway || scope_places(r.post.0[w]) == produced)
-                    })?;
-                    (instance, rule, None)
-                }
-                EngineEvent::SubProcessCompleted { instance, element, .. } => {
-                    let def = self.def_of(instance)?;
-                    (instance, self.find(instance, def, element, RuleStep::Complete, |_| true)?, None)
-                }
-                EngineEvent::CallActivityCompleted { instance, element, child } => {
-                    let def = self.def_of(instance)?;
-                    (instance, self.find(instance, def, element, RuleStep::Return, |_| true)?, Some(child))
-                }
-                EngineEvent::MessageCorrelated { instance, flow, .. } => {
-                    let def = self.def_of(instance)?;
-                    (instance, self.find(instance, def, flow, RuleStep::Deliver(flow), |_| true)?, None)
-                }
-                EngineEvent::RoleBound { .. }
-                | EngineEvent::TaskCompleted { .. }
-                | EngineEvent::MessageSent { .. }
-                | EngineEvent::VariableSet { .. }
-                | EngineEvent::InstanceCompleted { .. }
-                | EngineEvent::InstanceTerminated { .. } => continue,
-            };
-            let step = self.state.fire_with(&self.registry, instance, rule, child).map_err(|error| ReplayError::Refused {
-                instance,
-                rule: self.registry.rules[rule].label.clone(),
-                error,
-            })?;
-            steps.push(step);
-        }
-        // the children the engine started are the ones the calls created
-        for ev in events {
-            if let EngineEvent::InstanceStarted { instance, parent, .. } = *ev {
-                let proven = self.state.instance(instance).map(|i| i.parent).unwrap_or(u64::MAX);
-                if proven != parent {
-                    return Err(ReplayError::ChildMismatch { engine: instance, proven });
-                }
+                    ElementKind::SubProcess => RuleStep::Enter,
+                    ElementKind::CallActivity => RuleStep::Call,
+                    _ => RuleStep::Fire,
+                };
+                // (a message start event consumes no place: its pre is the message bit only)
+                let rule = find(defs, instance, def, element, step, |r| {
+                    let w = r.scope as usize;
+                    w < SCOPE_WORDS
+                        && scope_places(r.pre.0[w]) == consumed
+                        && (kind != ElementKind::ExclusiveGateway || scope_places(r.post.0[w]) == produced)
+                })?;
+                (instance, rule, None)
+            }
+            EngineEvent::SubProcessCompleted { instance, element, .. } => {
+                let def = def_of(state, instance)?;
+                (instance, find(defs, instance, def, element, RuleStep::Complete, |_| true)?, None)
+            }
+            EngineEvent::CallActivityCompleted { instance, element, child } => {
+                let def = def_of(state, instance)?;
+                (instance, find(defs, instance, def, element, RuleStep::Return, |_| true)?, Some(child))
+            }
+            EngineEvent::MessageCorrelated { instance, flow, .. } => {
+                let def = def_of(state, instance)?;
+                (instance, find(defs, instance, def, flow, RuleStep::Deliver(flow), |_| true)?, None)
+            }
+            EngineEvent::RoleBound { .. }
+            | EngineEvent::TaskCompleted { .. }
+            | EngineEvent::MessageSent { .. }
+            | EngineEvent::VariableSet { .. }
+            | EngineEvent::InstanceCompleted { .. }
+            | EngineEvent::InstanceTerminated { .. } => continue,
+        };
+        let step = state.fire_with(defs, instance, rule, child).map_err(|error| ReplayError::Refused {
+            instance,
+            rule: defs.rule(rule as u64).map(|r| r.label).unwrap_or_default(),
+            error,
+        })?;
+        steps.push(step);
+    }
+    // the children the engine started are the ones the calls created
+    for ev in events {
+        if let EngineEvent::InstanceStarted { instance, parent, .. } = *ev {
+            let proven = state.instance(instance).map(|i| i.parent).unwrap_or(u64::MAX);
+            if proven != parent {
+                return Err(ReplayError::ChildMismatch { engine: instance, proven });
             }
         }
-        Ok(steps)
     }
+    Ok(steps)
 }

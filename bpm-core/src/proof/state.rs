@@ -20,7 +20,7 @@
 
 use super::encoding::{compile_rules, status, EncodeError, Marking, Partner, TransitionRule, SCOPE_WORDS};
 use super::poseidon::{hash, hash2};
-use super::smt::SparseMerkleTree;
+use super::smt::{self, NodeStore, SparseMerkleTree};
 use crate::CompiledModel;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
@@ -166,7 +166,40 @@ impl core::fmt::Display for RegisterError {
 #[cfg(feature = "std")]
 impl std::error::Error for RegisterError {}
 
-/// The registered process definitions and their rules (the definitions tree).
+/// Read access to the registered definitions: what [`State::fire_with`] and
+/// [`super::replay`] need. [`Registry`] keeps them in memory; the rollup pallet in storage.
+pub trait Definitions {
+    /// Rule `index` (a leaf of the definitions tree).
+    fn rule(&self, index: u64) -> Option<TransitionRule>;
+    /// Merkle path of rule `index` in the definitions tree.
+    fn rule_path(&self, index: u64) -> Vec<Fr>;
+    /// The leaf indices of the rules of definition `def` (contiguous: registered together);
+    /// empty for an unknown definition.
+    fn rules_of(&self, def: u32) -> core::ops::Range<u64>;
+    /// The definitions root.
+    fn defs_root(&self) -> Fr;
+}
+
+impl Definitions for Registry {
+    fn rule(&self, index: u64) -> Option<TransitionRule> {
+        self.rules.get(index as usize).cloned()
+    }
+    fn rule_path(&self, index: u64) -> Vec<Fr> {
+        self.tree.path(index)
+    }
+    fn rules_of(&self, def: u32) -> core::ops::Range<u64> {
+        let first = self.rules.iter().position(|r| r.def_id == def);
+        match first {
+            Some(f) => f as u64..(f + self.rules[f..].iter().take_while(|r| r.def_id == def).count()) as u64,
+            None => 0..0,
+        }
+    }
+    fn defs_root(&self) -> Fr {
+        self.root()
+    }
+}
+
+/// The registered process definitions and their rules (the definitions tree), in memory.
 #[derive(Clone, Debug)]
 pub struct Registry {
     /// Every rule, in leaf order.
@@ -343,49 +376,136 @@ impl Batch {
     }
 }
 
-/// The BPM state: the instance tree, its instances and the next instance id.
+/// Where the proven state lives: the instance tree's nodes, the instances and the next
+/// instance id. [`MemoryState`] for the prover; the rollup pallet keeps them in storage.
+pub trait StateStore: NodeStore {
+    /// Instance `id`, if any.
+    fn instance(&self, id: u64) -> Option<Instance>;
+    /// Stores instance `id`.
+    fn set_instance(&mut self, id: u64, instance: Instance);
+    /// The id the next started instance gets (1 in an empty state).
+    fn next_id(&self) -> u64;
+    /// Stores the next instance id.
+    fn set_next_id(&mut self, next: u64);
+    /// The lowest-numbered completed child of call activity `element` of `parent`, if this store
+    /// can search for it (the in-memory one); a store that cannot returns `None` and the caller
+    /// names the child (the engine's `CallActivityCompleted.childInstanceId`).
+    fn completed_child(&self, _parent: u64, _element: u16) -> Option<u64> {
+        None
+    }
+}
+
+/// The proven state in memory.
 #[derive(Clone, Debug)]
-pub struct State {
-    tree: SparseMerkleTree,
+pub struct MemoryState {
+    nodes: BTreeMap<(usize, u64), Fr>,
     instances: BTreeMap<u64, Instance>,
     next_id: u64,
 }
 
-impl State {
-    /// An empty state with instance ids `1..2^state_depth`.
-    pub fn new(state_depth: usize) -> Self {
-        State { tree: SparseMerkleTree::new(state_depth), instances: BTreeMap::new(), next_id: 1 }
+impl Default for MemoryState {
+    fn default() -> Self {
+        MemoryState { nodes: BTreeMap::new(), instances: BTreeMap::new(), next_id: 1 }
     }
+}
 
-    /// The public state root `Poseidon(tree_root, next_id)`.
-    pub fn root(&self) -> Fr {
-        state_root(self.tree.root(), self.next_id)
+impl NodeStore for MemoryState {
+    fn node(&self, level: usize, index: u64) -> Option<Fr> {
+        self.nodes.node(level, index)
     }
-
-    /// The instance tree root.
-    pub fn tree_root(&self) -> Fr {
-        self.tree.root()
+    fn set_node(&mut self, level: usize, index: u64, value: Fr) {
+        self.nodes.set_node(level, index, value)
     }
+}
 
-    /// The id the next started instance gets.
-    pub fn next_id(&self) -> u64 {
+impl StateStore for MemoryState {
+    fn instance(&self, id: u64) -> Option<Instance> {
+        self.instances.get(&id).copied()
+    }
+    fn set_instance(&mut self, id: u64, instance: Instance) {
+        self.instances.insert(id, instance);
+    }
+    fn next_id(&self) -> u64 {
         self.next_id
     }
+    fn set_next_id(&mut self, next: u64) {
+        self.next_id = next;
+    }
+    fn completed_child(&self, parent: u64, element: u16) -> Option<u64> {
+        self.instances
+            .iter()
+            .find(|(_, c)| c.status == status::COMPLETED && c.parent == parent && c.parent_element == element)
+            .map(|(k, _)| *k)
+    }
+}
 
-    /// The instance `id`, if any.
-    pub fn instance(&self, id: u64) -> Option<&Instance> {
-        self.instances.get(&id)
+/// The BPM state: the instance tree, its instances and the next instance id, over a
+/// [`StateStore`].
+#[derive(Clone, Debug)]
+pub struct State<S: StateStore = MemoryState> {
+    zero: Vec<Fr>,
+    store: S,
+}
+
+impl State<MemoryState> {
+    /// An empty in-memory state with instance ids `1..2^state_depth`.
+    pub fn new(state_depth: usize) -> Self {
+        State::with_store(state_depth, MemoryState::default())
     }
 
     /// Every instance, by id.
     pub fn instances(&self) -> impl Iterator<Item = (u64, &Instance)> {
-        self.instances.iter().map(|(k, v)| (*k, v))
+        self.store.instances.iter().map(|(k, v)| (*k, v))
+    }
+}
+
+impl<S: StateStore> State<S> {
+    /// The state held by `store`, with instance ids `1..2^state_depth`. Panics unless
+    /// `1 <= state_depth <= 32`.
+    pub fn with_store(state_depth: usize, store: S) -> Self {
+        assert!((1..=smt::MAX_DEPTH).contains(&state_depth), "state depth {state_depth}");
+        State { zero: smt::zero_hashes(state_depth), store }
     }
 
-    /// Fires rule `rule_index` of `reg` on instance `id` and returns the step witness; a call
-    /// activity's return resumes from the lowest-numbered completed child of that call activity.
-    pub fn fire(&mut self, reg: &Registry, id: u64, rule_index: usize) -> Result<Step, FireError> {
-        self.fire_with(reg, id, rule_index, None)
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Depth of the instance tree.
+    pub fn depth(&self) -> usize {
+        self.zero.len() - 1
+    }
+
+    fn capacity(&self) -> u64 {
+        1u64 << self.depth()
+    }
+
+    /// The public state root `Poseidon(tree_root, next_id)`.
+    pub fn root(&self) -> Fr {
+        state_root(self.tree_root(), self.store.next_id())
+    }
+
+    /// The instance tree root.
+    pub fn tree_root(&self) -> Fr {
+        smt::root(&self.store, &self.zero)
+    }
+
+    /// The id the next started instance gets.
+    pub fn next_id(&self) -> u64 {
+        self.store.next_id()
+    }
+
+    /// The instance `id`, if any.
+    pub fn instance(&self, id: u64) -> Option<Instance> {
+        self.store.instance(id)
+    }
+
+    /// Fires rule `rule_index` of `defs` on instance `id` and returns the step witness; a call
+    /// activity's return resumes from the lowest-numbered completed child of that call activity
+    /// (in-memory state only; see [`StateStore::completed_child`]).
+    pub fn fire(&mut self, defs: &impl Definitions, id: u64, rule_index: usize) -> Result<Step, FireError> {
+        self.fire_with(defs, id, rule_index, None)
     }
 
     /// [`State::fire`], naming the child a call activity's return resumes from (`child`; the
@@ -398,15 +518,15 @@ impl State {
     /// `m' = apply_rule(m)`, status completed when every scope word of `m'` is zero, running
     /// otherwise. A [`Partner::Call`] rule then creates the next instance id as a called child
     /// linked to `(id, element)`; a [`Partner::Return`] rule marks a completed child linked to
-    /// `(id, element)` returned.
-    pub fn fire_with(&mut self, reg: &Registry, id: u64, rule_index: usize, child: Option<u64>) -> Result<Step, FireError> {
-        let rule = reg.rules.get(rule_index).ok_or(FireError::UnknownRule(rule_index))?.clone();
-        if id == 0 || id >= self.tree.capacity() || id >= 1 << 32 {
+    /// `(id, element)` returned. On an error nothing is changed.
+    pub fn fire_with(&mut self, defs: &impl Definitions, id: u64, rule_index: usize, child: Option<u64>) -> Result<Step, FireError> {
+        let rule = defs.rule(rule_index as u64).ok_or(FireError::UnknownRule(rule_index))?;
+        if id == 0 || id >= self.capacity() || id >= 1 << 32 {
             return Err(FireError::BadInstance(id));
         }
-        let current = self.instances.get(&id).copied();
-        let next_before = self.next_id;
-        let mut next = self.next_id;
+        let current = self.store.instance(id);
+        let next_before = self.store.next_id();
+        let mut next = next_before;
         let before = match (current, rule.create) {
             (None, true) if id == next => {
                 next += 1;
@@ -429,7 +549,7 @@ impl State {
         let (partner_id, partner_before, partner_after) = match rule.partner {
             Partner::None => (0, Instance::NONE, None),
             Partner::Call => {
-                if next >= self.tree.capacity() || next >= 1 << 32 {
+                if next >= self.capacity() || next >= 1 << 32 {
                     return Err(FireError::StateFull);
                 }
                 let called = Instance {
@@ -442,42 +562,38 @@ impl State {
                 (next, Instance::NONE, Some(called))
             }
             Partner::Return => {
-                let linked = |k: u64, c: &Instance| {
-                    c.status == status::COMPLETED && c.parent == id && c.parent_element == rule.element
-                        && child.is_none_or(|want| want == k)
-                };
-                let (k, c) = self
-                    .instances
-                    .iter()
-                    .find(|(k, c)| linked(**k, c))
-                    .map(|(k, c)| (*k, *c))
-                    .ok_or(FireError::NoCompletedChild { instance: id, element: rule.element })?;
+                let no_child = FireError::NoCompletedChild { instance: id, element: rule.element };
+                let k = child.or_else(|| self.store.completed_child(id, rule.element)).ok_or(no_child.clone())?;
+                let c = self.store.instance(k).ok_or(no_child.clone())?;
+                if c.status != status::COMPLETED || c.parent != id || c.parent_element != rule.element {
+                    return Err(no_child);
+                }
                 (k, c, Some(Instance { status: status::RETURNED, ..c }))
             }
         };
         let m2 = apply_rule(&m, &rule);
         let st = if m2.scopes_empty() { status::COMPLETED } else { status::RUNNING };
         let after = Instance { def_id: rule.def_id, marking: m2, status: st, ..before };
-        let state_path = self.tree.path(id);
-        self.tree.set(id, instance_leaf(id, &after));
-        self.instances.insert(id, after);
-        let mut partner_path = vec![Fr::zero(); self.tree.depth()];
+        let state_path = smt::path(&self.store, &self.zero, id);
+        smt::set(&mut self.store, &self.zero, id, instance_leaf(id, &after));
+        self.store.set_instance(id, after);
+        let mut partner_path = vec![Fr::zero(); self.depth()];
         if let Some(p) = partner_after {
-            partner_path = self.tree.path(partner_id);
-            self.tree.set(partner_id, instance_leaf(partner_id, &p));
-            self.instances.insert(partner_id, p);
+            partner_path = smt::path(&self.store, &self.zero, partner_id);
+            smt::set(&mut self.store, &self.zero, partner_id, instance_leaf(partner_id, &p));
+            self.store.set_instance(partner_id, p);
             if rule.partner == Partner::Call {
                 next += 1;
             }
         }
-        self.next_id = next;
+        self.store.set_next_id(next);
         Ok(Step {
             instance_id: id,
             next_id: next_before,
             before,
             state_path,
             rule_index: rule_index as u64,
-            defs_path: reg.path(rule_index),
+            defs_path: defs.rule_path(rule_index as u64),
             rule,
             partner_id,
             partner_before,
@@ -520,7 +636,7 @@ impl std::error::Error for BatchError {}
 
 impl BatchBuilder {
     /// Starts a batch on `state`'s current root.
-    pub fn new(params: Params, state: &State) -> Self {
+    pub fn new<S: StateStore>(params: Params, state: &State<S>) -> Self {
         BatchBuilder {
             params,
             old_root: state.root(),
@@ -532,19 +648,19 @@ impl BatchBuilder {
     }
 
     /// Fires and appends one transition (see [`State::fire_with`]).
-    pub fn fire_with(&mut self, state: &mut State, reg: &Registry, id: u64, rule_index: usize, child: Option<u64>) -> Result<(), BatchError> {
+    pub fn fire_with<S: StateStore>(&mut self, state: &mut State<S>, defs: &impl Definitions, id: u64, rule_index: usize, child: Option<u64>) -> Result<(), BatchError> {
         if self.steps.len() >= self.params.batch_size {
             return Err(BatchError::Full(self.params.batch_size));
         }
-        let step = state.fire_with(reg, id, rule_index, child).map_err(BatchError::Fire)?;
+        let step = state.fire_with(defs, id, rule_index, child).map_err(BatchError::Fire)?;
         self.commitment = commit_step(self.commitment, step.record());
         self.steps.push(step);
         Ok(())
     }
 
     /// Fires and appends one transition (see [`State::fire`]).
-    pub fn fire(&mut self, state: &mut State, reg: &Registry, id: u64, rule_index: usize) -> Result<(), BatchError> {
-        self.fire_with(state, reg, id, rule_index, None)
+    pub fn fire<S: StateStore>(&mut self, state: &mut State<S>, defs: &impl Definitions, id: u64, rule_index: usize) -> Result<(), BatchError> {
+        self.fire_with(state, defs, id, rule_index, None)
     }
 
     /// Number of transitions so far.
@@ -558,12 +674,12 @@ impl BatchBuilder {
     }
 
     /// Seals the batch at `state`'s current root.
-    pub fn finish(self, state: &State, reg: &Registry) -> Batch {
+    pub fn finish<S: StateStore>(self, state: &State<S>, defs: &impl Definitions) -> Batch {
         Batch {
             params: self.params,
             old_root: self.old_root,
             new_root: state.root(),
-            defs_root: reg.root(),
+            defs_root: defs.defs_root(),
             commitment: self.commitment,
             old_tree_root: self.old_tree_root,
             old_next_id: self.old_next_id,
