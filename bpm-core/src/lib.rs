@@ -16,7 +16,7 @@
 //! * [`proof`]: the proven state machine: the encoding of instances and firing rules for the
 //!   rollup's validity proof, circomlib Poseidon, the sparse Merkle tree, the transition
 //!   function the circuit enforces;
-//! * `vectors` (feature `std`): conformance vectors the Solidity engine replays in `forge`.
+//! * `vectors` (feature `generate`): conformance vectors the Solidity engine replays in `forge`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -30,7 +30,7 @@ pub mod limits;
 pub mod model;
 pub mod proof;
 pub mod solidity;
-#[cfg(feature = "std")]
+#[cfg(feature = "generate")]
 pub mod vectors;
 
 pub use condition::{eval_condition, validate_condition, Int256, VmError};
@@ -41,7 +41,7 @@ pub use model::{
 };
 
 /// Every file generated from the core: `(path relative to the repository root, text)`.
-#[cfg(feature = "std")]
+#[cfg(feature = "generate")]
 pub fn generated_files() -> alloc::vec::Vec<(&'static str, alloc::string::String)> {
     alloc::vec![
         (solidity::SOLIDITY_PATH, solidity::generated_solidity()),

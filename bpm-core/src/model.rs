@@ -591,7 +591,7 @@ impl CompiledModel {
     }
 
     /// Pretty-printed JSON of the whole model (see the module docs for the shape).
-    #[cfg(feature = "std")]
+    #[cfg(feature = "generate")]
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }

@@ -113,6 +113,7 @@ impl Forger {
                 partner_id,
                 partner_before,
                 partner_path,
+                new_root: state_root(self.tree.root(), self.next),
             };
             c = commit_step(c, step.record());
             steps.push(step);

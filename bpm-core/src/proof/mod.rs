@@ -17,6 +17,8 @@
 //!
 //! What the proof covers and what only the validators attest: `docs/bpm-engine.md`.
 
+pub use ark_bn254::Fr;
+
 pub mod encoding;
 pub mod poseidon;
 #[rustfmt::skip]

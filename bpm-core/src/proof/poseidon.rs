@@ -92,7 +92,7 @@ pub fn hash2(a: Fr, b: Fr) -> Fr {
 }
 
 /// Writes `poseidon_constants.rs` from light-poseidon's circomlib parameters (generator).
-#[cfg(feature = "std")]
+#[cfg(feature = "generate")]
 pub fn generated_constants() -> alloc::string::String {
     use core::fmt::Write;
     use light_poseidon::parameters::bn254_x5;
@@ -137,10 +137,10 @@ pub fn generated_constants() -> alloc::string::String {
 }
 
 /// Path of the generated constants, relative to the repository root.
-#[cfg(feature = "std")]
+#[cfg(feature = "generate")]
 pub const CONSTANTS_PATH: &str = "bpm-core/src/proof/poseidon_constants.rs";
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(all(test, feature = "generate"))]
 mod tests {
     use super::*;
     use ark_ff::{BigInteger, PrimeField};

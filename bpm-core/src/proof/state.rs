@@ -166,6 +166,25 @@ impl core::fmt::Display for RegisterError {
 #[cfg(feature = "std")]
 impl std::error::Error for RegisterError {}
 
+/// The rules of `model` as definition `id` with their leaf hashes, for the leaf indices
+/// `first..` of a definitions tree of `depth` levels: what registering it adds (the in-memory
+/// [`Registry`] and the rollup pallet both register with it).
+///
+/// Errors: the model exceeds the encoding's limits ([`RegisterError::Encode`], naming the
+/// limit); the tree has no room ([`RegisterError::TreeFull`]).
+pub fn compile_definition(id: u32, model: &CompiledModel, first: u64, depth: usize) -> Result<Vec<(TransitionRule, Fr)>, RegisterError> {
+    let rules = compile_rules(id, model).map_err(|error| RegisterError::Encode { name: model.name.clone(), error })?;
+    let needed = first + rules.len() as u64;
+    let capacity = 1u64 << depth;
+    if needed > capacity {
+        return Err(RegisterError::TreeFull { capacity, needed });
+    }
+    Ok(rules.into_iter().map(|r| {
+        let leaf = rule_leaf(&r);
+        (r, leaf)
+    }).collect())
+}
+
 /// Read access to the registered definitions: what [`State::fire_with`] and
 /// [`super::replay`] need. [`Registry`] keeps them in memory; the rollup pallet in storage.
 pub trait Definitions {
@@ -219,14 +238,9 @@ impl Registry {
     /// numbering when every published definition is registered in publication order).
     pub fn register(&mut self, model: &CompiledModel) -> Result<u32, RegisterError> {
         let id = self.names.len() as u32 + 1;
-        let rules = compile_rules(id, model)
-            .map_err(|error| RegisterError::Encode { name: model.name.clone(), error })?;
-        let needed = (self.rules.len() + rules.len()) as u64;
-        if needed > self.tree.capacity() {
-            return Err(RegisterError::TreeFull { capacity: self.tree.capacity(), needed });
-        }
-        for r in rules {
-            self.tree.set(self.rules.len() as u64, rule_leaf(&r));
+        let rules = compile_definition(id, model, self.rules.len() as u64, self.tree.depth())?;
+        for (r, leaf) in rules {
+            self.tree.set(self.rules.len() as u64, leaf);
             self.rules.push(r);
         }
         self.names.push(model.name.clone());
@@ -329,6 +343,9 @@ pub struct Step {
     /// Sibling hashes of the partner leaf in the tree *after* the instance's own update.
     #[serde(with = "fr_vec")]
     pub partner_path: Vec<Fr>,
+    /// The state root after the firing (`Poseidon(tree_root, next_id)`).
+    #[serde(with = "fr_one")]
+    pub new_root: Fr,
 }
 
 impl Step {
@@ -587,6 +604,7 @@ impl<S: StateStore> State<S> {
             }
         }
         self.store.set_next_id(next);
+        let new_root = self.root();
         Ok(Step {
             instance_id: id,
             next_id: next_before,
@@ -598,6 +616,7 @@ impl<S: StateStore> State<S> {
             partner_id,
             partner_before,
             partner_path,
+            new_root,
         })
     }
 }
@@ -693,6 +712,22 @@ pub fn commitment_of(records: &[u128]) -> Fr {
     records.iter().fold(Fr::zero(), |c, r| commit_step(c, *r))
 }
 
+/// The 32-byte little-endian canonical encoding of a field element (storage, RPC).
+pub fn fr_to_bytes(x: &Fr) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (i, limb) in x.into_bigint().0.iter().enumerate() {
+        out[8 * i..8 * i + 8].copy_from_slice(&limb.to_le_bytes());
+    }
+    out
+}
+
+/// The field element of a 32-byte little-endian canonical encoding; `None` if it is not below
+/// the field modulus.
+pub fn fr_from_bytes(bytes: &[u8; 32]) -> Option<Fr> {
+    let limbs = core::array::from_fn(|i| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes")));
+    Fr::from_bigint(BigInt(limbs))
+}
+
 /// Decimal string of a field element (snarkjs convention).
 pub fn fr_to_dec(x: &Fr) -> String {
     x.into_bigint().to_string()
@@ -757,6 +792,14 @@ mod tests {
         assert!(fr_from_dec(&"9".repeat(78)).is_err());
         assert!(fr_from_dec("12a").is_err());
         assert!(fr_from_dec("").is_err());
+    }
+
+    #[test]
+    fn byte_encoding_round_trip() {
+        let x = Fr::from(123456789u64) * Fr::from(987654321987u64) - Fr::from(5u64);
+        assert_eq!(fr_from_bytes(&fr_to_bytes(&x)), Some(x));
+        assert_eq!(fr_to_bytes(&Fr::from(1u64))[0], 1);
+        assert_eq!(fr_from_bytes(&[0xff; 32]), None);
     }
 
     #[test]
