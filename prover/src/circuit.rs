@@ -1,7 +1,9 @@
 //! The batch circuit: `batch_size` transition slots chained from `old_root` to `new_root`.
 //!
-//! Public inputs (in this order): `old_root`, `new_root`, `defs_root`, `commitment`. A state
-//! root is `Poseidon(tree_root, next_id)` ([`crate::state::state_root`]).
+//! Public inputs (in this order): `old_root`, `new_root`, `defs_root`, `commitment`,
+//! `batch_number`. A state root is `Poseidon(tree_root, next_id)`
+//! ([`crate::state::state_root`]); the commitment chain starts at `batch_number`, so a proof is
+//! bound to its batch number even when every slot is padding.
 //!
 //! Batch witness: `old_tree_root`, `old_next_id` with `Poseidon(old_tree_root, old_next_id) =
 //! old_root`. Per slot `k` (witness: `active_k`, instance id bits, old marking bits, old status,
@@ -23,7 +25,7 @@
 //!    and becomes the same with status `4`; both checked on the path `partner_path` under the
 //!    tree root after step 5;
 //! 7. `c_k = Poseidon(c_{k-1}, id + 2^32 * rule_index + 2^64 * q)` (`q = 0` without partner;
-//!    `c_k = c_{k-1}` for padding), `c_0 = 0`.
+//!    `c_k = c_{k-1}` for padding), `c_0 = batch_number`.
 //!
 //! Finally `Poseidon(tree_root_K, next_K) = new_root` and `c_K = commitment`. These are exactly
 //! the checks of [`crate::state::State::fire_with`] and [`crate::state::BatchBuilder`].
@@ -68,6 +70,7 @@ impl BatchCircuit {
             new_root: Fr::zero(),
             defs_root: Fr::zero(),
             commitment: Fr::zero(),
+            number: 0,
             old_tree_root: Fr::zero(),
             old_next_id: 0,
             steps: vec![],
@@ -106,13 +109,14 @@ impl ConstraintSynthesizer<Fr> for BatchCircuit {
         let new_root = FpVar::new_input(cs.clone(), || Ok(b.new_root))?;
         let defs_root = FpVar::new_input(cs.clone(), || Ok(b.defs_root))?;
         let commitment = FpVar::new_input(cs.clone(), || Ok(b.commitment))?;
+        let batch_number = FpVar::new_input(cs.clone(), || Ok(Fr::from(b.number)))?;
 
         // the state root binds the instance tree and the instance counter
         let mut root = alloc_fr(&cs, b.old_tree_root)?;
         let mut next = alloc_u64(&cs, b.old_next_id)?;
         poseidon_var(&[root.clone(), next.clone()])?.enforce_equal(&old_root)?;
 
-        let mut chain = FpVar::<Fr>::zero();
+        let mut chain = batch_number;
         let mut prev_active = Boolean::TRUE;
         let zero = FpVar::<Fr>::zero();
         let one = FpVar::<Fr>::one();

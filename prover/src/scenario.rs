@@ -65,13 +65,14 @@ pub struct Walk {
     pub state: State,
     rng: ChaCha20Rng,
     running: Vec<u64>,
+    batches: u64,
 }
 
 impl Walk {
     /// A walk over [`registry`] for `params`, seeded with `seed`.
     pub fn new(params: Params, seed: u64) -> Self {
         let (reg, _) = registry(params.defs_depth);
-        Walk { reg, state: State::new(params.state_depth), rng: ChaCha20Rng::seed_from_u64(seed), running: vec![] }
+        Walk { reg, state: State::new(params.state_depth), rng: ChaCha20Rng::seed_from_u64(seed), running: vec![], batches: 0 }
     }
 
     /// Picks and performs one firing: returns `(instance id, rule index)`.
@@ -100,9 +101,10 @@ impl Walk {
         }
     }
 
-    /// The next batch of `n <= params.batch_size` firings.
+    /// The next batch of `n <= params.batch_size` firings (numbered from 1).
     pub fn batch(&mut self, params: Params, n: usize) -> anyhow::Result<Batch> {
-        let mut b = BatchBuilder::new(params, &self.state);
+        self.batches += 1;
+        let mut b = BatchBuilder::new(params, &self.state, self.batches);
         for _ in 0..n {
             self.step(&mut b)?;
         }

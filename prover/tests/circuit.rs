@@ -43,11 +43,12 @@ struct Forger {
     tree: SparseMerkleTree,
     inst: HashMap<u64, Instance>,
     next: u64,
+    number: u64,
 }
 
 impl Forger {
     fn new(p: Params) -> Self {
-        Forger { tree: SparseMerkleTree::new(p.state_depth), inst: HashMap::new(), next: 1 }
+        Forger { tree: SparseMerkleTree::new(p.state_depth), inst: HashMap::new(), next: 1, number: 0 }
     }
     fn set(&mut self, id: u64, i: Instance) {
         self.tree.set(id, instance_leaf(id, &i));
@@ -62,7 +63,8 @@ impl Forger {
     }
     fn forge(&mut self, reg: &Registry, firings: &[Forge]) -> Batch {
         let (old_tree_root, old_next_id) = (self.tree.root(), self.next);
-        let mut c = Fr::zero();
+        self.number += 1;
+        let mut c = Fr::from(self.number);
         let mut steps = vec![];
         for fg in firings {
             let id = fg.id;
@@ -124,6 +126,7 @@ impl Forger {
             new_root: state_root(self.tree.root(), self.next),
             defs_root: reg.root(),
             commitment: c,
+            number: self.number,
             old_tree_root,
             old_next_id,
             steps,
@@ -171,7 +174,7 @@ fn named_path_invoicing() {
     let (reg, ids) = scenario::registry(P.defs_depth);
     let def = ids[0];
     let mut st = State::new(P.state_depth);
-    let mut bb = BatchBuilder::new(P, &st);
+    let mut bb = BatchBuilder::new(P, &st, 1);
     let create = reg.rules.iter().position(|r| r.def_id == def && r.create).unwrap();
     bb.fire(&mut st, &reg, 1, create).unwrap();
     // fire whatever is enabled next, three times (the first enabled rule in element order)
@@ -276,7 +279,7 @@ fn reordered_batch_is_unsatisfiable() {
     assert!(!satisfied(&swapped));
     // public commitment of the other order, witness in the valid order
     let mut c = good.clone();
-    c.commitment = commit_step(commit_step(Fr::zero(), record(1, en as u64, 0)), record(1, create as u64, 0));
+    c.commitment = commit_step(commit_step(Fr::from(1u64), record(1, en as u64, 0)), record(1, create as u64, 0));
     assert!(!satisfied(&c));
     // the other order, forged consistently: the second step (create) hits an existing instance
     let forged = Forger::new(P).batch(&reg, &[(1, en, None, None), (1, create, None, None)]);
@@ -303,7 +306,7 @@ fn a4_two_pools_subprocesses_messages_run_to_completion_in_circuit() {
     let mut st = State::new(P.state_depth);
     let create = reg.rules.iter().position(|r| r.def_id == def && r.create).unwrap();
     let mut fired = vec![create];
-    let mut bb = BatchBuilder::new(P, &st);
+    let mut bb = BatchBuilder::new(P, &st, 1);
     bb.fire(&mut st, &reg, 1, create).unwrap();
     let mut batches = vec![];
     loop {
@@ -311,7 +314,7 @@ fn a4_two_pools_subprocesses_messages_run_to_completion_in_circuit() {
         let Some(&r) = en.first() else { break };
         if bb.len() == P.batch_size {
             batches.push(bb.finish(&st, &reg));
-            bb = BatchBuilder::new(P, &st);
+            bb = BatchBuilder::new(P, &st, 1);
         }
         bb.fire(&mut st, &reg, 1, r).unwrap();
         fired.push(r);
@@ -561,4 +564,27 @@ fn call_activity_child_is_created_at_the_next_id() {
     assert!(st.clone().fire(&reg, 2, handling_start).is_ok());
     let mut fresh = State::new(P.state_depth);
     assert!(fresh.fire(&reg, 2, handling_start).is_err());
+}
+
+/// Former gap: an all-padding batch (new root = old root, nothing committed) proved once could
+/// be presented as any later batch. The batch number is now a public input and the start of the
+/// commitment chain.
+#[test]
+fn a_batch_is_bound_to_its_number() {
+    let (reg, create, _) = setup();
+    let empty = Forger::new(P).forge(&reg, &[]);
+    assert_eq!((empty.number, empty.old_root), (1, empty.new_root));
+    assert_eq!(empty.commitment, Fr::from(1u64));
+    assert!(satisfied(&empty));
+    let mut replayed = empty.clone();
+    replayed.number = 2;
+    assert!(!satisfied(&replayed), "the same padding batch as batch 2");
+    replayed.commitment = Fr::from(2u64);
+    assert!(satisfied(&replayed), "batch 2's own padding proof is a different statement");
+    assert_ne!(replayed.public_inputs(), empty.public_inputs());
+    // a real batch under another number
+    let mut b = Forger::new(P).forge(&reg, &[f(1, create)]);
+    assert!(satisfied(&b));
+    b.number = 5;
+    assert!(!satisfied(&b));
 }

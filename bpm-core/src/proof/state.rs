@@ -15,8 +15,10 @@
 //!   is the rule's position in the registry;
 //! * transition record = `instance_id + 2^32 * rule_index + 2^64 * partner_id` (each `< 2^32`;
 //!   `partner_id = 0` when the rule has no [`Partner`]);
-//! * batch commitment: `c_0 = 0`, `c_k = Poseidon(c_{k-1}, record_k)` for the `k`-th
-//!   transition of the batch, commitment = `c_n` (`n` = number of transitions).
+//! * batch commitment: `c_0 = batch_number`, `c_k = Poseidon(c_{k-1}, record_k)` for the
+//!   `k`-th transition of the batch, commitment = `c_n` (`n` = number of transitions). The batch
+//!   number is also a public input (the circuit starts the chain with it), so a proof of one
+//!   batch, even an all-padding one, verifies for no other batch number.
 
 use super::encoding::{compile_rules, status, EncodeError, Marking, Partner, TransitionRule, SCOPE_WORDS};
 use super::poseidon::{hash, hash2};
@@ -372,6 +374,9 @@ pub struct Batch {
     /// Batch commitment.
     #[serde(with = "fr_one")]
     pub commitment: Fr,
+    /// Batch number (the rollup pallet's, from 1): `c_0` of the commitment chain and the fifth
+    /// public input.
+    pub number: u64,
     /// Instance tree root before the batch.
     #[serde(with = "fr_one")]
     pub old_tree_root: Fr,
@@ -382,9 +387,10 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Public inputs in circuit order: `[old_root, new_root, defs_root, commitment]`.
+    /// Public inputs in circuit order: `[old_root, new_root, defs_root, commitment,
+    /// batch_number]`.
     pub fn public_inputs(&self) -> Vec<Fr> {
-        vec![self.old_root, self.new_root, self.defs_root, self.commitment]
+        vec![self.old_root, self.new_root, self.defs_root, self.commitment, Fr::from(self.number)]
     }
 
     /// Transition records in order: the batch data published on L1 (rollup mode).
@@ -629,6 +635,7 @@ pub struct BatchBuilder {
     old_tree_root: Fr,
     old_next_id: u64,
     commitment: Fr,
+    number: u64,
     steps: Vec<Step>,
 }
 
@@ -654,14 +661,15 @@ impl core::fmt::Display for BatchError {
 impl std::error::Error for BatchError {}
 
 impl BatchBuilder {
-    /// Starts a batch on `state`'s current root.
-    pub fn new<S: StateStore>(params: Params, state: &State<S>) -> Self {
+    /// Starts batch `number` on `state`'s current root.
+    pub fn new<S: StateStore>(params: Params, state: &State<S>, number: u64) -> Self {
         BatchBuilder {
             params,
             old_root: state.root(),
             old_tree_root: state.tree_root(),
             old_next_id: state.next_id(),
-            commitment: Fr::zero(),
+            commitment: Fr::from(number),
+            number,
             steps: vec![],
         }
     }
@@ -700,6 +708,7 @@ impl BatchBuilder {
             new_root: state.root(),
             defs_root: defs.defs_root(),
             commitment: self.commitment,
+            number: self.number,
             old_tree_root: self.old_tree_root,
             old_next_id: self.old_next_id,
             steps: self.steps,
@@ -707,9 +716,9 @@ impl BatchBuilder {
     }
 }
 
-/// The commitment of a list of records (what `DataAvailability` recomputes on L1).
-pub fn commitment_of(records: &[u128]) -> Fr {
-    records.iter().fold(Fr::zero(), |c, r| commit_step(c, *r))
+/// The commitment of batch `number`'s records (what `DataAvailability` recomputes on L1).
+pub fn commitment_of(number: u64, records: &[u128]) -> Fr {
+    records.iter().fold(Fr::from(number), |c, r| commit_step(c, *r))
 }
 
 /// The 32-byte little-endian canonical encoding of a field element (storage, RPC).
@@ -805,6 +814,7 @@ mod tests {
     #[test]
     fn records_pack_three_ids() {
         assert_eq!(record(5, 7, 9), 5 | 7 << 32 | 9 << 64);
-        assert_eq!(commitment_of(&[record(1, 2, 0)]), commit_step(Fr::zero(), 1 | 2 << 32));
+        assert_eq!(commitment_of(3, &[record(1, 2, 0)]), commit_step(Fr::from(3u64), 1 | 2 << 32));
+        assert_ne!(commitment_of(3, &[]), commitment_of(4, &[]), "the batch number is bound");
     }
 }

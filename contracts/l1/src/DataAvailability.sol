@@ -11,7 +11,7 @@ import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 /// @dev Batch data = n records of 12 bytes each, big-endian
 /// `uint96(instanceId | ruleIndex << 32 | partnerId << 64)` (partnerId: the call-activity child a
 /// call creates or a return resumes from, 0 otherwise; docs/prover.md).
-/// Commitment = c_n with c_0 = 0 and c_k = Poseidon(c_{k-1}, record_k) (circomlib Poseidon(2),
+/// Commitment = c_n with c_0 = batchNumber and c_k = Poseidon(c_{k-1}, record_k) (circomlib Poseidon(2),
 /// BN254, x^5, as in the circuit; `PoseidonT3` of the `poseidon-solidity` package).
 /// Only the RollupManager that deployed this contract can record batches.
 contract DataAvailability {
@@ -66,7 +66,7 @@ contract DataAvailability {
             emit BatchCommitmentRecorded(batchNumber, commitment);
             return;
         }
-        uint256 computed = commitmentOfData(data);
+        uint256 computed = commitmentOfData(batchNumber, data);
         if (computed != commitment) revert DataCommitmentMismatch(commitment, computed);
         bytes32 h = keccak256(data);
         dataHashOf[batchNumber] = h;
@@ -74,9 +74,11 @@ contract DataAvailability {
     }
 
     /// @notice The batch commitment of packed records (see the contract docs).
+    /// @param batchNumber the batch (the chain's start, `c_0`)
     /// @param data n * 12 bytes
     /// @return c the Poseidon hash chain over the records
-    function commitmentOfData(bytes calldata data) public pure returns (uint256 c) {
+    function commitmentOfData(uint256 batchNumber, bytes calldata data) public pure returns (uint256 c) {
+        c = batchNumber;
         if (data.length % RECORD_BYTES != 0) revert MalformedBatchData(data.length);
         for (uint256 off = 0; off < data.length; off += RECORD_BYTES) {
             uint256 rec = uint96(bytes12(data[off:off + RECORD_BYTES]));

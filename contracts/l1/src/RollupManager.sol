@@ -117,7 +117,9 @@ contract RollupManager is AccessControl, Pausable {
         if (batchNumber != last + 1) revert BatchOutOfOrder(last + 1, batchNumber);
         if (pub.oldRoot != stateRoot) revert WrongOldRoot(stateRoot, pub.oldRoot);
         if (!isDefinitionsRoot[pub.definitionsRoot]) revert UnknownDefinitionsRoot(pub.definitionsRoot);
-        if (!verifier.verifyProof(proof.a, proof.b, proof.c, [pub.oldRoot, pub.newRoot, pub.definitionsRoot, pub.commitment])) {
+        if (!verifier.verifyProof(
+                proof.a, proof.b, proof.c, [pub.oldRoot, pub.newRoot, pub.definitionsRoot, pub.commitment, batchNumber]
+            )) {
             revert InvalidProof();
         }
         lastBatch = batchNumber;

@@ -48,20 +48,23 @@ contract RollupManagerTest is TestBase {
     function test_verifierAcceptsRealProofs() public view {
         for (uint256 i = 0; i < BatchFixtures.COUNT; ++i) {
             BatchFixtures.Batch memory f = BatchFixtures.get(i);
-            assertTrue(verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment]));
+            assertTrue(verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment, i + 1]));
         }
     }
 
     function test_verifierRejectsTamperedInputs() public view {
         BatchFixtures.Batch memory f = BatchFixtures.get(0);
-        assertFalse(verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot + 1, f.defsRoot, f.commitment]));
-        assertFalse(verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment + 1]));
+        assertFalse(verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot + 1, f.defsRoot, f.commitment, 1]));
+        assertFalse(verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment + 1, 1]));
+        // the proof of batch 1 presented as batch 2 (its number is a public input)
+        assertTrue(verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment, 1]));
+        assertFalse(verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment, 2]));
         // a signal >= r is refused (no aliasing)
         uint256 r = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
-        assertFalse(verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot + r, f.newRoot, f.defsRoot, f.commitment]));
+        assertFalse(verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot + r, f.newRoot, f.defsRoot, f.commitment, 1]));
         // swapped Fq2 order in B (the classic export bug) fails
         uint256[2][2] memory b = [[f.b[0][1], f.b[0][0]], [f.b[1][1], f.b[1][0]]];
-        assertFalse(verifier.verifyProof(f.a, b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment]));
+        assertFalse(verifier.verifyProof(f.a, b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment, 1]));
     }
 
     function test_validBatchesAcceptedInOrder() public {
@@ -85,7 +88,7 @@ contract RollupManagerTest is TestBase {
         DataAvailability da = rollup.dataAvailability();
         for (uint256 i = 0; i < BatchFixtures.COUNT; ++i) {
             BatchFixtures.Batch memory f = BatchFixtures.get(i);
-            assertEq(da.commitmentOfData(f.data), f.commitment);
+            assertEq(da.commitmentOfData(i + 1, f.data), f.commitment);
             assertEq(f.data.length, da.RECORD_BYTES() * f.transitions);
         }
     }
@@ -209,7 +212,7 @@ contract RollupManagerTest is TestBase {
     function test_gas_report() public {
         BatchFixtures.Batch memory f = BatchFixtures.get(0);
         uint256 g0 = gasleft();
-        verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment]);
+        verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment, 1]);
         uint256 verifyGas = g0 - gasleft();
         vm.prank(relayer);
         g0 = gasleft();

@@ -241,7 +241,8 @@ pub struct BatchHeader<BlockNumber> {
 	pub new_root: Hash32,
 	/// Definitions root at the seal (every rule the batch used is in it: the tree only grows).
 	pub defs_root: Hash32,
-	/// Commitment of the transition records (`c_0 = 0`, `c_k = Poseidon(c_{k-1}, record_k)`).
+	/// Commitment of the transition records (`c_0 = number`, `c_k = Poseidon(c_{k-1},
+	/// record_k)`).
 	pub commitment: Hash32,
 	/// Number of transitions.
 	pub transitions: u32,
@@ -608,7 +609,8 @@ pub mod pallet {
 		fn append(record: u128, root_before: Hash32, now: BlockNumberFor<T>) {
 			let mut open = OpenBatchState::<T>::get().unwrap_or(OpenBatchInfo {
 				old_root: root_before,
-				commitment: fr_to_bytes(&Fr::from(0u64)),
+				// the chain starts at the batch number (the proof's fifth public input)
+				commitment: fr_to_bytes(&Fr::from(NextBatch::<T>::get())),
 				first_block: now,
 			});
 			let c = fr_from_bytes(&open.commitment).expect("stored canonical");

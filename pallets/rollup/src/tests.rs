@@ -125,7 +125,7 @@ fn the_pallet_and_the_prover_compute_the_same_roots_and_batches() {
 			}
 			previous = Some(h.new_root);
 			let records = BatchRecords::<Test>::get(b).unwrap();
-			assert_eq!(fr_to_bytes(&commitment_of(&records)), h.commitment);
+			assert_eq!(fr_to_bytes(&commitment_of(*b, &records)), h.commitment);
 		}
 		// the open batch continues from the last seal
 		if let Some(open) = OpenBatchState::<Test>::get() {
@@ -156,7 +156,7 @@ fn sealed_batches_can_be_proven_from_their_records() {
 		assert!(batches.len() >= 3);
 		for b in batches {
 			let h = Batches::<Test>::get(b).unwrap();
-			let mut builder = BatchBuilder::new(P, &state);
+			let mut builder = BatchBuilder::new(P, &state, b);
 			for r in BatchRecords::<Test>::get(b).unwrap() {
 				let (id, rule, partner) = (r as u64 & 0xffff_ffff, (r >> 32) as u64 & 0xffff_ffff, (r >> 64) as u64);
 				let child = (reg.rules[rule as usize].partner == Partner::Return).then_some(partner);

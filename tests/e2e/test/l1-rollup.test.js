@@ -247,7 +247,7 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     assert.deepEqual([b1.transitions, b2.transitions], [BATCH_SIZE, BATCH_SIZE - 1]);
     // `prove` + `export` (same seeds) gave the same batch and proof as the fixtures' first.
     const big = (x) => (Array.isArray(x) ? x.map(big) : BigInt(x));
-    assert.deepEqual(big(exported.pubSignals), [b1.pub.oldRoot, b1.pub.newRoot, b1.pub.definitionsRoot, b1.pub.commitment]);
+    assert.deepEqual(big(exported.pubSignals), [b1.pub.oldRoot, b1.pub.newRoot, b1.pub.definitionsRoot, b1.pub.commitment, 1n]);
     assert.deepEqual([big(exported.pA), big(exported.pB), big(exported.pC)], [b1.proof.a, b1.proof.b, b1.proof.c]);
     assert.equal(batchData(witness1), b1.data, 'batch data = the records of the witness');
     for (const s of witness1.steps) console.log(`# batch 1: instance ${s.instance_id}, rule ${s.rule_index}: ${s.rule.label}`);
@@ -255,15 +255,17 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     const code = (f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => !l.startsWith('//')).join('\n');
     assert.equal(code(path.join(dir, 'fixtures/Verifier.sol')), code(path.join(dir, 'export/Verifier.sol')));
     // The deployed verifier accepts both proofs and rejects a changed public input.
-    for (const b of [b1, b2]) {
-      const pubs = [b.pub.oldRoot, b.pub.newRoot, b.pub.definitionsRoot, b.pub.commitment];
+    // The fifth public input is the batch number: a proof verifies for its own number only.
+    for (const [i, b] of [b1, b2].entries()) {
+      const pubs = [b.pub.oldRoot, b.pub.newRoot, b.pub.definitionsRoot, b.pub.commitment, BigInt(i + 1)];
       assert.equal(await verifier.verifyProof(b.proof.a, b.proof.b, b.proof.c, pubs), true);
-      assert.equal(await verifier.verifyProof(b.proof.a, b.proof.b, b.proof.c, [pubs[0], pubs[1] ^ 1n, pubs[2], pubs[3]]), false);
+      assert.equal(await verifier.verifyProof(b.proof.a, b.proof.b, b.proof.c, [pubs[0], pubs[1] ^ 1n, pubs[2], pubs[3], pubs[4]]), false);
+      assert.equal(await verifier.verifyProof(b.proof.a, b.proof.b, b.proof.c, [pubs[0], pubs[1], pubs[2], pubs[3], pubs[4] + 1n]), false);
     }
     // Gas of the verifier alone, as a transaction (eth_estimateGas would under-measure: with too
     // little gas the pairing precompile fails and verifyProof returns false instead of reverting).
     const tx = await verifier.verifyProof.populateTransaction(b1.proof.a, b1.proof.b, b1.proof.c,
-      [b1.pub.oldRoot, b1.pub.newRoot, b1.pub.definitionsRoot, b1.pub.commitment]);
+      [b1.pub.oldRoot, b1.pub.newRoot, b1.pub.definitionsRoot, b1.pub.commitment, 1n]);
     const r = await mined(owner.sendTransaction({ ...tx, gasLimit: TX_GAS }));
     assert.equal(r.status, 1);
     gas.push(['verifyProof as a transaction (receipt gasUsed incl. 21,000 + calldata)', r.gasUsed]);
@@ -291,7 +293,7 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
         [b.pub.oldRoot, b.pub.newRoot, b.pub.definitionsRoot, b.pub.commitment, await relayer.getAddress(), BigInt(r.blockNumber)]);
       assert.equal(await da.commitmentOf(n), b.pub.commitment);
       assert.equal(await da.dataHashOf(n), ethers.keccak256(b.data));
-      assert.equal(await da.commitmentOfData(b.data), b.pub.commitment, 'the contract recomputes the Poseidon chain');
+      assert.equal(await da.commitmentOfData(n, b.data), b.pub.commitment, 'the contract recomputes the Poseidon chain from the batch number');
       gas.push([`submitBatch rollup mode, batch ${n} (${b.transitions} of ${BATCH_SIZE} slots; receipt gasUsed incl. 21,000 + calldata)`, r.gasUsed]);
     }
     const none = await revertOf(() => rollup.batch(3), 'NoSuchBatch');
