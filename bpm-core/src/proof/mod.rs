@@ -9,6 +9,8 @@
 //!   definition (the leaves of the definitions tree) and the prover's limits;
 //! * [`poseidon`]: circomlib Poseidon over BN254 (`no_std`, generated constants);
 //! * [`smt`]: the fixed-depth Poseidon sparse Merkle tree;
+//! * [`definitions`]: the definitions tree (rules, leaves, the in-memory registry);
+//! * [`field`]: field elements as bytes and decimal strings;
 //! * [`state`]: instance and rule leaves, the state root, the transition function
 //!   [`state::State::fire`] the circuit enforces, the registry, the batch witness and
 //!   commitment;
@@ -19,7 +21,9 @@
 
 pub use ark_bn254::Fr;
 
+pub mod definitions;
 pub mod encoding;
+pub mod field;
 pub mod poseidon;
 #[rustfmt::skip]
 #[allow(clippy::unreadable_literal, missing_docs)]

@@ -20,16 +20,17 @@
 //!   number is also a public input (the circuit starts the chain with it), so a proof of one
 //!   batch, even an all-padding one, verifies for no other batch number.
 
-use super::encoding::{compile_rules, status, EncodeError, Marking, Partner, TransitionRule, SCOPE_WORDS};
+use super::encoding::{status, Marking, Partner, TransitionRule, SCOPE_WORDS};
+pub use super::definitions::{compile_definition, rule_leaf, Definitions, RegisterError, Registry};
+pub use super::field::{fr_from_bytes, fr_from_dec, fr_to_bytes, fr_to_dec};
+use super::field::{fr_one, fr_vec};
 use super::poseidon::{hash, hash2};
-use super::smt::{self, NodeStore, SparseMerkleTree};
-use crate::CompiledModel;
+use super::smt::{self, NodeStore};
 use alloc::collections::BTreeMap;
-use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 use ark_bn254::Fr;
-use ark_ff::{BigInt, PrimeField, Zero};
+use ark_ff::Zero;
 use serde::{Deserialize, Serialize};
 
 /// Inputs of the instance leaf hash.
@@ -94,20 +95,6 @@ pub fn instance_leaf(id: u64, i: &Instance) -> Fr {
     hash(&v)
 }
 
-/// Hash of a definitions leaf (see the module docs).
-pub fn rule_leaf(r: &TransitionRule) -> Fr {
-    let mut v = vec![
-        Fr::from(r.def_id as u64),
-        Fr::from(r.element as u64),
-        Fr::from(r.kind as u64),
-        Fr::from(r.scope as u64),
-    ];
-    v.extend(r.pre.limbs().iter().map(|l| Fr::from(*l)));
-    v.extend(r.post.limbs().iter().map(|l| Fr::from(*l)));
-    v.push(Fr::from(r.flags()));
-    hash(&v)
-}
-
 /// The public state root: `Poseidon(tree_root, next_instance_id)`.
 pub fn state_root(tree_root: Fr, next_id: u64) -> Fr {
     hash2(tree_root, Fr::from(next_id))
@@ -133,142 +120,6 @@ pub fn apply_rule(m: &Marking, r: &TransitionRule) -> Marking {
         }
         x | r.post.0[w]
     }))
-}
-
-/// Why a definition cannot be registered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RegisterError {
-    /// The model exceeds the encoding's limits.
-    Encode {
-        /// Process name.
-        name: String,
-        /// The limit exceeded.
-        error: EncodeError,
-    },
-    /// The definitions tree has no room for the definition's rules.
-    TreeFull {
-        /// Leaves of the tree.
-        capacity: u64,
-        /// Leaves needed.
-        needed: u64,
-    },
-}
-
-impl core::fmt::Display for RegisterError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            RegisterError::Encode { name, error } => write!(f, "{name}: {error}"),
-            RegisterError::TreeFull { capacity, needed } => {
-                write!(f, "definitions tree full: {needed} rules needed, {capacity} leaves")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "std")]
-impl std::error::Error for RegisterError {}
-
-/// The rules of `model` as definition `id` with their leaf hashes, for the leaf indices
-/// `first..` of a definitions tree of `depth` levels: what registering it adds (the in-memory
-/// [`Registry`] and the rollup pallet both register with it).
-///
-/// Errors: the model exceeds the encoding's limits ([`RegisterError::Encode`], naming the
-/// limit); the tree has no room ([`RegisterError::TreeFull`]).
-pub fn compile_definition(id: u32, model: &CompiledModel, first: u64, depth: usize) -> Result<Vec<(TransitionRule, Fr)>, RegisterError> {
-    let rules = compile_rules(id, model).map_err(|error| RegisterError::Encode { name: model.name.clone(), error })?;
-    let needed = first + rules.len() as u64;
-    let capacity = 1u64 << depth;
-    if needed > capacity {
-        return Err(RegisterError::TreeFull { capacity, needed });
-    }
-    Ok(rules.into_iter().map(|r| {
-        let leaf = rule_leaf(&r);
-        (r, leaf)
-    }).collect())
-}
-
-/// Read access to the registered definitions: what [`State::fire_with`] and
-/// [`super::replay`] need. [`Registry`] keeps them in memory; the rollup pallet in storage.
-pub trait Definitions {
-    /// Rule `index` (a leaf of the definitions tree).
-    fn rule(&self, index: u64) -> Option<TransitionRule>;
-    /// Merkle path of rule `index` in the definitions tree.
-    fn rule_path(&self, index: u64) -> Vec<Fr>;
-    /// The leaf indices of the rules of definition `def` (contiguous: registered together);
-    /// empty for an unknown definition.
-    fn rules_of(&self, def: u32) -> core::ops::Range<u64>;
-    /// The definitions root.
-    fn defs_root(&self) -> Fr;
-}
-
-impl Definitions for Registry {
-    fn rule(&self, index: u64) -> Option<TransitionRule> {
-        self.rules.get(index as usize).cloned()
-    }
-    fn rule_path(&self, index: u64) -> Vec<Fr> {
-        self.tree.path(index)
-    }
-    fn rules_of(&self, def: u32) -> core::ops::Range<u64> {
-        let first = self.rules.iter().position(|r| r.def_id == def);
-        match first {
-            Some(f) => f as u64..(f + self.rules[f..].iter().take_while(|r| r.def_id == def).count()) as u64,
-            None => 0..0,
-        }
-    }
-    fn defs_root(&self) -> Fr {
-        self.root()
-    }
-}
-
-/// The registered process definitions and their rules (the definitions tree), in memory.
-#[derive(Clone, Debug)]
-pub struct Registry {
-    /// Every rule, in leaf order.
-    pub rules: Vec<TransitionRule>,
-    /// Definition names by id - 1.
-    pub names: Vec<String>,
-    tree: SparseMerkleTree,
-}
-
-impl Registry {
-    /// An empty registry with a definitions tree of `defs_depth` levels.
-    pub fn new(defs_depth: usize) -> Self {
-        Registry { rules: vec![], names: vec![], tree: SparseMerkleTree::new(defs_depth) }
-    }
-
-    /// Registers `model` as the next definition; returns its id (1-based, the engine's
-    /// numbering when every published definition is registered in publication order).
-    pub fn register(&mut self, model: &CompiledModel) -> Result<u32, RegisterError> {
-        let id = self.names.len() as u32 + 1;
-        let rules = compile_definition(id, model, self.rules.len() as u64, self.tree.depth())?;
-        for (r, leaf) in rules {
-            self.tree.set(self.rules.len() as u64, leaf);
-            self.rules.push(r);
-        }
-        self.names.push(model.name.clone());
-        Ok(id)
-    }
-
-    /// The definitions root (public input).
-    pub fn root(&self) -> Fr {
-        self.tree.root()
-    }
-
-    /// Merkle path of rule `index`.
-    pub fn path(&self, index: usize) -> Vec<Fr> {
-        self.tree.path(index as u64)
-    }
-
-    /// Index of the rule of definition `def_id` whose label starts with `prefix` (e.g. an
-    /// element's BPMN id). Convenience for scenarios and tests.
-    pub fn find(&self, def_id: u32, prefix: &str) -> Option<usize> {
-        self.rules.iter().position(|r| r.def_id == def_id && r.label.starts_with(prefix))
-    }
-
-    /// Depth of the definitions tree.
-    pub fn depth(&self) -> usize {
-        self.tree.depth()
-    }
 }
 
 /// Why a firing is refused by [`State::fire`].
@@ -721,95 +572,9 @@ pub fn commitment_of(number: u64, records: &[u128]) -> Fr {
     records.iter().fold(Fr::from(number), |c, r| commit_step(c, *r))
 }
 
-/// The 32-byte little-endian canonical encoding of a field element (storage, RPC).
-pub fn fr_to_bytes(x: &Fr) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    for (i, limb) in x.into_bigint().0.iter().enumerate() {
-        out[8 * i..8 * i + 8].copy_from_slice(&limb.to_le_bytes());
-    }
-    out
-}
-
-/// The field element of a 32-byte little-endian canonical encoding; `None` if it is not below
-/// the field modulus.
-pub fn fr_from_bytes(bytes: &[u8; 32]) -> Option<Fr> {
-    let limbs = core::array::from_fn(|i| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes")));
-    Fr::from_bigint(BigInt(limbs))
-}
-
-/// Decimal string of a field element (snarkjs convention).
-pub fn fr_to_dec(x: &Fr) -> String {
-    x.into_bigint().to_string()
-}
-
-/// Parses a decimal string into a field element; errors unless it is a decimal number below the
-/// field modulus.
-pub fn fr_from_dec(s: &str) -> Result<Fr, String> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(alloc::format!("{s:?} is not a decimal number"));
-    }
-    let mut limbs = [0u64; 4];
-    for d in s.bytes() {
-        // limbs = limbs * 10 + d, refusing overflow of 256 bits
-        let mut carry = (d - b'0') as u128;
-        for l in limbs.iter_mut() {
-            let v = *l as u128 * 10 + carry;
-            *l = v as u64;
-            carry = v >> 64;
-        }
-        if carry != 0 {
-            return Err(alloc::format!("{s} is not below the field modulus"));
-        }
-    }
-    Fr::from_bigint(BigInt(limbs)).ok_or_else(|| alloc::format!("{s} is not below the field modulus"))
-}
-
-mod fr_one {
-    use super::*;
-    pub fn serialize<S: serde::Serializer>(x: &Fr, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&fr_to_dec(x))
-    }
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Fr, D::Error> {
-        let s = String::deserialize(d)?;
-        fr_from_dec(&s).map_err(serde::de::Error::custom)
-    }
-}
-
-mod fr_vec {
-    use super::*;
-    pub fn serialize<S: serde::Serializer>(x: &[Fr], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(x.iter().map(fr_to_dec))
-    }
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Fr>, D::Error> {
-        let v = Vec::<String>::deserialize(d)?;
-        v.iter().map(|s| fr_from_dec(s).map_err(serde::de::Error::custom)).collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimal_round_trip_and_refusals() {
-        let x = Fr::from(123456789u64) * Fr::from(987654321987u64) - Fr::from(5u64);
-        assert_eq!(fr_from_dec(&fr_to_dec(&x)).unwrap(), x);
-        assert_eq!(fr_from_dec("0").unwrap(), Fr::zero());
-        // r itself and 2^256 are refused
-        let r = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
-        assert!(fr_from_dec(r).is_err());
-        assert!(fr_from_dec(&"9".repeat(78)).is_err());
-        assert!(fr_from_dec("12a").is_err());
-        assert!(fr_from_dec("").is_err());
-    }
-
-    #[test]
-    fn byte_encoding_round_trip() {
-        let x = Fr::from(123456789u64) * Fr::from(987654321987u64) - Fr::from(5u64);
-        assert_eq!(fr_from_bytes(&fr_to_bytes(&x)), Some(x));
-        assert_eq!(fr_to_bytes(&Fr::from(1u64))[0], 1);
-        assert_eq!(fr_from_bytes(&[0xff; 32]), None);
-    }
 
     #[test]
     fn records_pack_three_ids() {
