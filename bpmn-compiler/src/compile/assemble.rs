@@ -9,8 +9,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
     /// `dataObject` of an executable process or of one of its sub-processes, typed by the
     /// `structureRef` of the `itemDefinition` its `itemSubjectRef` names), in document order:
     /// a variable a task writes but no condition reads still needs an index. A `property` or
-    /// `dataObject` without `itemSubjectRef`, or whose item is not a scalar type the engine holds
-    /// ([`scalar_type`]), only documents the process and declares nothing.
+    /// `dataObject` without `itemSubjectRef`, whose item is not a scalar type the engine holds
+    /// ([`scalar_type`]) or whose name is not an identifier only documents the process and
+    /// declares nothing.
     fn declare_variables(&self, table: &mut VarTable) -> Result<(), CompileError> {
         let items: Vec<Node> = bpmn_children(self.root).filter(|n| is_tag(n, "itemDefinition")).collect();
         for process in self.pools.iter().filter_map(|p| p.process) {
@@ -20,10 +21,11 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 let Some(name) = attr(&d, "name").or_else(|| attr(&d, "id")) else {
                     return Err(self.err(&d, format!("a {} needs a name (the variable's)", tag(&d))));
                 };
+                // a name conditions cannot write (`Purchase order`) labels a document, not a variable
                 if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                     || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 {
-                    return Err(self.err(&d, format!("variable name `{name}`: use letters, digits and `_`, not starting with a digit")));
+                    continue;
                 }
                 let item_id = item_ref.rsplit(':').next().unwrap_or(item_ref);
                 let Some(item) = items.iter().find(|i| attr(i, "id") == Some(item_id)) else {
