@@ -348,12 +348,16 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
   test('rollup mode: data that does not hash to the proven commitment is rejected', async () => {
     await fresh();
     const flipped = ethers.getBytes(b1.data);
-    flipped[7] ^= 1; // another instance id in the first record
+    flipped[11] ^= 1; // another instance id in the first record (bytes 8..12 of its 12)
     const err = await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: ethers.hexlify(flipped) }), 'DataCommitmentMismatch');
     assert.equal(err.args[0], b1.pub.commitment);
     assert.notEqual(err.args[1], b1.pub.commitment);
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: '0x' }), 'DataCommitmentMismatch', [b1.pub.commitment, 0n]); // withheld
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: b2.data }), 'DataCommitmentMismatch', [b1.pub.commitment, b2.pub.commitment]);
+    // withheld: the chain of no record is its start, the batch number
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: '0x' }), 'DataCommitmentMismatch', [b1.pub.commitment, 1n]);
+    // batch 2's records as batch 1's: a chain from 1, neither batch 1's nor batch 2's commitment
+    const b2AsBatch1 = await da.commitmentOfData(1, b2.data);
+    assert.notEqual(b2AsBatch1, b2.pub.commitment);
+    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: b2.data }), 'DataCommitmentMismatch', [b1.pub.commitment, b2AsBatch1]);
     await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: '0x010203' }), 'MalformedBatchData', [3n]);
   });
 
