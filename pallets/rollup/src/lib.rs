@@ -53,6 +53,11 @@
 //! computes the new state root `Poseidon(tree_root, next_instance_id)` and the definitions root,
 //! and stores the header with status [`BatchStatus::Sealed`].
 //!
+//! Weights: `weights.rs` holds hand estimates (it says so); the benchmarks that will generate it
+//! are in `benchmarking.rs` (an action of up to 42 transitions made by the core's engine,
+//! registration of up to 42 rules, the time seal, the finalization with pruning) and run once
+//! each on the mock in `scripts/test.sh`.
+//!
 //! The relayer ([`Config::RelayerOrigin`]) then moves each batch to [`BatchStatus::Proven`] (a
 //! proof exists), [`BatchStatus::Submitted`] (the L1 transaction carrying it) and
 //! [`BatchStatus::Finalized`] (final on L1: its records are pruned), with an event each. A batch
@@ -63,6 +68,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 mod store;

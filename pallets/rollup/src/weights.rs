@@ -5,9 +5,11 @@
 //! Storage accesses are counted from the code (and charged with the runtime's `DbWeight`);
 //! execution times are guesses, not measurements: a Poseidon hash of two inputs over BN254
 //! costs tens of microseconds natively and more in wasm, and a firing rehashes two or three
-//! tree paths of `StateDepth` nodes. The benchmarks that will replace them (with the runtime's
-//! Benchmark API, see `pallets/issuance/src/weights.rs` for the command) are the next step of
-//! this pallet, together with the revive precompile whose gas they price.
+//! tree paths of `StateDepth` nodes. The benchmarks that will replace them are in
+//! `benchmarking.rs` (`cargo test -p pallet-rollup --features runtime-benchmarks` runs each
+//! once on the mock); generating this file needs the pallet in the runtime with its Benchmark
+//! API (see `pallets/issuance/src/weights.rs` for the command), the next step of this pallet
+//! together with the revive precompile whose gas they price.
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -25,11 +27,12 @@ pub trait WeightInfo {
 	/// `mark_proven`, `mark_submitted`, `mark_finalized`: two headers read, one written, the
 	/// records removed.
 	fn advance_batch() -> Weight;
-	/// `record_action` for `t` transitions with trees of depth `d` (per transition: the
-	/// instance, the rule and up to three paths read, two paths and two leaves written).
-	fn record_action(t: u32, d: u32) -> Weight;
-	/// `register_definition` of `r` rules in a tree of depth `d`.
-	fn register_definition(r: u32, d: u32) -> Weight;
+	/// `record_action` for one action of `t` transitions (per transition: the instance, the
+	/// rule and up to three tree paths read, two paths and two leaves written; estimated for
+	/// trees of depth 16).
+	fn record_action(t: u32) -> Weight;
+	/// `register_definition` of `r` rules (a path of the definitions tree rewritten per rule).
+	fn register_definition(r: u32) -> Weight;
 }
 
 /// Weights for `pallet_rollup` using the runtime's database weights.
@@ -45,15 +48,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	fn record_action(t: u32, d: u32) -> Weight {
-		let d = d as u64;
+	fn record_action(t: u32) -> Weight {
+		let d = 16u64;
 		Weight::from_parts(100_000_000, 2_000)
 			.saturating_add(Weight::from_parts(250_000_000 * d / 16, 40 * d).saturating_mul(t as u64))
 			.saturating_add(T::DbWeight::get().reads((5 + 3 * d) * t as u64))
 			.saturating_add(T::DbWeight::get().writes((4 + 2 * (d + 1)) * t as u64))
 	}
-	fn register_definition(r: u32, d: u32) -> Weight {
-		let d = d as u64;
+	fn register_definition(r: u32) -> Weight {
+		let d = 16u64;
 		Weight::from_parts(50_000_000, 2_000)
 			.saturating_add(Weight::from_parts(120_000_000 * d / 16, 40 * d).saturating_mul(r as u64))
 			.saturating_add(T::DbWeight::get().reads(3 + d * r as u64))
@@ -73,15 +76,15 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(2))
 			.saturating_add(RocksDbWeight::get().writes(2))
 	}
-	fn record_action(t: u32, d: u32) -> Weight {
-		let d = d as u64;
+	fn record_action(t: u32) -> Weight {
+		let d = 16u64;
 		Weight::from_parts(100_000_000, 2_000)
 			.saturating_add(Weight::from_parts(250_000_000 * d / 16, 40 * d).saturating_mul(t as u64))
 			.saturating_add(RocksDbWeight::get().reads((5 + 3 * d) * t as u64))
 			.saturating_add(RocksDbWeight::get().writes((4 + 2 * (d + 1)) * t as u64))
 	}
-	fn register_definition(r: u32, d: u32) -> Weight {
-		let d = d as u64;
+	fn register_definition(r: u32) -> Weight {
+		let d = 16u64;
 		Weight::from_parts(50_000_000, 2_000)
 			.saturating_add(Weight::from_parts(120_000_000 * d / 16, 40 * d).saturating_mul(r as u64))
 			.saturating_add(RocksDbWeight::get().reads(3 + d * r as u64))
