@@ -285,6 +285,10 @@ mod runtime {
 	/// Issuance of the native unit: only the council mints units to members and burns them.
 	#[runtime::pallet_index(15)]
 	pub type Issuance = pallet_issuance::Pallet<Runtime>;
+
+	/// The rollup: engine actions as proven transitions in the Poseidon state tree, batches.
+	#[runtime::pallet_index(16)]
+	pub type Rollup = pallet_rollup::Pallet<Runtime>;
 }
 
 /// We assume that ~10% of the block weight is consumed by `on_initialize` handlers.
@@ -511,38 +515,29 @@ impl pallet_issuance::Config for Runtime {
 	type WeightInfo = pallet_issuance::weights::SubstrateWeight<Runtime>;
 }
 
-/// No speculative currency (Alastria requirement): the native unit pays fees and storage
-/// deposits but does not move between accounts. `frame_system::Config::BaseCallFilter` refuses
-/// (error `frame_system::Error::CallFiltered`) for signed, council and Ethereum origins:
-/// - `Balances::transfer_allow_death`, `transfer_keep_alive`, `transfer_all`;
-/// - `Revive::call`, `instantiate`, `instantiate_with_code`, `eth_call` and
-///   `eth_instantiate_with_code` with a non-zero `value` (an Ethereum transaction that sends
-///   value, to an account or to a payable contract).
-/// Everything else is allowed, including contract calls without value. New units are issued to
-/// members by the council through `Issuance` (pallet-issuance). Root (the `dev` sudo key)
-/// bypasses the filter, as in every FRAME runtime, and may `force_transfer`/`force_set_balance`.
-/// Nested calls (`Revive::eth_substrate_call`, council motions) are filtered when they dispatch.
-pub struct NoPlainTransfers;
+mod call_filter;
+pub use call_filter::NoPlainTransfers;
 
-impl frame_support::traits::Contains<RuntimeCall> for NoPlainTransfers {
-	fn contains(call: &RuntimeCall) -> bool {
-		use pallet_balances::Call as B;
-		use pallet_revive::Call as R;
-		match call {
-			RuntimeCall::Balances(
-				B::transfer_allow_death { .. } | B::transfer_keep_alive { .. } | B::transfer_all { .. },
-			) => false,
-			RuntimeCall::Revive(
-				R::call { value, .. } |
-				R::instantiate { value, .. } |
-				R::instantiate_with_code { value, .. },
-			) => *value == 0,
-			RuntimeCall::Revive(
-				R::eth_call { value, .. } | R::eth_instantiate_with_code { value, .. },
-			) => value.is_zero(),
-			_ => true,
-		}
-	}
+parameter_types! {
+	/// Transitions per rollup batch: the slots of the prover's circuit (its verifying key).
+	pub const RollupBatchSize: u32 = 16;
+	/// A non-empty batch is sealed at the latest 10 blocks (one minute) after its first
+	/// transition.
+	pub const RollupSealPeriod: BlockNumber = 10;
+	/// Depth of the proven instance tree and of the definitions tree (the circuit's, 16: 65,535
+	/// instances, 65,536 rules).
+	pub const RollupTreeDepth: u32 = 16;
+}
+
+/// The rollup pallet with the production circuit shape. The relayer's life-cycle reports are
+/// governance's until the relayer has its own origin (root on `dev`, a 2/3 council motion).
+impl pallet_rollup::Config for Runtime {
+	type BatchSize = RollupBatchSize;
+	type SealPeriod = RollupSealPeriod;
+	type StateDepth = RollupTreeDepth;
+	type DefinitionsDepth = RollupTreeDepth;
+	type RelayerOrigin = EnsureRootOrTwoThirdsCouncil;
+	type WeightInfo = pallet_rollup::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_balances::Config for Runtime {

@@ -388,3 +388,47 @@ fn only_the_council_issues_units() {
 		));
 	});
 }
+
+/// The rollup pallet with the runtime's configuration (trees of depth 16, batches of 16): a real
+/// model registered and an instance started by the BPM core's engine are recorded with the
+/// prover's state and definitions roots, and the open batch is sealed `RollupSealPeriod` blocks
+/// later.
+#[test]
+fn rollup_records_an_engine_action_with_the_provers_roots() {
+	use alstra_bpm_core::engine::{Engine, RuntimeDefinition};
+	use alstra_bpm_core::proof::{replay::Replay, state::{fr_to_bytes, Params}};
+	use frame_support::traits::Hooks;
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let model = alstra_bpmn::compile_file(concat!(
+			env!("CARGO_MANIFEST_DIR"),
+			"/../bpmn-compiler/tests/data/caterpillar/invoicing.bpmn"
+		))
+		.unwrap();
+		let mut engine = Engine::new();
+		let def = engine.publish(RuntimeDefinition::new(&model));
+		assert_eq!(Rollup::register_definition(&model).unwrap() as u64, def);
+		let mut replay = Replay::new(Params { state_depth: 16, defs_depth: 16, batch_size: 16 });
+		replay.publish(&model).unwrap();
+		let account = |role: &[u8; 32]| -> [u8; 20] { role[12..].try_into().unwrap() };
+		let roles: Vec<[u8; 32]> =
+			model.pools.iter().map(|p| p.role).chain(model.swimlanes.iter().map(|s| s.role)).collect();
+		for r in &roles {
+			engine.register_participant(account(r), [*r]);
+		}
+		let start_role = engine.definition(def).unwrap().start_role;
+		let bindings: Vec<_> = roles.iter().filter(|r| **r != start_role).map(|r| (*r, account(r))).collect();
+		let (_, events) = engine.start_instance(account(&start_role), def, &bindings, &[]).unwrap();
+		assert!(Rollup::record_action(&events).is_ok());
+		replay.apply(&events).unwrap();
+		assert_eq!(Rollup::state_root(), fr_to_bytes(&replay.state.root()));
+		assert_eq!(Rollup::defs_root(), fr_to_bytes(&replay.registry.root()));
+		assert!(pallet_rollup::Batches::<Runtime>::get(1).is_none());
+		let seal_at = 1 + RollupSealPeriod::get();
+		Rollup::on_initialize(seal_at - 1);
+		assert!(pallet_rollup::Batches::<Runtime>::get(1).is_none());
+		Rollup::on_initialize(seal_at);
+		let batch = pallet_rollup::Batches::<Runtime>::get(1).expect("sealed by time");
+		assert_eq!(batch.new_root, Rollup::state_root());
+	});
+}

@@ -38,9 +38,9 @@
 //! changes nothing and returns an error naming why. Definitions enter the definitions tree with
 //! [`Pallet::register_definition`] when the registry publishes them, in publication order (so
 //! definition ids are the registry's); a definition beyond the circuit's limits is refused
-//! there, naming the limit. (The revive precompile through which `ProcessDefinitionRegistry` and
-//! `ProcessExecution` call these two functions is the next step of this pallet; until then they
-//! are Rust functions of the runtime.)
+//! there, naming the limit. (The pallet is in AlstraNet's runtime as `Rollup`; the revive
+//! precompile through which `ProcessDefinitionRegistry` and `ProcessExecution` will call these two
+//! functions is the next step: until then nothing on chain calls them.)
 //!
 //! ## Batches and their timing
 //!
