@@ -74,7 +74,7 @@ fn task_completion<T: Config>(gateways: u16) -> Result<Vec<EngineEvent>, Benchma
 	let mut engine = Engine::new();
 	let def = engine.publish(RuntimeDefinition::new(&model));
 	engine.register_participant(account, [keccak256(b"Org")]);
-	Pallet::<T>::register_definition(&model).map_err(|_| BenchmarkError::Stop("register"))?;
+	Pallet::<T>::register_definition(def as u32, &model).map_err(|_| BenchmarkError::Stop("register"))?;
 	let (id, started) = engine.start_instance(account, def, &[], &[]).map_err(|_| BenchmarkError::Stop("start"))?;
 	Pallet::<T>::record_action(&started).map_err(|_| BenchmarkError::Stop("record start"))?;
 	engine.complete_task(account, id, 0, &[]).map_err(|_| BenchmarkError::Stop("complete"))
@@ -110,7 +110,7 @@ mod benchmarks {
 
 		#[block]
 		{
-			Pallet::<T>::register_definition(&model).map_err(|_| BenchmarkError::Stop("register"))?;
+			Pallet::<T>::register_definition(1, &model).map_err(|_| BenchmarkError::Stop("register"))?;
 		}
 
 		assert_eq!(RuleCount::<T>::get(), r as u64);
@@ -148,6 +148,18 @@ mod benchmarks {
 		mark_finalized(origin as T::RuntimeOrigin, 1);
 
 		assert!(BatchRecords::<T>::get(1).is_none());
+		Ok(())
+	}
+
+	/// Governance authorizing a contract (revoking costs the same: one entry).
+	#[benchmark]
+	fn authorize_contract() -> Result<(), BenchmarkError> {
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		authorize_contract(origin as T::RuntimeOrigin, [7; 20], ContractRole::Engine);
+
+		assert_eq!(AuthorizedContracts::<T>::get([7; 20]), Some(ContractRole::Engine));
 		Ok(())
 	}
 

@@ -72,6 +72,7 @@ extern crate alloc;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+pub mod runtime_api;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -83,7 +84,7 @@ pub use weights::WeightInfo;
 
 use alstra_bpm_core::proof::encoding::{Marking, Partner, RuleStep, TransitionRule};
 use alstra_bpm_core::proof::state::Instance;
-use codec::{Decode, Encode, MaxEncodedLen};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{frame_support, frame_system};
 use scale_info::TypeInfo;
 
@@ -248,6 +249,9 @@ pub struct BatchHeader<BlockNumber> {
 	pub new_root: Hash32,
 	/// Definitions root at the seal (every rule the batch used is in it: the tree only grows).
 	pub defs_root: Hash32,
+	/// Rules in the definitions tree at the seal (leaves `0..rules` make `defs_root`): the
+	/// prover rebuilds the tree from the first `rules` rules of [`RuleRecords`].
+	pub rules: u64,
 	/// Commitment of the transition records (`c_0 = number`, `c_k = Poseidon(c_{k-1},
 	/// record_k)`).
 	pub commitment: Hash32,
@@ -261,6 +265,37 @@ pub struct BatchHeader<BlockNumber> {
 	pub status: BatchStatus,
 	/// The L1 transaction that carried it, once submitted.
 	pub l1_transaction: Option<[u8; 32]>,
+}
+
+/// What a contract that governance authorized may ask of the rollup through the revive
+/// precompile (`runtime/src/rollup_precompile.rs`, interface `contracts/bpm/src/IRollup.sol`).
+#[derive(
+	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum ContractRole {
+	/// The BPM registry (`ProcessDefinitionRegistry`): registers each definition it publishes.
+	Registry,
+	/// The BPM engine (`ProcessExecution`): records every instance start and firing.
+	Engine,
+}
+
+/// The rollup at a glance (runtime API [`runtime_api::RollupApi::status`]).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct RollupStatus {
+	/// Current state root `Poseidon(tree_root, next_instance_id)`.
+	pub state_root: Hash32,
+	/// Current definitions root.
+	pub defs_root: Hash32,
+	/// Rules in the definitions tree.
+	pub rules: u64,
+	/// Registered definitions.
+	pub definitions: u32,
+	/// The id the next instance gets.
+	pub next_instance: u64,
+	/// The number the next sealed batch gets.
+	pub next_batch: u64,
+	/// Transitions in the open batch.
+	pub open_transitions: u32,
 }
 
 /// The batch being filled.
@@ -316,6 +351,9 @@ pub mod pallet {
 		/// Who reports a batch proven, submitted and finalized (the relayer's account, or
 		/// governance).
 		type RelayerOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// Who authorizes the contracts that may call the rollup precompile (a council motion;
+		/// `sudo` on a dev chain).
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Weights of this pallet.
 		type WeightInfo: WeightInfo;
 	}
@@ -354,7 +392,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type DefinitionRules<T: Config> = StorageMap<_, Twox64Concat, u32, (u64, u64)>;
 
-	/// Number of registered definitions (ids `1..=DefinitionCount`).
+	/// Number of registered definitions (their ids are the registry's, see [`DefinitionRules`]).
 	#[pallet::storage]
 	pub type DefinitionCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
@@ -384,10 +422,26 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type BatchRecords<T: Config> = StorageMap<_, Twox64Concat, u64, BoundedVec<u128, T::BatchSize>>;
 
+	/// The contracts governance authorized to call the rollup precompile, by EVM address.
+	#[pallet::storage]
+	pub type AuthorizedContracts<T: Config> = StorageMap<_, Blake2_128Concat, [u8; 20], ContractRole>;
+
 	/// Events of this pallet.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
+		/// Governance authorized a contract to call the rollup precompile in `role`.
+		ContractAuthorized {
+			/// Its EVM address.
+			contract: [u8; 20],
+			/// What it may do.
+			role: ContractRole,
+		},
+		/// Governance withdrew a contract's authorization.
+		ContractRevoked {
+			/// Its EVM address.
+			contract: [u8; 20],
+		},
 		/// A published definition entered the definitions tree.
 		DefinitionRegistered {
 			/// Its id (the registry's).
@@ -461,6 +515,15 @@ pub mod pallet {
 		ChildMismatch,
 		/// No such batch.
 		UnknownBatch,
+		/// A definition with this id is already registered (ids are the registry's, each once).
+		DefinitionAlreadyRegistered,
+		/// Definition id 0 (the registry's ids start at 1; 0 marks a called instance that has
+		/// not started).
+		InvalidDefinitionId,
+		/// The calling contract is not authorized for this (see [`AuthorizedContracts`]).
+		ContractNotAuthorized,
+		/// The contract to revoke is not authorized.
+		UnknownContract,
 		/// The batch is not in the status this step starts from.
 		WrongBatchStatus,
 		/// The previous batch has not reached this status yet (batches go to L1 in order).
@@ -532,9 +595,59 @@ pub mod pallet {
 			Self::deposit_event(Event::BatchFinalized { batch });
 			Ok(())
 		}
+
+		/// Authorizes the contract at EVM address `contract` to call the rollup precompile in
+		/// `role` (replacing an earlier role). Origin: [`Config::GovernanceOrigin`].
+		///
+		/// Emits [`Event::ContractAuthorized`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::authorize_contract())]
+		pub fn authorize_contract(origin: OriginFor<T>, contract: [u8; 20], role: ContractRole) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			AuthorizedContracts::<T>::insert(contract, role);
+			Self::deposit_event(Event::ContractAuthorized { contract, role });
+			Ok(())
+		}
+
+		/// Withdraws the authorization of `contract`. Origin: [`Config::GovernanceOrigin`].
+		/// Errors: [`Error::UnknownContract`].
+		///
+		/// Emits [`Event::ContractRevoked`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::authorize_contract())]
+		pub fn revoke_contract(origin: OriginFor<T>, contract: [u8; 20]) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			AuthorizedContracts::<T>::take(contract).ok_or(Error::<T>::UnknownContract)?;
+			Self::deposit_event(Event::ContractRevoked { contract });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Checks that `contract` is authorized in `role`. Errors: [`Error::ContractNotAuthorized`].
+		pub fn ensure_contract(contract: &[u8; 20], role: ContractRole) -> DispatchResult {
+			ensure!(AuthorizedContracts::<T>::get(contract) == Some(role), Error::<T>::ContractNotAuthorized);
+			Ok(())
+		}
+
+		/// The rollup at a glance.
+		pub fn status() -> RollupStatus {
+			RollupStatus {
+				state_root: Self::state_root(),
+				defs_root: Self::defs_root(),
+				rules: RuleCount::<T>::get(),
+				definitions: DefinitionCount::<T>::get(),
+				next_instance: NextInstanceId::<T>::get(),
+				next_batch: NextBatch::<T>::get(),
+				open_transitions: OpenBatch::<T>::decode_len().unwrap_or(0) as u32,
+			}
+		}
+
+		/// Rules `first..first + count` of the definitions tree (fewer past the end).
+		pub fn rules(first: u64, count: u32) -> alloc::vec::Vec<RuleRecord> {
+			(first..first.saturating_add(count as u64)).map_while(RuleRecords::<T>::get).collect()
+		}
+
 		fn state() -> State<StorageState<T>> {
 			State::with_store(T::StateDepth::get() as usize, StorageState::default())
 		}
@@ -550,14 +663,16 @@ pub mod pallet {
 			fr_to_bytes(&StorageDefinitions::<T>::default().defs_root())
 		}
 
-		/// Registers the next published definition in the definitions tree (definition ids
-		/// are given in registration order: call it for every definition the registry
-		/// publishes, in order). Returns the id.
+		/// Registers the definition the registry published as `id` in the definitions tree: its
+		/// firing rules are computed here from the model (`compile_definition`), so no account
+		/// chooses them. Returns the number of rules.
 		///
-		/// Errors: [`Error::DefinitionBeyondProverLimits`], [`Error::DefinitionsTreeFull`];
-		/// nothing is changed then.
-		pub fn register_definition(model: &CompiledModel) -> Result<u32, DispatchError> {
-			let id = DefinitionCount::<T>::get() + 1;
+		/// Errors: [`Error::InvalidDefinitionId`], [`Error::DefinitionAlreadyRegistered`],
+		/// [`Error::DefinitionBeyondProverLimits`], [`Error::DefinitionsTreeFull`]; nothing is
+		/// changed then.
+		pub fn register_definition(id: u32, model: &CompiledModel) -> Result<u32, DispatchError> {
+			ensure!(id != 0, Error::<T>::InvalidDefinitionId);
+			ensure!(!DefinitionRules::<T>::contains_key(id), Error::<T>::DefinitionAlreadyRegistered);
 			let first = RuleCount::<T>::get();
 			let rules = compile_definition(id, model, first, T::DefinitionsDepth::get() as usize).map_err(|e| match e {
 				RegisterError::Encode { .. } => Error::<T>::DefinitionBeyondProverLimits,
@@ -573,13 +688,13 @@ pub mod pallet {
 			let count = rules.len() as u64;
 			RuleCount::<T>::put(first + count);
 			DefinitionRules::<T>::insert(id, (first, count));
-			DefinitionCount::<T>::put(id);
+			DefinitionCount::<T>::mutate(|n| *n += 1);
 			Self::deposit_event(Event::DefinitionRegistered {
 				definition: id,
 				rules: count as u32,
 				defs_root: fr_to_bytes(&smt::root(&tree, &zero)),
 			});
-			Ok(id)
+			Ok(count as u32)
 		}
 
 		/// Records the engine's events of one action (in emission order) as proven transitions:
@@ -645,6 +760,7 @@ pub mod pallet {
 				old_root: open.old_root,
 				new_root,
 				defs_root: Self::defs_root(),
+				rules: RuleCount::<T>::get(),
 				commitment: open.commitment,
 				transitions: records.len() as u32,
 				first_block: open.first_block,

@@ -44,6 +44,7 @@ impl pallet_rollup::Config for Test {
 	type StateDepth = Depth;
 	type DefinitionsDepth = Depth;
 	type RelayerOrigin = EnsureSignedBy<Relayer, u64>;
+	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type WeightInfo = ();
 }
 

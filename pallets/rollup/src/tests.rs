@@ -1,12 +1,12 @@
 //! Unit tests: the pallet against the BPM core's engine and its in-memory proven state (the
 //! prover's), sealing by size and by time, the batch life cycle, and bad input.
 
-use crate::{mock::*, BatchRecords, BatchStatus, Batches, Error, Event, OpenBatch, OpenBatchState};
+use crate::{mock::*, BatchRecords, BatchStatus, Batches, ContractRole, Error, Event, OpenBatch, OpenBatchState};
 use alstra_bpm_core::engine::{Engine, EngineEvent, InstanceStatus, RuntimeDefinition};
 use alstra_bpm_core::proof::{
 	encoding::Partner,
 	replay::Replay,
-	state::{commitment_of, fr_to_bytes, BatchBuilder, Params, Registry, State},
+	state::{commitment_of, fr_to_bytes, BatchBuilder, Definitions, Params, Registry, State},
 };
 use alstra_bpm_core::{CompiledModel, ElementKind};
 use frame_support::{assert_noop, assert_ok, traits::Hooks};
@@ -38,8 +38,9 @@ impl Chain {
 		let mut c = Chain { engine: Engine::new(), replay: Replay::new(P), models: models.to_vec() };
 		for m in models {
 			let id = c.engine.publish(RuntimeDefinition::new(m));
-			assert_eq!(Rollup::register_definition(m).unwrap() as u64, id);
+			let rules = Rollup::register_definition(id as u32, m).unwrap();
 			assert_eq!(c.replay.publish(m).unwrap() as u64, id);
+			assert_eq!(c.replay.registry.rules_of(id as u32).count() as u32, rules);
 			for role in m.pools.iter().map(|p| p.role).chain(m.swimlanes.iter().map(|s| s.role)) {
 				c.engine.register_participant(account(&role), [role]);
 			}
@@ -248,7 +249,7 @@ fn a_definition_beyond_the_circuit_is_refused_at_registration() {
 		}
 		assert!(Registry::new(8).register(&m).is_err());
 		let root = Rollup::defs_root();
-		assert_noop!(Rollup::register_definition(&m), Error::<Test>::DefinitionBeyondProverLimits);
+		assert_noop!(Rollup::register_definition(1, &m), Error::<Test>::DefinitionBeyondProverLimits);
 		assert_eq!(Rollup::defs_root(), root);
 		assert_eq!(crate::DefinitionCount::<Test>::get(), 0);
 	});
@@ -299,5 +300,59 @@ fn seal_hook_weight_is_charged_only_when_sealing() {
 		let busy = Rollup::on_initialize(1 + SEAL_PERIOD);
 		assert!(busy.ref_time() > idle.ref_time());
 		assert_eq!(sealed(), vec![1]);
+	});
+}
+
+#[test]
+fn definition_ids_are_the_registrys_each_once_and_never_zero() {
+	new_test_ext().execute_with(|| {
+		let m = model("caterpillar/invoicing.bpmn");
+		assert_noop!(Rollup::register_definition(0, &m), Error::<Test>::InvalidDefinitionId);
+		// the registry's ids need not be contiguous (a draft created and never published)
+		let rules = Rollup::register_definition(3, &m).unwrap();
+		assert_eq!(crate::DefinitionRules::<Test>::get(3), Some((0, rules as u64)));
+		assert!(crate::DefinitionRules::<Test>::get(1).is_none());
+		let root = Rollup::defs_root();
+		assert_noop!(Rollup::register_definition(3, &m), Error::<Test>::DefinitionAlreadyRegistered);
+		assert_eq!(Rollup::defs_root(), root);
+		assert_eq!(Rollup::status().definitions, 1);
+		assert_eq!(Rollup::rules(0, 1000).len() as u32, rules);
+		assert_eq!(Rollup::rules(1, 2).len(), 2);
+		// an instance of it starts at id 1 with the definition id 3
+		let mut engine = Engine::new();
+		let _ = engine.publish(RuntimeDefinition::new(&m));
+		let _ = engine.publish(RuntimeDefinition::new(&m));
+		let def = engine.publish(RuntimeDefinition::new(&m));
+		assert_eq!(def, 3);
+		for role in m.pools.iter().map(|p| p.role).chain(m.swimlanes.iter().map(|s| s.role)) {
+			engine.register_participant(account(&role), [role]);
+		}
+		let d = engine.definition(def).unwrap().clone();
+		let (id, events) = engine.start_instance(account(&d.start_role), def, &[], &[]).unwrap();
+		assert_ok!(Rollup::record_action(&events));
+		assert_eq!(crate::InstanceRecords::<Test>::get(id).unwrap().definition, 3);
+	});
+}
+
+#[test]
+fn only_governance_authorizes_contracts_and_roles_are_checked() {
+	new_test_ext().execute_with(|| {
+		let registry = [0x11; 20];
+		let engine = [0x22; 20];
+		assert_noop!(Rollup::authorize_contract(signed(1), engine, ContractRole::Engine), DispatchError::BadOrigin);
+		assert_noop!(Rollup::ensure_contract(&engine, ContractRole::Engine), Error::<Test>::ContractNotAuthorized);
+		assert_ok!(Rollup::authorize_contract(RuntimeOrigin::root(), engine, ContractRole::Engine));
+		assert_ok!(Rollup::authorize_contract(RuntimeOrigin::root(), registry, ContractRole::Registry));
+		System::assert_has_event(RuntimeEvent::Rollup(Event::ContractAuthorized { contract: engine, role: ContractRole::Engine }));
+		assert_ok!(Rollup::ensure_contract(&engine, ContractRole::Engine));
+		assert_ok!(Rollup::ensure_contract(&registry, ContractRole::Registry));
+		// a role is not another
+		assert_noop!(Rollup::ensure_contract(&engine, ContractRole::Registry), Error::<Test>::ContractNotAuthorized);
+		assert_noop!(Rollup::ensure_contract(&registry, ContractRole::Engine), Error::<Test>::ContractNotAuthorized);
+		assert_noop!(Rollup::revoke_contract(signed(RELAYER), engine), DispatchError::BadOrigin);
+		assert_ok!(Rollup::revoke_contract(RuntimeOrigin::root(), engine));
+		System::assert_has_event(RuntimeEvent::Rollup(Event::ContractRevoked { contract: engine }));
+		assert_noop!(Rollup::ensure_contract(&engine, ContractRole::Engine), Error::<Test>::ContractNotAuthorized);
+		assert_noop!(Rollup::revoke_contract(RuntimeOrigin::root(), engine), Error::<Test>::UnknownContract);
 	});
 }

@@ -33,6 +33,8 @@ pub trait WeightInfo {
 	fn record_action(t: u32) -> Weight;
 	/// `register_definition` of `r` rules (a path of the definitions tree rewritten per rule).
 	fn register_definition(r: u32) -> Weight;
+	/// `authorize_contract`, `revoke_contract`: one entry written.
+	fn authorize_contract() -> Weight;
 }
 
 /// Weights for `pallet_rollup` using the runtime's database weights.
@@ -62,6 +64,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3 + d * r as u64))
 			.saturating_add(T::DbWeight::get().writes(4 + (d + 2) * r as u64))
 	}
+	fn authorize_contract() -> Weight {
+		Weight::from_parts(10_000_000, 1_000).saturating_add(T::DbWeight::get().writes(1))
+	}
 }
 
 // For the mock runtime and tests.
@@ -89,5 +94,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(120_000_000 * d / 16, 40 * d).saturating_mul(r as u64))
 			.saturating_add(RocksDbWeight::get().reads(3 + d * r as u64))
 			.saturating_add(RocksDbWeight::get().writes(4 + (d + 2) * r as u64))
+	}
+	fn authorize_contract() -> Weight {
+		Weight::from_parts(10_000_000, 1_000).saturating_add(RocksDbWeight::get().writes(1))
 	}
 }
