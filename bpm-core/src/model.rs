@@ -10,6 +10,7 @@
 //! `uint256` values are `"0x…"` hex strings (bytes32 and uint256: always 64 hex digits); enums
 //! are their Solidity ordinal (a number), so the JSON can be ABI-encoded as is.
 
+use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -554,6 +555,52 @@ impl core::fmt::Display for Summary {
 }
 
 impl CompiledModel {
+    /// Checks that every index in the model points into its table (element scopes, lanes and
+    /// child scopes, flow ends, scope parents and pools, message flow ends), so that deriving
+    /// the runtime tables or the firing rules cannot index out of bounds. The registry's
+    /// publish-time validation (`ModelCompiler.sol`, docs/bpm-engine.md) checks these and more;
+    /// this is the runtime's guard for a model that arrives from a contract.
+    ///
+    /// Errors: which table and record hold the dangling index.
+    pub fn check_references(&self) -> Result<(), String> {
+        let (pools, lanes, scopes, elements) = (self.pools.len(), self.swimlanes.len(), self.scopes.len(), self.elements.len());
+        let bad = |what: &str, i: usize| Err(format!("{what} {i} refers to a missing record"));
+        for (i, l) in self.swimlanes.iter().enumerate() {
+            if l.pool as usize >= pools {
+                return bad("swimlane", i);
+            }
+        }
+        for (i, s) in self.scopes.iter().enumerate() {
+            if s.pool as usize >= pools || s.parent_element as usize > elements {
+                return bad("scope", i);
+            }
+        }
+        for (i, e) in self.elements.iter().enumerate() {
+            if e.scope as usize >= scopes || e.lane as usize > lanes || e.child_scope as usize >= scopes.max(1) || e.message_in as usize > self.triggers.len() {
+                return bad("element", i);
+            }
+        }
+        for (i, f) in self.activity_flows.iter().enumerate() {
+            if f.source as usize >= elements || f.target as usize >= elements {
+                return bad("activity sequence flow", i);
+            }
+        }
+        for (i, f) in self.gateway_flows.iter().enumerate() {
+            if f.gateway as usize >= elements || f.target as usize >= elements {
+                return bad("gateway sequence flow", i);
+            }
+        }
+        for (i, t) in self.triggers.iter().enumerate() {
+            if t.target as usize >= elements || t.source_element as usize > elements || t.source_pool as usize >= pools.max(1) {
+                return bad("message flow", i);
+            }
+        }
+        if scopes == 0 || elements == 0 {
+            return Err("the model has no scope or no flow node".into());
+        }
+        Ok(())
+    }
+
     /// Counts of every table, and the number of places of each scope (highest place + 1).
     pub fn summary(&self) -> Summary {
         let mut places = vec![0usize; self.scopes.len()];

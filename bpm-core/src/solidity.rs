@@ -41,8 +41,16 @@ pub fn generated_solidity() -> String {
         let sep = if i + 1 < VariableType::ALL.len() { "," } else { "" };
         s.push_str(&format!("        {}{sep} // {}: {}\n", t.name(), *t as u8, t.describe()));
     }
+    s.push_str("    }\n\n");
+    let index = crate::proof::ROLLUP_PRECOMPILE_INDEX as u32;
+    s.push_str(&format!(
+        "    /// @notice Address of AlstraNet's rollup precompile (`IRollup`; pallet-revive precompile index\n\
+         \x20   /// 0x{index:04x}, bpm-core/src/proof/mod.rs): the registry and the engine report to it.\n\
+         \x20   address internal constant ROLLUP_PRECOMPILE = address(uint160(0x{:08x}));\n",
+        index << 16
+    ));
     s.push_str(
-        "    }\n}\n\n\
+        "}\n\n\
          /// @title BpmLimits\n\
          /// @notice Limits of a process definition and of the engine (bpm-core/src/limits.rs).\n\
          library BpmLimits {\n",

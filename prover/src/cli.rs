@@ -6,7 +6,7 @@
 
 use crate::export;
 use crate::groth::{self, INSECURE};
-use crate::state::{fr_to_dec, Batch, Params};
+use crate::state::{fr_from_bytes, fr_to_dec, Batch, Params};
 use crate::scenario::Walk;
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{Proof, ProvingKey, VerifyingKey};
@@ -37,11 +37,19 @@ pub enum ProverCmd {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
-    /// Prove a batch: from a witness file (`batch.json`) or a demo walk on real BPMN models.
+    /// Prove a batch: a sealed batch of an AlstraNet node (`--node URL --batch N`), a witness
+    /// file (`batch.json`), or a demo walk on real BPMN models.
     Prove {
         /// Keys directory (from `setup`).
         #[arg(long, default_value = "prover-keys")]
         keys: PathBuf,
+        /// The node's Substrate JSON-RPC endpoint (HTTP; `ws://` is read as `http://`): prove
+        /// batch `--batch` of its rollup pallet, rebuilt from chain data (see docs/prover.md).
+        #[arg(long, requires = "batch", conflicts_with_all = ["witness", "demo"])]
+        node: Option<String>,
+        /// The sealed batch to prove (with `--node`).
+        #[arg(long, requires = "node")]
+        batch: Option<u64>,
         /// Batch witness JSON; without it a demo batch of `--demo` firings is walked.
         #[arg(long)]
         witness: Option<PathBuf>,
@@ -198,11 +206,19 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
             write(&out.join(format!("verifying_key.{INSECURE}.bin")), groth::to_bytes(&vk))?;
             println!("wrote {INSECURE} keys to {}", out.display());
         }
-        ProverCmd::Prove { keys, witness, demo, out, seed } => {
+        ProverCmd::Prove { keys, node, batch, witness, demo, out, seed } => {
             let (params, pk, vk) = load_keys(&keys)?;
-            let batch: Batch = match witness {
-                Some(w) => serde_json::from_slice(&read(&w)?)?,
-                None => {
+            let mut chain_header = None;
+            let batch: Batch = match (node, batch, witness) {
+                (Some(url), Some(number), _) => {
+                    let node = crate::chain::Node::new(&url);
+                    let (batch, header) = crate::chain::batch_from_chain(&node, params, number)?;
+                    eprintln!("batch {number} read from {url}: {} transitions, blocks {}..={}, {:?}", header.transitions, header.first_block, header.sealed_at, header.status);
+                    chain_header = Some(header);
+                    batch
+                }
+                (_, _, Some(w)) => serde_json::from_slice(&read(&w)?)?,
+                _ => {
                     let mut walk = Walk::new(params, seed);
                     walk.batch(params, demo.unwrap_or(params.batch_size))?
                 }
@@ -214,6 +230,11 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
             write(&out.join("public.json"), serde_json::to_vec_pretty(&export::snarkjs_public(&batch.public_inputs()))?)?;
             write(&out.join("batch.json"), serde_json::to_vec_pretty(&batch)?)?;
             println!("proof of {} transitions written to {}", batch.steps.len(), out.display());
+            if let Some(h) = chain_header {
+                let pallet_root = fr_from_bytes(&h.new_root).map(|r| fr_to_dec(&r)).unwrap_or_default();
+                println!("batch {}: the proof verifies; its new root    {}", h.number, fr_to_dec(&batch.new_root));
+                println!("batch {}: the rollup pallet's sealed new root {pallet_root}", h.number);
+            }
         }
         ProverCmd::Verify { keys, proof } => {
             let (_, vk) = load_vk(&keys)?;

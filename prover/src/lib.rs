@@ -19,6 +19,7 @@
 
 pub use alstra_bpm_core::proof::{encoding, poseidon, smt, state};
 
+pub mod chain;
 pub mod circuit;
 pub mod cli;
 pub mod export;

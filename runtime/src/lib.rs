@@ -516,6 +516,7 @@ impl pallet_issuance::Config for Runtime {
 }
 
 mod call_filter;
+pub mod rollup_precompile;
 pub use call_filter::NoPlainTransfers;
 
 parameter_types! {
@@ -537,6 +538,8 @@ impl pallet_rollup::Config for Runtime {
 	type StateDepth = RollupTreeDepth;
 	type DefinitionsDepth = RollupTreeDepth;
 	type RelayerOrigin = EnsureRootOrTwoThirdsCouncil;
+	/// The contracts that may call the rollup precompile: a 2/3 council motion (root on `dev`).
+	type GovernanceOrigin = EnsureRootOrTwoThirdsCouncil;
 	type WeightInfo = pallet_rollup::weights::SubstrateWeight<Runtime>;
 }
 
@@ -609,6 +612,9 @@ impl pallet_revive::Config for Runtime {
 	type DebugEnabled = ConstBool<true>;
 	type AutoMap = ConstBool<true>;
 	type GasScale = ConstU32<50000>;
+	/// The rollup precompile (`IRollup.sol`), through which the BPM registry and engine report to
+	/// `Rollup`.
+	type Precompiles = (rollup_precompile::RollupPrecompile<Runtime>,);
 }
 
 pallet_revive::impl_runtime_apis_plus_revive_traits!(
@@ -757,6 +763,25 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_rollup::runtime_api::RollupApi<Block, BlockNumber> for Runtime {
+		fn status() -> pallet_rollup::RollupStatus {
+			Rollup::status()
+		}
+
+		fn batch(number: u64) -> Option<pallet_rollup::BatchHeader<BlockNumber>> {
+			pallet_rollup::Batches::<Runtime>::get(number)
+		}
+
+		fn batch_records(number: u64) -> Option<Vec<u128>> {
+			pallet_rollup::BatchRecords::<Runtime>::get(number).map(|r| r.into_inner())
+		}
+
+		fn rules(first: u64, count: u32) -> Vec<pallet_rollup::RuleRecord> {
+			// at most 4,096 rules per call (about 400 KB of response)
+			Rollup::rules(first, count.min(4096))
 		}
 	}
 

@@ -407,7 +407,7 @@ fn rollup_records_an_engine_action_with_the_provers_roots() {
 		.unwrap();
 		let mut engine = Engine::new();
 		let def = engine.publish(RuntimeDefinition::new(&model));
-		assert_eq!(Rollup::register_definition(&model).unwrap() as u64, def);
+		assert!(Rollup::register_definition(def as u32, &model).is_ok());
 		let mut replay = Replay::new(Params { state_depth: 16, defs_depth: 16, batch_size: 16 });
 		replay.publish(&model).unwrap();
 		let account = |role: &[u8; 32]| -> [u8; 20] { role[12..].try_into().unwrap() };
@@ -431,4 +431,201 @@ fn rollup_records_an_engine_action_with_the_provers_roots() {
 		let batch = pallet_rollup::Batches::<Runtime>::get(1).expect("sealed by time");
 		assert_eq!(batch.new_root, Rollup::state_root());
 	});
+}
+
+/// The rollup precompile, called as pallet-revive calls it (an EVM call to its address), by an
+/// account that governance did or did not authorize (`AuthorizedContracts` keys on the caller's
+/// EVM address; a contract calling is checked the same way, see tests/e2e for the real ones).
+mod rollup_precompile {
+	use super::*;
+	use crate::rollup_precompile::IRollup;
+	use alloy_core::sol_types::{SolCall, SolError, SolValue};
+	use pallet_revive::AddressMapper;
+	use alstra_bpm_core::engine::{Engine, EngineEvent, RuntimeDefinition};
+	use alstra_bpm_core::proof::{replay::Replay, state::{fr_to_bytes, Params}, ROLLUP_PRECOMPILE_ADDRESS};
+	use alstra_bpm_core::CompiledModel;
+	use pallet_revive::{precompiles::alloy::primitives::U256 as AU256, ExecConfig, TransactionLimits};
+	use pallet_rollup::ContractRole;
+
+	fn invoicing() -> CompiledModel {
+		alstra_bpmn::compile_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../bpmn-compiler/tests/data/caterpillar/invoicing.bpmn"))
+			.unwrap()
+	}
+
+	/// Calls the precompile as `who`: `Ok(output)` or `Err(revert message or error)`.
+	fn call(who: &AccountId, data: Vec<u8>) -> Result<Vec<u8>, String> {
+		let r = Revive::bare_call(
+			RuntimeOrigin::signed(who.clone()),
+			ROLLUP_PRECOMPILE_ADDRESS.into(),
+			0u32.into(),
+			TransactionLimits::WeightAndDeposit {
+				weight_limit: Weight::from_parts(1_000_000_000_000, 10 * 1024 * 1024),
+				deposit_limit: u128::MAX,
+			},
+			data,
+			&ExecConfig::new_substrate_tx(),
+		);
+		match r.result {
+			Ok(v) if v.did_revert() => {
+				let reason = alloy_core::sol_types::Revert::abi_decode(&v.data).map(|r| r.reason).unwrap_or_default();
+				Err(reason)
+			},
+			Ok(v) => Ok(v.data),
+			Err(e) => Err(format!("{e:?}")),
+		}
+	}
+
+	fn address_of(who: &AccountId) -> [u8; 20] {
+		<Runtime as pallet_revive::Config>::AddressMapper::to_address(who).0
+	}
+
+	fn abi_model(m: &CompiledModel) -> IRollup::Model {
+		use alloy_core::primitives::{Bytes, FixedBytes, U256};
+		IRollup::Model {
+			pools: m.pools.iter().map(|p| IRollup::Pool { bpmnId: p.bpmn_id.clone(), name: p.name.clone(), role: FixedBytes(p.role), executable: p.executable }).collect(),
+			swimlanes: m.swimlanes.iter().map(|l| IRollup::Swimlane { bpmnId: l.bpmn_id.clone(), name: l.name.clone(), pool: l.pool, role: FixedBytes(l.role) }).collect(),
+			subprocesses: m.scopes.iter().map(|s| IRollup::Subprocess { bpmnId: s.bpmn_id.clone(), parentElement: s.parent_element, pool: s.pool }).collect(),
+			elements: m.elements.iter().map(|e| IRollup::Element {
+				bpmnId: e.bpmn_id.clone(),
+				name: e.name.clone(),
+				kind: e.kind as u8,
+				scope: e.scope,
+				lane: e.lane,
+				messageIn: e.message_in,
+				messageOut: U256::from_be_bytes(e.message_out.0),
+				childScope: e.child_scope,
+				calledProcess: FixedBytes(e.called_process),
+			}).collect(),
+			activityFlows: m.activity_flows.iter().map(|f| IRollup::ActivitySequenceFlow { bpmnId: f.bpmn_id.clone(), source: f.source, target: f.target, place: f.place }).collect(),
+			gatewayFlows: m.gateway_flows.iter().map(|f| IRollup::GatewaySequenceFlow { bpmnId: f.bpmn_id.clone(), gateway: f.gateway, target: f.target, place: f.place, condition: Bytes::from(f.condition.clone()), isDefault: f.is_default }).collect(),
+			triggers: m.triggers.iter().map(|t| IRollup::EventTrigger { bpmnId: t.bpmn_id.clone(), name: t.name.clone(), sourceElement: t.source_element, sourcePool: t.source_pool, target: t.target }).collect(),
+			variables: m.variables.iter().map(|v| IRollup::Variable { name: v.name.clone(), varType: v.var_type as u8 }).collect(),
+		}
+	}
+
+	/// The report of one engine event, as `ProcessExecution` sends it.
+	fn report(ev: &EngineEvent) -> Option<Vec<u8>> {
+		let u = |x: u64| AU256::from(x);
+		let bits = |b: &alstra_bpm_core::Bitmap256| AU256::from_be_bytes(b.0);
+		Some(match *ev {
+			EngineEvent::InstanceStarted { instance, definition, parent, .. } =>
+				IRollup::instanceStartedCall { instanceId: u(instance), definitionId: u(definition), parentInstance: u(parent) }.abi_encode(),
+			EngineEvent::ElementFired { instance, element, kind, consumed, produced, .. } =>
+				IRollup::elementFiredCall { instanceId: u(instance), element, kind: kind as u8, consumed: bits(&consumed), produced: bits(&produced) }.abi_encode(),
+			EngineEvent::SubProcessCompleted { instance, element, .. } =>
+				IRollup::subProcessCompletedCall { instanceId: u(instance), element }.abi_encode(),
+			EngineEvent::CallActivityCompleted { instance, element, child } =>
+				IRollup::callActivityCompletedCall { instanceId: u(instance), element, childInstanceId: u(child) }.abi_encode(),
+			EngineEvent::MessageCorrelated { instance, flow, .. } =>
+				IRollup::messageCorrelatedCall { instanceId: u(instance), messageFlow: flow }.abi_encode(),
+			_ => return None,
+		})
+	}
+
+	fn state_root_view(who: &AccountId) -> [u8; 32] {
+		let out = call(who, IRollup::stateRootCall {}.abi_encode()).unwrap();
+		AU256::abi_decode(&out).unwrap().to_le_bytes::<32>()
+	}
+
+	#[test]
+	fn an_unauthorized_caller_is_refused_and_changes_nothing() {
+		ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let alice = Sr25519Keyring::Alice.to_account_id();
+			let model = invoicing();
+			let register = IRollup::registerDefinitionCall { definitionId: AU256::from(1), model: abi_model(&model) }.abi_encode();
+			let err = call(&alice, register.clone()).unwrap_err();
+			assert!(err.contains("is not an authorized registry"), "{err}");
+			assert_eq!(pallet_rollup::DefinitionCount::<Runtime>::get(), 0);
+			// an engine may not register, a registry may not report
+			assert!(Rollup::authorize_contract(RuntimeOrigin::root(), address_of(&alice), ContractRole::Engine).is_ok());
+			let err = call(&alice, register.clone()).unwrap_err();
+			assert!(err.contains("is not an authorized registry"), "{err}");
+			assert!(Rollup::authorize_contract(RuntimeOrigin::root(), address_of(&alice), ContractRole::Registry).is_ok());
+			let rules = u32::abi_decode(&call(&alice, register).unwrap()).unwrap();
+			assert_eq!(pallet_rollup::RuleCount::<Runtime>::get(), rules as u64);
+			let start = IRollup::instanceStartedCall { instanceId: AU256::from(1), definitionId: AU256::from(1), parentInstance: AU256::ZERO }.abi_encode();
+			let err = call(&alice, start).unwrap_err();
+			assert!(err.contains("is not an authorized engine"), "{err}");
+			assert_eq!(pallet_rollup::NextInstanceId::<Runtime>::get(), 1);
+			// the council's (root's) authorization only: a signed account cannot authorize itself
+			assert!(Rollup::authorize_contract(RuntimeOrigin::signed(alice.clone()), address_of(&alice), ContractRole::Engine).is_err());
+		});
+	}
+
+	#[test]
+	fn engine_reports_fire_the_provers_rules_and_a_rejected_firing_reverts_with_its_reason() {
+		ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let alice = Sr25519Keyring::Alice.to_account_id();
+			let model = invoicing();
+			assert!(Rollup::authorize_contract(RuntimeOrigin::root(), address_of(&alice), ContractRole::Registry).is_ok());
+			let register = IRollup::registerDefinitionCall { definitionId: AU256::from(1), model: abi_model(&model) }.abi_encode();
+			call(&alice, register.clone()).unwrap();
+			// a second registration of the same id is refused by name
+			let err = call(&alice, register).unwrap_err();
+			assert!(err.contains("DefinitionAlreadyRegistered"), "{err}");
+			assert!(Rollup::authorize_contract(RuntimeOrigin::root(), address_of(&alice), ContractRole::Engine).is_ok());
+
+			let mut engine = Engine::new();
+			let def = engine.publish(RuntimeDefinition::new(&model));
+			let mut replay = Replay::new(Params { state_depth: 16, defs_depth: 16, batch_size: 16 });
+			replay.publish(&model).unwrap();
+			let account = |role: &[u8; 32]| -> [u8; 20] { role[12..].try_into().unwrap() };
+			let roles: Vec<[u8; 32]> = model.pools.iter().map(|p| p.role).chain(model.swimlanes.iter().map(|s| s.role)).collect();
+			for r in &roles {
+				engine.register_participant(account(r), [*r]);
+			}
+			let start_role = engine.definition(def).unwrap().start_role;
+			let bindings: Vec<_> = roles.iter().filter(|r| **r != start_role).map(|r| (*r, account(r))).collect();
+			let (id, events) = engine.start_instance(account(&start_role), def, &bindings, &[]).unwrap();
+			let mut actions = vec![events];
+			for _ in 0..3 {
+				let task = engine.enabled_tasks(id)[0];
+				let el = engine.definition(def).unwrap().elements[task as usize].clone();
+				let who = account(&el.role);
+				actions.push(engine.complete_task(who, id, task, &[]).unwrap());
+			}
+			for events in &actions {
+				for ev in events {
+					if let Some(data) = report(ev) {
+						call(&alice, data).unwrap_or_else(|e| panic!("{ev:?}: {e}"));
+					}
+				}
+				replay.apply(events).unwrap();
+				assert_eq!(Rollup::state_root(), fr_to_bytes(&replay.state.root()), "the prover's root");
+			}
+			assert_eq!(state_root_view(&alice), Rollup::state_root());
+			let defs = call(&alice, IRollup::definitionsRootCall {}.abi_encode()).unwrap();
+			assert_eq!(AU256::abi_decode(&defs).unwrap().to_le_bytes::<32>(), Rollup::defs_root());
+
+			// replaying the last completion: its task has no token any more
+			let root = Rollup::state_root();
+			let open = pallet_rollup::OpenBatch::<Runtime>::get();
+			let again = actions.last().unwrap().iter().find_map(report).unwrap();
+			let err = call(&alice, again).unwrap_err();
+			assert!(err.starts_with("rollup: FiringRefused: "), "{err}");
+			assert!(err.contains("NotEnabled") || err.contains("Refused"), "{err}");
+			// an instance that does not exist
+			let ghost = IRollup::subProcessCompletedCall { instanceId: AU256::from(77), element: 0 }.abi_encode();
+			let err = call(&alice, ghost).unwrap_err();
+			assert!(err.starts_with("rollup: UnknownInstance"), "{err}");
+			assert_eq!(Rollup::state_root(), root);
+			assert_eq!(pallet_rollup::OpenBatch::<Runtime>::get(), open);
+		});
+	}
+
+	#[test]
+	fn a_malformed_model_is_refused_with_where() {
+		ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let alice = Sr25519Keyring::Alice.to_account_id();
+			assert!(Rollup::authorize_contract(RuntimeOrigin::root(), address_of(&alice), ContractRole::Registry).is_ok());
+			let mut m = abi_model(&invoicing());
+			m.activityFlows[0].target = 999;
+			let err = call(&alice, IRollup::registerDefinitionCall { definitionId: AU256::from(1), model: m }.abi_encode()).unwrap_err();
+			assert_eq!(err, "rollup: malformed model: activity sequence flow 0 refers to a missing record");
+			assert_eq!(pallet_rollup::RuleCount::<Runtime>::get(), 0);
+		});
+	}
 }

@@ -139,6 +139,20 @@ impl Registry {
         Ok(id)
     }
 
+    /// Appends `rule` as the next leaf: a rule read back from where definitions were
+    /// registered (the rollup pallet's `RuleRecord`s, in leaf order), not compiled here. Its
+    /// definition's name stays unknown. Errors: [`RegisterError::TreeFull`].
+    pub fn push_rule(&mut self, rule: TransitionRule) -> Result<(), RegisterError> {
+        let index = self.rules.len() as u64;
+        let capacity = 1u64 << self.tree.depth();
+        if index >= capacity {
+            return Err(RegisterError::TreeFull { capacity, needed: index + 1 });
+        }
+        self.tree.set(index, rule_leaf(&rule));
+        self.rules.push(rule);
+        Ok(())
+    }
+
     /// The definitions root (public input).
     pub fn root(&self) -> Fr {
         self.tree.root()

@@ -142,6 +142,58 @@ pub enum Partner {
     Return,
 }
 
+impl RuleStep {
+    /// The step as `(code, flow)` for storage and transport (the rollup pallet's `RuleRecord`):
+    /// 0 start, 1 fire, 2 enter, 3 complete, 4 call, 5 return, 6 deliver (`flow` its message
+    /// flow; 0 otherwise).
+    pub fn code(self) -> (u8, u16) {
+        match self {
+            RuleStep::Start => (0, 0),
+            RuleStep::Fire => (1, 0),
+            RuleStep::Enter => (2, 0),
+            RuleStep::Complete => (3, 0),
+            RuleStep::Call => (4, 0),
+            RuleStep::Return => (5, 0),
+            RuleStep::Deliver(f) => (6, f),
+        }
+    }
+
+    /// The step of [`Self::code`]'s `(code, flow)`; `None` for an unknown code.
+    pub fn from_code(code: u8, flow: u16) -> Option<RuleStep> {
+        Some(match code {
+            0 => RuleStep::Start,
+            1 => RuleStep::Fire,
+            2 => RuleStep::Enter,
+            3 => RuleStep::Complete,
+            4 => RuleStep::Call,
+            5 => RuleStep::Return,
+            6 => RuleStep::Deliver(flow),
+            _ => return None,
+        })
+    }
+}
+
+impl Partner {
+    /// The partner as a code: 0 none, 1 call, 2 return.
+    pub fn code(self) -> u8 {
+        match self {
+            Partner::None => 0,
+            Partner::Call => 1,
+            Partner::Return => 2,
+        }
+    }
+
+    /// The partner of [`Self::code`]; `None` for an unknown code.
+    pub fn from_code(code: u8) -> Option<Partner> {
+        Some(match code {
+            0 => Partner::None,
+            1 => Partner::Call,
+            2 => Partner::Return,
+            _ => return None,
+        })
+    }
+}
+
 /// One firing rule of an element (a leaf of the definitions tree).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TransitionRule {

@@ -31,3 +31,18 @@ pub mod poseidon_constants;
 pub mod replay;
 pub mod smt;
 pub mod state;
+
+/// The rollup precompile's index in pallet-revive's precompile address space
+/// (`pallet_revive::precompiles::AddressMatcher::Fixed`): the precompile lives at
+/// [`ROLLUP_PRECOMPILE_ADDRESS`], `0x00000000000000000000000000000000` + this index big-endian +
+/// `0000`. The runtime installs it there; the generated `BpmCore.ROLLUP_PRECOMPILE` gives the
+/// contracts the same address.
+pub const ROLLUP_PRECOMPILE_INDEX: u16 = 0x0B00;
+
+/// The EVM address of the rollup precompile (see [`ROLLUP_PRECOMPILE_INDEX`]).
+pub const ROLLUP_PRECOMPILE_ADDRESS: [u8; 20] = {
+    let mut a = [0u8; 20];
+    a[16] = (ROLLUP_PRECOMPILE_INDEX >> 8) as u8;
+    a[17] = ROLLUP_PRECOMPILE_INDEX as u8;
+    a
+};

@@ -8,6 +8,7 @@ import {ConditionVM} from "./ConditionVM.sol";
 import {Marking} from "./Marking.sol";
 import {DefinitionStorage} from "./DefinitionStorage.sol";
 import {IProcessDefinitionRegistry} from "./IProcessDefinitionRegistry.sol";
+import {IRollup} from "./IRollup.sol";
 
 /// @title ModelCompiler
 /// @notice Publish-time validation and compilation of a Draft's records into the Petri-net runtime
@@ -44,9 +45,11 @@ contract ModelCompiler {
         _self = address(this);
     }
 
-    /// @notice Validates definition `definitionId` and writes its runtime tables.
+    /// @notice Validates definition `definitionId` and writes its runtime tables; then, when
+    /// `rollup` is not the zero address, registers the definition with the rollup precompile
+    /// (which reverts when the model is beyond the circuit's limits).
     /// @return startRole role of the definition's start event.
-    function compile(uint256 definitionId) external returns (bytes32 startRole) {
+    function compile(uint256 definitionId, IRollup rollup) external returns (bytes32 startRole) {
         if (address(this) == _self) revert OnlyDelegateCall();
         DefinitionStorage.Layout storage l = DefinitionStorage.layout();
         DefinitionStorage.Model storage m = l.models[definitionId];
@@ -77,6 +80,14 @@ contract ModelCompiler {
         c.scopeCount = uint16(w.nScopes);
         c.triggerCount = uint16(w.nTriggers);
         c.variableCount = uint16(w.nVars);
+        if (address(rollup) != address(0)) _register(definitionId, rollup);
+    }
+
+    /// @dev Sends the stored tables to the rollup precompile, re-decoded as `IRollup`'s structs
+    /// (same fields, order and ABI types as `BpmnModel`'s).
+    function _register(uint256 definitionId, IRollup rollup) private {
+        DefinitionStorage.Model memory model = DefinitionStorage.layout().models[definitionId];
+        rollup.registerDefinition(definitionId, abi.decode(abi.encode(model), (IRollup.Model)));
     }
 
     /// @dev Checks scopes (pool, parent sub-process, one process per pool) and computes nested-scope bitmaps.

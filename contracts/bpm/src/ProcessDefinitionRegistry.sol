@@ -9,6 +9,7 @@ import {DefinitionStorage} from "./DefinitionStorage.sol";
 import {ModelCompiler} from "./ModelCompiler.sol";
 import {Marking} from "./Marking.sol";
 import {IProcessDefinitionRegistry} from "./IProcessDefinitionRegistry.sol";
+import {IRollup} from "./IRollup.sol";
 
 /// @title ProcessDefinitionRegistry
 /// @notice Stores BPMN process definitions (spec 5.1-5.10) as versioned, immutable data (spec 5.20).
@@ -18,6 +19,8 @@ import {IProcessDefinitionRegistry} from "./IProcessDefinitionRegistry.sol";
 /// assigns `version = latestVersion(processKey) + 1` and freezes it.
 /// @dev The engine reads compact per-element runtime records (one packed slot + role + pre-set +
 /// post-set) through `IProcessDefinitionRegistry`; the original records stay readable as emitted.
+/// On AlstraNet `publish` registers the definition with the rollup precompile (`IRollup`), which
+/// computes its firing rules into the definitions tree the validity proofs use.
 contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry {
     using Marking for uint256;
 
@@ -35,6 +38,9 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
 
     /// @notice The publish-time compiler, run through DELEGATECALL (deployed by the constructor).
     address public immutable compiler;
+    /// @notice The rollup precompile `publish` registers definitions with
+    /// (`BpmCore.ROLLUP_PRECOMPILE` on AlstraNet; the zero address on a chain without it).
+    IRollup public immutable rollup;
 
     /// @notice A Draft was created.
     event DefinitionCreated(
@@ -50,8 +56,10 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     );
 
     /// @param admin receives `DEFAULT_ADMIN_ROLE` and `DEPLOYER_ROLE`.
-    constructor(address admin) {
+    /// @param rollupPrecompile the rollup precompile, or the zero address for none.
+    constructor(address admin, IRollup rollupPrecompile) {
         compiler = address(new ModelCompiler());
+        rollup = rollupPrecompile;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(DEPLOYER_ROLE, admin);
     }
@@ -178,7 +186,7 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     /// @return version the assigned version (1 for the first of a key).
     function publish(uint256 definitionId) external returns (uint32 version) {
         _draft(definitionId);
-        (bool ok, bytes memory ret) = compiler.delegatecall(abi.encodeCall(ModelCompiler.compile, (definitionId)));
+        (bool ok, bytes memory ret) = compiler.delegatecall(abi.encodeCall(ModelCompiler.compile, (definitionId, rollup)));
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(ret, 32), mload(ret))

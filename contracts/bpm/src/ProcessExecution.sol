@@ -8,6 +8,7 @@ import {ConditionVM} from "./ConditionVM.sol";
 import {Marking} from "./Marking.sol";
 import {IProcessDefinitionRegistry} from "./IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "./IParticipantRegistry.sol";
+import {IRollup} from "./IRollup.sol";
 
 /// @title ProcessExecution
 /// @notice The BPM engine (spec 5.11 instances, 5.12 tasks, 5.14 messages, 5.16 audit): one
@@ -18,6 +19,9 @@ import {IParticipantRegistry} from "./IParticipantRegistry.sol";
 /// @dev Per transaction the engine keeps the touched markings of an instance in memory (`Ctx`)
 /// and writes them back once; it reads the definition through the registry's compact runtime
 /// views, only for the elements it touches.
+/// On AlstraNet the engine reports every instance start and firing to the rollup precompile
+/// (`IRollup`, `rollup`), right after the matching event and with its fields: the runtime fires
+/// the same rule of the proven state machine, and a firing it refuses reverts the transaction.
 contract ProcessExecution {
     using Marking for uint256;
 
@@ -30,6 +34,9 @@ contract ProcessExecution {
     IProcessDefinitionRegistry public immutable registry;
     /// @notice The consortium's participant registry.
     IParticipantRegistry public immutable participants;
+    /// @notice The rollup precompile the engine reports to (`BpmCore.ROLLUP_PRECOMPILE` on
+    /// AlstraNet; the zero address on a chain without it, where nothing is reported).
+    IRollup public immutable rollup;
 
     struct InstanceRecord {
         // slot 0
@@ -171,12 +178,18 @@ contract ProcessExecution {
 
     /// @param definitionRegistry the definition registry.
     /// @param participantRegistry the participant registry.
-    constructor(IProcessDefinitionRegistry definitionRegistry, IParticipantRegistry participantRegistry) {
+    /// @param rollupPrecompile the rollup precompile, or the zero address for none.
+    constructor(
+        IProcessDefinitionRegistry definitionRegistry,
+        IParticipantRegistry participantRegistry,
+        IRollup rollupPrecompile
+    ) {
         if (address(definitionRegistry) == address(0) || address(participantRegistry) == address(0)) {
             revert ZeroAddress();
         }
         registry = definitionRegistry;
         participants = participantRegistry;
+        rollup = rollupPrecompile;
     }
 
     // ------------------------------------------------------------------ external actions
@@ -243,7 +256,7 @@ contract ProcessExecution {
         _assign(c, outputs, msg.sender);
         uint256 take = Marking.bit((m & rt.preset).lowest());
         _setMarking(c, s, m & ~take);
-        emit ElementFired(instanceId, element, rt.kind, msg.sender, take, rt.postset);
+        _fired(instanceId, element, rt.kind, msg.sender, take, rt.postset);
         emit TaskCompleted(instanceId, element, msg.sender);
         if (rt.messageOut != 0) _send(c, rt.messageOut);
         _produce(c, s, rt.postset, rt.autoAfter);
@@ -268,6 +281,7 @@ contract ProcessExecution {
         Txn memory t = Txn({actor: msg.sender, steps: 0});
         _assign(c, payload, msg.sender);
         emit MessageCorrelated(instanceId, messageFlow, msg.sender);
+        if (address(rollup) != address(0)) rollup.messageCorrelated(instanceId, messageFlow);
         _deliver(c, Marking.bit(messageFlow));
         _advance(c, t);
         _save(c);
@@ -355,6 +369,19 @@ contract ProcessExecution {
 
     // ------------------------------------------------------------------ instance lifecycle
 
+    /// @dev Emits `ElementFired` and reports it to the rollup.
+    function _fired(
+        uint256 id,
+        uint16 element,
+        BpmCore.ElementKind kind,
+        address actor,
+        uint256 consumed,
+        uint256 produced
+    ) private {
+        emit ElementFired(id, element, kind, actor, consumed, produced);
+        if (address(rollup) != address(0)) rollup.elementFired(id, element, uint8(kind), consumed, produced);
+    }
+
     /// @dev Creates an instance record and its in-memory context (emits InstanceStarted).
     function _create(
         uint256 definitionId,
@@ -380,6 +407,7 @@ contract ProcessExecution {
         r.elementCount = h.elementCount;
         r.triggerCount = h.triggerCount;
         emit InstanceStarted(id, definitionId, starter, parent);
+        if (address(rollup) != address(0)) rollup.instanceStarted(id, definitionId, parent);
         c.id = id;
         c.definitionId = definitionId;
         c.status = BpmRuntime.InstanceStatus.Active;
@@ -522,7 +550,7 @@ contract ProcessExecution {
         ) {
             produced = rt.postset;
         }
-        emit ElementFired(c.id, rt.index, k, t.actor, take, produced);
+        _fired(c.id, rt.index, k, t.actor, take, produced);
         if (rt.messageOut != 0) _send(c, rt.messageOut);
         if (k == BpmCore.ElementKind.TerminateEndEvent) {
             _terminate(c, s);
@@ -541,7 +569,7 @@ contract ProcessExecution {
         for (uint256 i; i < starts.length; ++i) {
             BpmRuntime.RuntimeElement memory rt = starts[i];
             if (++t.steps > MAX_AUTOMATIC_STEPS) revert AutomaticStepLimitExceeded(MAX_AUTOMATIC_STEPS);
-            emit ElementFired(c.id, rt.index, rt.kind, t.actor, 0, rt.postset);
+            _fired(c.id, rt.index, rt.kind, t.actor, 0, rt.postset);
             if (rt.messageOut != 0) _send(c, rt.messageOut);
             _produce(c, rt.scope, rt.postset, rt.autoAfter);
         }
@@ -610,6 +638,7 @@ contract ProcessExecution {
     function _completeSubprocess(Ctx memory c, BpmRuntime.RuntimeElement memory sub) private {
         _decBusy(c, sub.scope);
         emit SubProcessCompleted(c.id, sub.index, sub.childScope);
+        if (address(rollup) != address(0)) rollup.subProcessCompleted(c.id, sub.index);
         _produce(c, sub.scope, sub.postset, sub.autoAfter);
         _addCandidate(c, sub); // its next token may be waiting to enter again
     }
@@ -635,6 +664,7 @@ contract ProcessExecution {
     function _resumeCall(Ctx memory c, BpmRuntime.RuntimeElement memory call, uint256 childId) private {
         _decBusy(c, call.scope);
         emit CallActivityCompleted(c.id, call.index, childId);
+        if (address(rollup) != address(0)) rollup.callActivityCompleted(c.id, call.index, childId);
         _produce(c, call.scope, call.postset, call.autoAfter);
     }
 

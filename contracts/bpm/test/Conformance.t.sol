@@ -11,6 +11,8 @@ import {ProcessDefinitionRegistry} from "../src/ProcessDefinitionRegistry.sol";
 import {ProcessExecution} from "../src/ProcessExecution.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "../src/IParticipantRegistry.sol";
+import {IRollup} from "../src/IRollup.sol";
+import {RecordingRollup} from "./utils/RecordingRollup.sol";
 
 /// @notice Runs the condition VM against an instance-like variable table, and reports a revert
 /// as data so that one test can replay many vectors.
@@ -83,9 +85,10 @@ contract ConformanceTest is TestBase {
 
     function _replayModel(string memory json, string memory file) internal {
         ParticipantRegistry participants = new ParticipantRegistry(address(this));
-        ProcessDefinitionRegistry registry = new ProcessDefinitionRegistry(address(this));
+        RecordingRollup rollup = new RecordingRollup();
+        ProcessDefinitionRegistry registry = new ProcessDefinitionRegistry(address(this), rollup);
         ProcessExecution engine = new ProcessExecution(
-            IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants))
+            IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants)), rollup
         );
         (address[] memory accounts, bytes32[][] memory roles) =
             abi.decode(vm.parseJsonBytes(json, ".participants"), (address[], bytes32[][]));
@@ -95,6 +98,13 @@ contract ConformanceTest is TestBase {
         uint256 definitions = vm.parseJsonUint(json, ".definitionCount");
         for (uint256 d; d < definitions; ++d) {
             _deploy(registry, json, string.concat(".definitions[", vm.toString(d), "]"));
+        }
+        // every published definition was registered with the rollup, in order, whole
+        assertEq(rollup.registeredCount(), definitions, string.concat(file, ": definitions registered"));
+        for (uint256 d; d < definitions; ++d) {
+            uint256 id = rollup.registered(d);
+            assertEq(id, d + 1, string.concat(file, ": registered id"));
+            assertEq(rollup.elementCount(id), registry.definition(id).elementCount, string.concat(file, ": elements"));
         }
         uint256 walks = vm.parseJsonUint(json, ".walkCount");
         for (uint256 w; w < walks; ++w) {
@@ -182,6 +192,7 @@ contract ConformanceTest is TestBase {
                 ++n;
             }
             assertEq(n, step.logs.length, string.concat(where, ": number of events"));
+            _checkReports(logs, address(engine), address(engine.rollup()), where);
         }
         for (uint256 i; i < step.state.length; ++i) {
             InstanceView memory v = step.state[i];
@@ -192,6 +203,55 @@ contract ConformanceTest is TestBase {
             }
             assertEq(engine.messages(v.id), v.messages, string.concat(inst, " pending messages"));
         }
+    }
+
+    /// @dev Each engine event the rollup proves (`InstanceStarted`, `ElementFired`,
+    /// `SubProcessCompleted`, `CallActivityCompleted`, `MessageCorrelated`) is followed at once
+    /// by its report to the rollup with the same fields, and there is no other report.
+    function _checkReports(Vm.Log[] memory logs, address engine, address rollup, string memory where) internal pure {
+        bytes32 reported = RecordingRollup.Reported.selector;
+        uint256 expected;
+        uint256 seen;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter == rollup && logs[i].topics[0] == reported) ++seen;
+            if (logs[i].emitter != engine) continue;
+            bytes memory report = _reportOf(logs[i]);
+            if (report.length == 0) continue;
+            ++expected;
+            string memory at = string.concat(where, ": report after event ", vm.toString(i));
+            assertTrue(i + 1 < logs.length && logs[i + 1].emitter == rollup, string.concat(at, " missing"));
+            assertEq(abi.decode(logs[i + 1].data, (bytes)), report, at);
+        }
+        assertEq(seen, expected, string.concat(where, ": number of reports"));
+    }
+
+    /// @dev The report the engine owes for event `l` (empty: none).
+    function _reportOf(Vm.Log memory l) internal pure returns (bytes memory) {
+        bytes32 t = l.topics[0];
+        if (t == ProcessExecution.InstanceStarted.selector) {
+            return abi.encodeCall(
+                IRollup.instanceStarted, (uint256(l.topics[1]), uint256(l.topics[2]), abi.decode(l.data, (uint256)))
+            );
+        }
+        if (t == ProcessExecution.ElementFired.selector) {
+            (uint8 kind,, uint256 consumed, uint256 produced) = abi.decode(l.data, (uint8, address, uint256, uint256));
+            return abi.encodeCall(
+                IRollup.elementFired, (uint256(l.topics[1]), uint16(uint256(l.topics[2])), kind, consumed, produced)
+            );
+        }
+        if (t == ProcessExecution.SubProcessCompleted.selector) {
+            return abi.encodeCall(IRollup.subProcessCompleted, (uint256(l.topics[1]), uint16(uint256(l.topics[2]))));
+        }
+        if (t == ProcessExecution.CallActivityCompleted.selector) {
+            return abi.encodeCall(
+                IRollup.callActivityCompleted,
+                (uint256(l.topics[1]), uint16(uint256(l.topics[2])), uint256(l.topics[3]))
+            );
+        }
+        if (t == ProcessExecution.MessageCorrelated.selector) {
+            return abi.encodeCall(IRollup.messageCorrelated, (uint256(l.topics[1]), uint16(uint256(l.topics[2]))));
+        }
+        return "";
     }
 
     /// @notice Every condition case: `evaluate` gives the core's result or reverts

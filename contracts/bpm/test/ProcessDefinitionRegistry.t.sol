@@ -8,6 +8,7 @@ import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {ModelCompiler} from "../src/ModelCompiler.sol";
 import {ProcessDefinitionRegistry} from "../src/ProcessDefinitionRegistry.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
+import {IRollup} from "../src/IRollup.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
 contract ProcessDefinitionRegistryTest is Models {
@@ -425,7 +426,7 @@ contract ProcessDefinitionRegistryTest is Models {
     function testCompilerOnlyThroughDelegateCall() public {
         ModelCompiler c = ModelCompiler(registry.compiler());
         vm.expectRevert(ModelCompiler.OnlyDelegateCall.selector);
-        c.compile(1);
+        c.compile(1, IRollup(address(0)));
     }
 
     // ================================================================ validation at publish

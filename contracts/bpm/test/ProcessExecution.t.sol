@@ -9,6 +9,9 @@ import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {ProcessExecution} from "../src/ProcessExecution.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "../src/IParticipantRegistry.sol";
+import {IRollup} from "../src/IRollup.sol";
+import {ProcessDefinitionRegistry} from "../src/ProcessDefinitionRegistry.sol";
+import {RecordingRollup} from "./utils/RecordingRollup.sol";
 
 contract ProcessExecutionTest is Models {
     event InstanceStarted(
@@ -40,11 +43,63 @@ contract ProcessExecutionTest is Models {
 
     function testConstructorRejectsZeroAddresses() public {
         vm.expectRevert(ProcessExecution.ZeroAddress.selector);
-        new ProcessExecution(IProcessDefinitionRegistry(address(0)), IParticipantRegistry(address(participants)));
+        new ProcessExecution(
+            IProcessDefinitionRegistry(address(0)), IParticipantRegistry(address(participants)), IRollup(address(0))
+        );
         vm.expectRevert(ProcessExecution.ZeroAddress.selector);
-        new ProcessExecution(IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(0)));
+        new ProcessExecution(
+            IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(0)), IRollup(address(0))
+        );
         assertEq(address(engine.registry()), address(registry));
         assertEq(address(engine.participants()), address(participants));
+        assertEq(address(engine.rollup()), address(0));
+    }
+
+    // ================================================================ the rollup precompile
+
+    /// @dev Registry and engine reporting to `rollup`, with the sequence model published.
+    function _withRollup(RecordingRollup rollup) internal returns (uint256 def) {
+        registry = new ProcessDefinitionRegistry(address(this), rollup);
+        engine = new ProcessExecution(
+            IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants)), rollup
+        );
+        buildSequence();
+        def = deploy("seq");
+    }
+
+    function testPublishRegistersTheDefinitionWithTheRollup() public {
+        RecordingRollup rollup = new RecordingRollup();
+        uint256 def = _withRollup(rollup);
+        assertEq(rollup.registeredCount(), 1);
+        assertEq(rollup.registered(0), def);
+        assertEq(rollup.elementCount(def), registry.definition(def).elementCount);
+        assertEq(address(registry.rollup()), address(rollup));
+    }
+
+    function testARollupRefusalRevertsTheWholeAction() public {
+        RecordingRollup rollup = new RecordingRollup();
+        uint256 def = _withRollup(rollup);
+        uint256 id = start(alice, def, bind(MANAGER, bob));
+        uint256 before = engine.marking(id, 0);
+        rollup.refuse("rollup: FiringRefused: not enabled");
+        vm.prank(alice);
+        vm.expectRevert(bytes("rollup: FiringRefused: not enabled"));
+        engine.completeTask(id, seqReview, new BpmRuntime.VariableAssignment[](0));
+        // nothing changed: the task is still enabled, the marking as before
+        assertEq(engine.marking(id, 0), before);
+        assertTrue(engine.isEnabled(id, seqReview));
+        // a start is refused the same way, and so is a publication
+        vm.prank(alice);
+        vm.expectRevert(bytes("rollup: FiringRefused: not enabled"));
+        engine.startInstance(def, bind(MANAGER, bob), new BpmRuntime.VariableAssignment[](0));
+        assertEq(engine.instanceCount(), 1);
+        buildSequence();
+        vm.expectRevert(bytes("rollup: FiringRefused: not enabled"));
+        this.deployExternal("seq");
+    }
+
+    function deployExternal(string memory name) external returns (uint256) {
+        return deploy(name);
     }
 
     // ================================================================ sequence

@@ -162,15 +162,7 @@ pub struct RuleRecord {
 
 impl From<&TransitionRule> for RuleRecord {
 	fn from(r: &TransitionRule) -> Self {
-		let (step, flow) = match r.step {
-			RuleStep::Start => (0, 0),
-			RuleStep::Fire => (1, 0),
-			RuleStep::Enter => (2, 0),
-			RuleStep::Complete => (3, 0),
-			RuleStep::Call => (4, 0),
-			RuleStep::Return => (5, 0),
-			RuleStep::Deliver(f) => (6, f),
-		};
+		let (step, flow) = r.step.code();
 		RuleRecord {
 			definition: r.def_id,
 			element: r.element,
@@ -181,11 +173,7 @@ impl From<&TransitionRule> for RuleRecord {
 			clear: r.clear,
 			empty: r.empty,
 			create: r.create,
-			partner: match r.partner {
-				Partner::None => 0,
-				Partner::Call => 1,
-				Partner::Return => 2,
-			},
+			partner: r.partner.code(),
 			step,
 			flow,
 		}
@@ -193,6 +181,7 @@ impl From<&TransitionRule> for RuleRecord {
 }
 
 impl From<RuleRecord> for TransitionRule {
+	/// (A stored record always has valid codes: it was written from a rule.)
 	fn from(r: RuleRecord) -> Self {
 		TransitionRule {
 			def_id: r.definition,
@@ -204,20 +193,8 @@ impl From<RuleRecord> for TransitionRule {
 			clear: r.clear,
 			empty: r.empty,
 			create: r.create,
-			partner: match r.partner {
-				1 => Partner::Call,
-				2 => Partner::Return,
-				_ => Partner::None,
-			},
-			step: match r.step {
-				0 => RuleStep::Start,
-				2 => RuleStep::Enter,
-				3 => RuleStep::Complete,
-				4 => RuleStep::Call,
-				5 => RuleStep::Return,
-				6 => RuleStep::Deliver(r.flow),
-				_ => RuleStep::Fire,
-			},
+			partner: Partner::from_code(r.partner).unwrap_or_default(),
+			step: RuleStep::from_code(r.step, r.flow).unwrap_or_default(),
 			label: alloc::string::String::new(),
 		}
 	}
@@ -296,6 +273,22 @@ pub struct RollupStatus {
 	pub next_batch: u64,
 	/// Transitions in the open batch.
 	pub open_transitions: u32,
+}
+
+/// Why the pallet refused an engine action: the pallet error and the core's reason (which
+/// instance, element or rule, and why; empty when the error says it all).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+	/// The pallet error.
+	pub error: polkadot_sdk::sp_runtime::DispatchError,
+	/// The core's reason.
+	pub reason: alloc::string::String,
+}
+
+impl From<polkadot_sdk::sp_runtime::DispatchError> for Refusal {
+	fn from(error: polkadot_sdk::sp_runtime::DispatchError) -> Self {
+		Refusal { error, reason: alloc::string::String::new() }
+	}
 }
 
 /// The batch being filled.
@@ -705,12 +698,20 @@ pub mod pallet {
 		/// [`Error::NoRule`], [`Error::FiringRefused`], [`Error::NoCompletedChild`],
 		/// [`Error::StateFull`], [`Error::ChildMismatch`].
 		pub fn record_action(events: &[EngineEvent]) -> DispatchResult {
+			Self::record_action_explained(events).map_err(|r| r.error)
+		}
+
+		/// [`Self::record_action`], with the refusal explained: the pallet error and the
+		/// core's reason (which instance, element or rule, and why), for the precompile's revert
+		/// message.
+		pub fn record_action_explained(events: &[EngineEvent]) -> Result<(), Refusal> {
 			frame_support::storage::with_storage_layer(|| {
 				let now = frame_system::Pallet::<T>::block_number();
 				let before = Self::state_root();
 				let mut state = Self::state();
 				let defs = StorageDefinitions::<T>::default();
-				let steps = apply_events(&mut state, &defs, events).map_err(Self::replay_error)?;
+				let steps = apply_events(&mut state, &defs, events)
+					.map_err(|e| Refusal { error: Self::replay_error(e.clone()), reason: alloc::format!("{e}") })?;
 				// in order; a full batch is sealed at the root after its last transition
 				let mut root_before_step = before;
 				for step in &steps {

@@ -40,6 +40,10 @@ library BpmCore {
         Int, // 1: int256
         String // 2: stored as int256(keccak256(bytes(value))): equality only
     }
+
+    /// @notice Address of AlstraNet's rollup precompile (`IRollup`; pallet-revive precompile index
+    /// 0x0b00, bpm-core/src/proof/mod.rs): the registry and the engine report to it.
+    address internal constant ROLLUP_PRECOMPILE = address(uint160(0x0b000000));
 }
 
 /// @title BpmLimits

@@ -10,6 +10,7 @@ import {ProcessDefinitionRegistry} from "../../src/ProcessDefinitionRegistry.sol
 import {ProcessExecution} from "../../src/ProcessExecution.sol";
 import {IProcessDefinitionRegistry} from "../../src/IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "../../src/IParticipantRegistry.sol";
+import {IRollup} from "../../src/IRollup.sol";
 
 /// @notice Deploys the three contracts, registers a cast of participants, loads the test models
 /// as the `alstra` compiler compiled them (`test/models/*.bpmn` -> `test/vectors/models/*.json`,
@@ -66,9 +67,9 @@ abstract contract BpmFixture is TestBase {
 
     function setUp() public virtual {
         participants = new ParticipantRegistry(address(this));
-        registry = new ProcessDefinitionRegistry(address(this));
+        registry = new ProcessDefinitionRegistry(address(this), IRollup(address(0)));
         engine = new ProcessExecution(
-            IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants))
+            IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants)), IRollup(address(0))
         );
         participants.registerParticipant(alice, "Alice", roles2(CLERK, ORG));
         participants.registerParticipant(bob, "Bob", roles1(MANAGER));
