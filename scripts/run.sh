@@ -3,7 +3,11 @@
 # machine lacks. It starts a dev chain with its MetaMask endpoint, deploys the BPM contracts,
 # registers three participants, deploys a real BPMN model (OMG MIWG C.1.1, invoice approval,
 # exported by Signavio), runs an instance to completion as the three participants with the
-# `alstra` CLI, and prints the audit trail. The chain keeps running until Ctrl-C.
+# `alstra` CLI, and prints the audit trail. The registry and the engine report every firing to
+# the rollup precompile (authorized by sudo), so the run ends with the instance's firings in
+# sealed batches of the rollup pallet, each proven from chain data by `alstra prover prove`
+# (INSECURE seeded test keys, made once and cached), printing the proof's new root and the
+# pallet's. The chain keeps running until Ctrl-C.
 #   scripts/run.sh [extra alstranet-node flags]
 # Environment: CARGO_TARGET_DIR (default ~/.cache/alstranet/target),
 #   ALSTRANET_BASE_PATH (default: a new temp dir), RPC_PORT (9944), ETH_RPC_PORT (8545).
@@ -58,6 +62,8 @@ export ALSTRA_RPC_URL="http://127.0.0.1:$ETH_RPC_PORT" ALSTRA_DEPLOYMENT="$BASE_
 alstra() { local who=$1; shift; printf '\033[1;32m$ alstra --account %s %s\033[0m\n' "$who" "$*"; "$ALSTRA_BIN" --account "$who" "$@"; }
 
 alstra alith engine deploy
+printf '\033[1;32m$ node tests/e2e/bin/authorize-rollup.mjs  # governance (sudo on dev) authorizes the registry and the engine\033[0m\n'
+node "$ROOT/tests/e2e/bin/authorize-rollup.mjs" "ws://127.0.0.1:$RPC_PORT" "$ALSTRA_DEPLOYMENT"
 alstra alith participant register $ALITH --name "Acme Ltd" --role "Invoice Handling (OMG BPMN MIWG Demo)" --role "Team Assistant"
 alstra alith participant register $BALTATHAR --name "Globex Corp" --role Approver
 alstra alith participant register $CHARLETH --name "Initech" --role Accountant
@@ -75,6 +81,27 @@ alstra charleth task complete "$INSTANCE" prepareBankTransfer
 alstra alith task complete "$INSTANCE" archiveInvoice
 alstra alith instance show "$INSTANCE"
 alstra alith trail "$INSTANCE"
+
+# ---- The rollup: the firings above, sealed into batches and proven from chain data ----------
+state_call() { rpc "http://127.0.0.1:$RPC_PORT" state_call "[\"$1\", \"0x\"]" | sed 's/.*"result":"0x\([^"]*\)".*/\1/'; }
+# RollupApi_status (SCALE): state root, defs root (32 bytes each), rules (u64), definitions (u32),
+# next instance (u64), next batch (u64), open transitions (u32)
+le_hex() { local h=$1 out=""; while [ -n "$h" ]; do out="${h:0:2}$out"; h="${h:2}"; done; echo $((16#${out:-0})); }
+log "waiting for the rollup pallet to seal the open batch (at most 10 blocks)"
+for _ in $(seq 1 120); do
+	STATUS=$(state_call RollupApi_status)
+	OPEN=$(le_hex "${STATUS:184:8}")
+	[ "$OPEN" -eq 0 ] && break
+	sleep 2
+done
+NEXT_BATCH=$(le_hex "${STATUS:168:16}")
+[ "$OPEN" -eq 0 ] && [ "$NEXT_BATCH" -gt 1 ] || { echo "no sealed batch (open: $OPEN, next batch: $NEXT_BATCH)" >&2; exit 1; }
+KEYS="$CARGO_TARGET_DIR/prover-keys-16-16-16-seed42"
+[ -f "$KEYS/params.json" ] || "$ALSTRA_BIN" prover setup --out "$KEYS" --batch-size 16 --state-depth 16 --defs-depth 16 --seed 42
+for N in $(seq 1 $((NEXT_BATCH - 1))); do
+	printf '\033[1;32m$ alstra prover prove --node ws://127.0.0.1:%s --batch %s\033[0m\n' "$RPC_PORT" "$N"
+	"$ALSTRA_BIN" prover prove --keys "$KEYS" --node "ws://127.0.0.1:$RPC_PORT" --batch "$N" --out "$BASE_PATH/proof-$N"
+done
 
 echo
 log "main job done; the chain keeps running (Substrate ws://127.0.0.1:$RPC_PORT, Ethereum http://127.0.0.1:$ETH_RPC_PORT). Press Ctrl-C to stop."

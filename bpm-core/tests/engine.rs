@@ -197,3 +197,73 @@ fn terminate_clears_its_scope_and_completes_the_sub_process() {
     assert!(events.contains(&EngineEvent::SubProcessCompleted { instance: id, element: sub, scope: child }));
     assert_eq!(engine.instance(id).unwrap().status, InstanceStatus::Completed);
 }
+
+/// `CompiledModel::check_references`: the runtime's guard before deriving tables from a model
+/// that arrives from a contract (the rollup precompile).
+#[test]
+fn check_references_names_the_dangling_record() {
+    let mut b = Builder::new();
+    let s = b.el("start", ElementKind::StartEvent, 0);
+    let t = b.el("task", ElementKind::Task, 0);
+    let e = b.el("end", ElementKind::EndEvent, 0);
+    b.flow(s, t);
+    b.flow(t, e);
+    assert_eq!(b.m.check_references(), Ok(()));
+    let mut m = b.m.clone();
+    m.activity_flows[1].target = 3;
+    assert_eq!(m.check_references(), Err("activity sequence flow 1 refers to a missing record".into()));
+    let mut m = b.m.clone();
+    m.elements[2].scope = 1;
+    assert_eq!(m.check_references(), Err("element 2 refers to a missing record".into()));
+    let mut m = b.m.clone();
+    m.elements[1].lane = 1;
+    assert_eq!(m.check_references(), Err("element 1 refers to a missing record".into()));
+    let mut m = b.m.clone();
+    m.scopes[0].pool = 1;
+    assert_eq!(m.check_references(), Err("scope 0 refers to a missing record".into()));
+    let mut m = b.m.clone();
+    m.elements.clear();
+    m.activity_flows.clear();
+    assert!(m.check_references().is_err());
+}
+
+/// The codes the rollup pallet stores rules with go back to the same steps and partners.
+#[test]
+fn rule_step_and_partner_codes_round_trip() {
+    use alstra_bpm_core::proof::encoding::{Partner, RuleStep};
+    for step in [RuleStep::Start, RuleStep::Fire, RuleStep::Enter, RuleStep::Complete, RuleStep::Call, RuleStep::Return, RuleStep::Deliver(7)] {
+        let (code, flow) = step.code();
+        assert_eq!(RuleStep::from_code(code, flow), Some(step));
+    }
+    assert_eq!(RuleStep::from_code(7, 0), None);
+    for p in [Partner::None, Partner::Call, Partner::Return] {
+        assert_eq!(Partner::from_code(p.code()), Some(p));
+    }
+    assert_eq!(Partner::from_code(3), None);
+}
+
+/// A definitions tree rebuilt from rules read back (`Registry::push_rule`, what the prover does
+/// with the rollup pallet's `RuleRecord`s) has the root of the one that compiled them.
+#[test]
+fn a_registry_rebuilt_from_its_rules_has_the_same_root() {
+    use alstra_bpm_core::proof::state::Registry;
+    let mut b = Builder::new();
+    let s = b.el("start", ElementKind::StartEvent, 0);
+    let t = b.el("task", ElementKind::Task, 0);
+    let e = b.el("end", ElementKind::EndEvent, 0);
+    b.flow(s, t);
+    b.flow(t, e);
+    let mut compiled = Registry::new(4);
+    compiled.register(&b.m).unwrap();
+    compiled.register(&b.m).unwrap();
+    let mut rebuilt = Registry::new(4);
+    for r in &compiled.rules {
+        rebuilt.push_rule(r.clone()).unwrap();
+    }
+    assert_eq!(rebuilt.root(), compiled.root());
+    // the tree is full at 2^depth rules
+    let mut tiny = Registry::new(1);
+    tiny.push_rule(compiled.rules[0].clone()).unwrap();
+    tiny.push_rule(compiled.rules[1].clone()).unwrap();
+    assert!(tiny.push_rule(compiled.rules[2].clone()).is_err());
+}

@@ -32,6 +32,9 @@ pub struct Deployment {
 	pub definition_registry: Address,
 	/// `ProcessExecution`.
 	pub process_execution: Address,
+	/// The rollup precompile registry and engine report to (absent on a chain without one).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub rollup: Option<Address>,
 }
 
 /// A connection with a signer, and the deployment when one is known.
@@ -58,6 +61,10 @@ fn explain(e: alloy::contract::Error) -> anyhow::Error {
 	}
 	if let Some(err) = e.as_decoded_interface_error::<P>() {
 		return anyhow!("reverted: {err:?}");
+	}
+	// `Error(string)`: the rollup precompile's refusals ("rollup: FiringRefused: ...")
+	if let Some(reason) = e.as_revert_data().and_then(|d| <alloy::sol_types::Revert as alloy::sol_types::SolError>::abi_decode(&d).ok()) {
+		return anyhow!("reverted: {}", reason.reason);
 	}
 	anyhow!(e)
 }
@@ -134,30 +141,58 @@ impl Session {
 		}
 	}
 
-	/// `alstra engine deploy`.
-	pub async fn deploy_engine(&self, path: &Path) -> Result<()> {
+	/// The rollup precompile, if this chain has one: it answers `stateRoot()` with a word.
+	async fn detect_rollup(&self) -> Result<Option<Address>> {
+		use alloy::{rpc::types::TransactionRequest, sol_types::SolCall};
+		let at = Address::from(alstra_bpm_core::proof::ROLLUP_PRECOMPILE_ADDRESS);
+		let call = TransactionRequest::default().to(at).input(crate::contracts::rollup::IRollup::stateRootCall {}.abi_encode().into());
+		Ok(match self.provider.call(call).await {
+			Ok(out) if out.len() == 32 => Some(at),
+			_ => None,
+		})
+	}
+
+	/// `alstra engine deploy`. `rollup`: `auto` (the precompile when the chain has it),
+	/// `none`, or an address.
+	pub async fn deploy_engine(&self, path: &Path, rollup: &str) -> Result<()> {
+		let rollup = match rollup {
+			"auto" => self.detect_rollup().await?,
+			"none" => None,
+			a => Some(a.parse::<Address>().with_context(|| format!("--rollup `{a}`: not auto, none or an address"))?),
+		};
 		let p = self.provider.clone();
 		let participants = ParticipantRegistry::deploy(p.clone(), self.signer).await.map_err(explain)?;
-		let registry = ProcessDefinitionRegistry::deploy(p.clone(), self.signer).await.map_err(explain)?;
-		let engine = ProcessExecution::deploy(p, *registry.address(), *participants.address())
+		let registry = ProcessDefinitionRegistry::deploy(p.clone(), self.signer, rollup.unwrap_or_default())
 			.await
 			.map_err(explain)?;
+		let engine =
+			ProcessExecution::deploy(p, *registry.address(), *participants.address(), rollup.unwrap_or_default())
+				.await
+				.map_err(explain)?;
 		let d = Deployment {
 			chain_id: self.chain_id,
 			participant_registry: *participants.address(),
 			definition_registry: *registry.address(),
 			process_execution: *engine.address(),
+			rollup,
 		};
 		std::fs::write(path, serde_json::to_string_pretty(&d)? + "\n")
 			.with_context(|| format!("cannot write {}", path.display()))?;
 		self.print(
 			format!(
-				"BPM contracts deployed on chain {}:\n  ParticipantRegistry        {}\n  ProcessDefinitionRegistry  {}\n  ProcessExecution           {}\n  (written to {})",
+				"BPM contracts deployed on chain {}:\n  ParticipantRegistry        {}\n  ProcessDefinitionRegistry  {}\n  ProcessExecution           {}\n  (written to {}){}",
 				d.chain_id,
 				d.participant_registry,
 				d.definition_registry,
 				d.process_execution,
-				path.display()
+				path.display(),
+				match d.rollup {
+					Some(r) => format!(
+						"\nThey report to the rollup precompile {r}: governance must authorize them before the first\npublication (a council motion; sudo on dev): Rollup.authorize_contract({}, Registry) and\nRollup.authorize_contract({}, Engine).",
+						d.definition_registry, d.process_execution
+					),
+					None => "\nNo rollup precompile on this chain: nothing is reported for proving.".into(),
+				}
 			),
 			serde_json::to_value(&d)?,
 		);

@@ -29,3 +29,8 @@ pub mod execution {
 		"../contracts/bpm/artifacts/ProcessExecution.json"
 	);
 }
+
+/// `IRollup`: AlstraNet's rollup precompile (the interface file the runtime reads too).
+pub mod rollup {
+	alloy::sol!("../contracts/bpm/src/IRollup.sol");
+}

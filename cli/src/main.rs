@@ -80,7 +80,12 @@ pub enum Command {
 pub enum EngineCmd {
 	/// Deploy ParticipantRegistry, ProcessDefinitionRegistry and ProcessExecution, and write
 	/// their addresses to the deployment file. The signer becomes their administrator.
-	Deploy,
+	Deploy {
+		/// The rollup precompile registry and engine report to: `auto` (AlstraNet's, when the
+		/// chain has it), `none`, or an address. Governance must then authorize both contracts.
+		#[arg(long, default_value = "auto")]
+		rollup: String,
+	},
 }
 
 /// `alstra participant ...`
@@ -248,7 +253,7 @@ async fn run(cli: Cli) -> Result<()> {
 	};
 	let session = chain::Session::connect(&cli).await?;
 	match &cli.command {
-		Command::Engine(EngineCmd::Deploy) => session.deploy_engine(&cli.deployment).await,
+		Command::Engine(EngineCmd::Deploy { rollup }) => session.deploy_engine(&cli.deployment, rollup).await,
 		Command::Participant(ParticipantCmd::Register { address, name, roles }) =>
 			session.register_participant(*address, name, roles).await,
 		Command::Bpmn(BpmnCmd::Deploy { file }) => session.deploy_model(file).await,

@@ -178,6 +178,104 @@ fn compiled_model(m: &IRollup::Model) -> Result<CompiledModel, Error> {
 	Ok(model)
 }
 
+/// The ABI form of a compiled model, as the registry sends it (for tests, benchmarks and tools).
+pub fn abi_model(m: &CompiledModel) -> IRollup::Model {
+	use alloy_core::primitives::{Bytes, FixedBytes};
+	IRollup::Model {
+		pools: m
+			.pools
+			.iter()
+			.map(|p| IRollup::Pool { bpmnId: p.bpmn_id.clone(), name: p.name.clone(), role: FixedBytes(p.role), executable: p.executable })
+			.collect(),
+		swimlanes: m
+			.swimlanes
+			.iter()
+			.map(|l| IRollup::Swimlane { bpmnId: l.bpmn_id.clone(), name: l.name.clone(), pool: l.pool, role: FixedBytes(l.role) })
+			.collect(),
+		subprocesses: m
+			.scopes
+			.iter()
+			.map(|s| IRollup::Subprocess { bpmnId: s.bpmn_id.clone(), parentElement: s.parent_element, pool: s.pool })
+			.collect(),
+		elements: m
+			.elements
+			.iter()
+			.map(|e| IRollup::Element {
+				bpmnId: e.bpmn_id.clone(),
+				name: e.name.clone(),
+				kind: e.kind as u8,
+				scope: e.scope,
+				lane: e.lane,
+				messageIn: e.message_in,
+				messageOut: AU256::from_be_bytes(e.message_out.0),
+				childScope: e.child_scope,
+				calledProcess: FixedBytes(e.called_process),
+			})
+			.collect(),
+		activityFlows: m
+			.activity_flows
+			.iter()
+			.map(|f| IRollup::ActivitySequenceFlow { bpmnId: f.bpmn_id.clone(), source: f.source, target: f.target, place: f.place })
+			.collect(),
+		gatewayFlows: m
+			.gateway_flows
+			.iter()
+			.map(|f| IRollup::GatewaySequenceFlow {
+				bpmnId: f.bpmn_id.clone(),
+				gateway: f.gateway,
+				target: f.target,
+				place: f.place,
+				condition: Bytes::from(f.condition.clone()),
+				isDefault: f.is_default,
+			})
+			.collect(),
+		triggers: m
+			.triggers
+			.iter()
+			.map(|t| IRollup::EventTrigger {
+				bpmnId: t.bpmn_id.clone(),
+				name: t.name.clone(),
+				sourceElement: t.source_element,
+				sourcePool: t.source_pool,
+				target: t.target,
+			})
+			.collect(),
+		variables: m.variables.iter().map(|v| IRollup::Variable { name: v.name.clone(), varType: v.var_type as u8 }).collect(),
+	}
+}
+
+/// The report `ProcessExecution` sends for an engine event (`None`: an event it does not
+/// report), as call data of the precompile.
+pub fn report_of(ev: &EngineEvent) -> Option<Vec<u8>> {
+	use alloy_core::sol_types::SolCall;
+	let u = |x: u64| AU256::from(x);
+	let bits = |b: &Bitmap256| AU256::from_be_bytes(b.0);
+	Some(match *ev {
+		EngineEvent::InstanceStarted { instance, definition, parent, .. } => {
+			IRollup::instanceStartedCall { instanceId: u(instance), definitionId: u(definition), parentInstance: u(parent) }
+				.abi_encode()
+		},
+		EngineEvent::ElementFired { instance, element, kind, consumed, produced, .. } => IRollup::elementFiredCall {
+			instanceId: u(instance),
+			element,
+			kind: kind as u8,
+			consumed: bits(&consumed),
+			produced: bits(&produced),
+		}
+		.abi_encode(),
+		EngineEvent::SubProcessCompleted { instance, element, .. } => {
+			IRollup::subProcessCompletedCall { instanceId: u(instance), element }.abi_encode()
+		},
+		EngineEvent::CallActivityCompleted { instance, element, child } => {
+			IRollup::callActivityCompletedCall { instanceId: u(instance), element, childInstanceId: u(child) }.abi_encode()
+		},
+		EngineEvent::MessageCorrelated { instance, flow, .. } => {
+			IRollup::messageCorrelatedCall { instanceId: u(instance), messageFlow: flow }.abi_encode()
+		},
+		_ => return None,
+	})
+}
+
 impl<T> RollupPrecompile<T> {
 	/// The engine event a report stands for (the actor is not part of the proof).
 	fn event(input: &IRollupCalls) -> Result<Option<EngineEvent>, Error> {

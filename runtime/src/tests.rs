@@ -438,10 +438,10 @@ fn rollup_records_an_engine_action_with_the_provers_roots() {
 /// EVM address; a contract calling is checked the same way, see tests/e2e for the real ones).
 mod rollup_precompile {
 	use super::*;
-	use crate::rollup_precompile::IRollup;
+	use crate::rollup_precompile::{abi_model, report_of as report, IRollup};
 	use alloy_core::sol_types::{SolCall, SolError, SolValue};
 	use pallet_revive::AddressMapper;
-	use alstra_bpm_core::engine::{Engine, EngineEvent, RuntimeDefinition};
+	use alstra_bpm_core::engine::{Engine, RuntimeDefinition};
 	use alstra_bpm_core::proof::{replay::Replay, state::{fr_to_bytes, Params}, ROLLUP_PRECOMPILE_ADDRESS};
 	use alstra_bpm_core::CompiledModel;
 	use pallet_revive::{precompiles::alloy::primitives::U256 as AU256, ExecConfig, TransactionLimits};
@@ -477,49 +477,6 @@ mod rollup_precompile {
 
 	fn address_of(who: &AccountId) -> [u8; 20] {
 		<Runtime as pallet_revive::Config>::AddressMapper::to_address(who).0
-	}
-
-	fn abi_model(m: &CompiledModel) -> IRollup::Model {
-		use alloy_core::primitives::{Bytes, FixedBytes, U256};
-		IRollup::Model {
-			pools: m.pools.iter().map(|p| IRollup::Pool { bpmnId: p.bpmn_id.clone(), name: p.name.clone(), role: FixedBytes(p.role), executable: p.executable }).collect(),
-			swimlanes: m.swimlanes.iter().map(|l| IRollup::Swimlane { bpmnId: l.bpmn_id.clone(), name: l.name.clone(), pool: l.pool, role: FixedBytes(l.role) }).collect(),
-			subprocesses: m.scopes.iter().map(|s| IRollup::Subprocess { bpmnId: s.bpmn_id.clone(), parentElement: s.parent_element, pool: s.pool }).collect(),
-			elements: m.elements.iter().map(|e| IRollup::Element {
-				bpmnId: e.bpmn_id.clone(),
-				name: e.name.clone(),
-				kind: e.kind as u8,
-				scope: e.scope,
-				lane: e.lane,
-				messageIn: e.message_in,
-				messageOut: U256::from_be_bytes(e.message_out.0),
-				childScope: e.child_scope,
-				calledProcess: FixedBytes(e.called_process),
-			}).collect(),
-			activityFlows: m.activity_flows.iter().map(|f| IRollup::ActivitySequenceFlow { bpmnId: f.bpmn_id.clone(), source: f.source, target: f.target, place: f.place }).collect(),
-			gatewayFlows: m.gateway_flows.iter().map(|f| IRollup::GatewaySequenceFlow { bpmnId: f.bpmn_id.clone(), gateway: f.gateway, target: f.target, place: f.place, condition: Bytes::from(f.condition.clone()), isDefault: f.is_default }).collect(),
-			triggers: m.triggers.iter().map(|t| IRollup::EventTrigger { bpmnId: t.bpmn_id.clone(), name: t.name.clone(), sourceElement: t.source_element, sourcePool: t.source_pool, target: t.target }).collect(),
-			variables: m.variables.iter().map(|v| IRollup::Variable { name: v.name.clone(), varType: v.var_type as u8 }).collect(),
-		}
-	}
-
-	/// The report of one engine event, as `ProcessExecution` sends it.
-	fn report(ev: &EngineEvent) -> Option<Vec<u8>> {
-		let u = |x: u64| AU256::from(x);
-		let bits = |b: &alstra_bpm_core::Bitmap256| AU256::from_be_bytes(b.0);
-		Some(match *ev {
-			EngineEvent::InstanceStarted { instance, definition, parent, .. } =>
-				IRollup::instanceStartedCall { instanceId: u(instance), definitionId: u(definition), parentInstance: u(parent) }.abi_encode(),
-			EngineEvent::ElementFired { instance, element, kind, consumed, produced, .. } =>
-				IRollup::elementFiredCall { instanceId: u(instance), element, kind: kind as u8, consumed: bits(&consumed), produced: bits(&produced) }.abi_encode(),
-			EngineEvent::SubProcessCompleted { instance, element, .. } =>
-				IRollup::subProcessCompletedCall { instanceId: u(instance), element }.abi_encode(),
-			EngineEvent::CallActivityCompleted { instance, element, child } =>
-				IRollup::callActivityCompletedCall { instanceId: u(instance), element, childInstanceId: u(child) }.abi_encode(),
-			EngineEvent::MessageCorrelated { instance, flow, .. } =>
-				IRollup::messageCorrelatedCall { instanceId: u(instance), messageFlow: flow }.abi_encode(),
-			_ => return None,
-		})
 	}
 
 	fn state_root_view(who: &AccountId) -> [u8; 32] {

@@ -38,9 +38,12 @@
 //! changes nothing and returns an error naming why. Definitions enter the definitions tree with
 //! [`Pallet::register_definition`] when the registry publishes them, in publication order (so
 //! definition ids are the registry's); a definition beyond the circuit's limits is refused
-//! there, naming the limit. (The pallet is in AlstraNet's runtime as `Rollup`; the revive
-//! precompile through which `ProcessDefinitionRegistry` and `ProcessExecution` will call these two
-//! functions is the next step: until then nothing on chain calls them.)
+//! there, naming the limit. In AlstraNet's runtime (`Rollup`) both are called by the revive
+//! precompile `runtime/src/rollup_precompile.rs` (`contracts/bpm/src/IRollup.sol`):
+//! `ProcessDefinitionRegistry.publish` registers, `ProcessExecution` reports each event as it
+//! emits it, and only the contracts governance put in [`AuthorizedContracts`] may call
+//! ([`Pallet::authorize_contract`], [`Config::GovernanceOrigin`]). The runtime API
+//! [`runtime_api::RollupApi`] gives a prover the headers, records and rules.
 //!
 //! ## Batches and their timing
 //!

@@ -1,10 +1,15 @@
 // Benchmark (not a test): gas of the BPM engine on a dev node, per model — deploy (all
 // transactions of `alstra bpmn deploy`), start an instance, and each task completion along a
 // path to the end — printed as a table. Run: node tests/e2e/bench/bpm-gas.js
-// (needs the release binaries; scripts/run.sh or scripts/test.sh builds them).
+// (needs the release binaries; scripts/run.sh or scripts/test.sh builds them). The engine reports
+// to the rollup precompile (authorized by sudo), so the gas includes the proven state machine's
+// work; `--no-rollup` measures an engine deployed with `--rollup none` instead.
 import path from 'node:path';
 import { ACCOUNTS, alstraCli, model } from '../lib/alstra.js';
 import { jsonRpc, startNode, until } from '../lib/node.js';
+import { authorizeDeployment, connect } from '../lib/rollup.js';
+
+const withRollup = !process.argv.includes('--no-rollup');
 
 // Models and the path (task, account, --var ...) that completes an instance.
 const RUNS = [
@@ -21,8 +26,15 @@ const RUNS = [
 const node = await startNode(['--dev'], { name: 'bench', eth: true });
 try {
   await until(() => jsonRpc(node.ethUrl, 'eth_chainId'), 180_000, 'the Ethereum endpoint');
-  const cli = alstraCli(node.ethUrl, path.join(node.basePath, 'alstra-deployment.json'));
-  cli.run('alith', 'engine', 'deploy');
+  const file = path.join(node.basePath, 'alstra-deployment.json');
+  const cli = alstraCli(node.ethUrl, file);
+  cli.run('alith', 'engine', 'deploy', '--rollup', withRollup ? 'auto' : 'none');
+  if (withRollup) {
+    const api = await connect(node.wsUrl);
+    await authorizeDeployment(api, file);
+    await api.disconnect();
+  }
+  console.log(withRollup ? '# engine reporting to the rollup precompile' : '# engine without the rollup (--rollup none)');
   cli.run('alith', 'participant', 'register', ACCOUNTS.alith, '--name', 'A', '--role', 'Invoice_Handling', '--role', 'Invoicer',
     '--role', 'BPM17_Running_Example', '--role', 'Invoice Handling (OMG BPMN MIWG Demo)', '--role', 'Team Assistant',
     '--role', 'WFP-6-');

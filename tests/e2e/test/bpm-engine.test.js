@@ -1,14 +1,24 @@
 // End to end: real BPMN models compiled by `alstra`, deployed to a dev node's EVM and executed
-// to completion along written-out paths by several participants, through the `alstra` CLI.
+// to completion along written-out paths by several participants, through the `alstra` CLI. The
+// registry and the engine report to the rollup precompile (authorized by sudo); at the end every
+// sealed batch of the run is proven from chain data with `alstra prover prove --node`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import { ethers } from 'ethers';
 import { ACCOUNTS, alstraCli, model } from '../lib/alstra.js';
-import { jsonRpc, startNode, tail, until } from '../lib/node.js';
+import { jsonRpc, ROOT, startNode, tail, until } from '../lib/node.js';
+import { authorizeDeployment, batchHeader, connect, proveBatch, proverKeys, rollupStatus, sudo } from '../lib/rollup.js';
+import { compile } from '../lib/solc.js';
+
+/** Alith's key: a public dev key (README). */
+const ALITH_KEY = '0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133';
 
 describe('BPM engine on a dev node', () => {
   let node;
   let cli;
+  let deployment;
   const gas = [];
 
   before(async () => {
@@ -16,8 +26,18 @@ describe('BPM engine on a dev node', () => {
     try {
       await until(() => jsonRpc(node.ethUrl, 'eth_chainId'), 180_000, 'the Ethereum JSON-RPC endpoint');
       await until(async () => BigInt(await jsonRpc(node.ethUrl, 'eth_blockNumber')) > 0n, 60_000, 'a block');
-      cli = alstraCli(node.ethUrl, path.join(node.basePath, 'alstra-deployment.json'));
-      cli.run('alith', 'engine', 'deploy');
+      const deploymentFile = path.join(node.basePath, 'alstra-deployment.json');
+      cli = alstraCli(node.ethUrl, deploymentFile);
+      const d = cli.run('alith', 'engine', 'deploy');
+      assert.equal(d.rollup.toLowerCase(), '0x000000000000000000000000000000000b000000', 'the precompile was detected');
+      // (a connection per use: the CLI runs synchronously and would starve a long-lived
+      // websocket's heartbeat)
+      const api = await connect(node.wsUrl);
+      try {
+        deployment = await authorizeDeployment(api, deploymentFile);
+      } finally {
+        await api.disconnect();
+      }
       // The consortium's participants and the roles they may play.
       cli.run('alith', 'participant', 'register', ACCOUNTS.alith, '--name', 'Acme Ltd (Alith)',
         '--role', 'Invoice_Handling', '--role', 'Invoicer', '--role', 'BPM17_Running_Example',
@@ -119,5 +139,76 @@ describe('BPM engine on a dev node', () => {
   test('a refused model is reported with the element named, and nothing is deployed', () => {
     assert.throws(() => cli.run('alith', 'bpmn', 'deploy', model('miwg-reference/A.3.0.bpmn')),
       (e) => /refused: line \d+: .*boundaryEvent/.test(e.stderr));
+  });
+
+  test('the rollup precompile refuses a rogue contract, and an engine firing the core rejects reverts', async (t) => {
+    const api = await connect(node.wsUrl);
+    t.after(() => api.disconnect());
+    const provider = new ethers.JsonRpcProvider(node.ethUrl, undefined, { polling: true, pollingInterval: 1000 });
+    const wallet = new ethers.Wallet(ALITH_KEY, provider);
+    // the proven state: the instance tree's root node and the instance counter (a seal by time
+    // may happen meanwhile; it changes neither)
+    const proven = async () => [(await api.query.rollup.stateNodes(16, 0)).toHex(), (await api.query.rollup.nextInstanceId()).toNumber()];
+    const before = await proven();
+
+    // A contract nobody authorized, reporting a firing.
+    const src = path.join(fs.mkdtempSync(path.join(node.basePath, 'rogue-')), 'Rogue.sol');
+    fs.writeFileSync(src, `// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+import {IRollup} from "IRollup.sol";
+contract Rogue {
+    function forge(IRollup rollup) external { rollup.elementFired(1, 0, 0, 1, 2); }
+}
+`);
+    const { Rogue } = compile({ 'Rogue.sol': src }, { baseDir: path.join(ROOT, 'contracts/bpm/src') });
+    const rogue = await (await new ethers.ContractFactory(Rogue.abi, Rogue.bytecode, wallet).deploy()).waitForDeployment();
+    await assert.rejects(rogue.forge.staticCall(deployment.rollup),
+      (e) => /rollup: caller 0x[0-9a-f]{40} is not an authorized engine/.test(`${e.shortMessage} ${e.message}`));
+    const tx = await rogue.forge(deployment.rollup, { gasLimit: 3_000_000 });
+    await assert.rejects(tx.wait(), (e) => e.code === 'CALL_EXCEPTION', 'the rogue transaction reverts on chain');
+
+    // A second engine over the same registry, authorized: its first instance would get id 1,
+    // but the proven state machine has started instances already (ids are sequential), so the
+    // core rejects the start and the whole transaction reverts.
+    const art = JSON.parse(fs.readFileSync(path.join(ROOT, 'contracts/bpm/artifacts/ProcessExecution.json'), 'utf8'));
+    const second = await (await new ethers.ContractFactory(art.abi, art.bytecode, wallet)
+      .deploy(deployment.definitionRegistry, deployment.participantRegistry, deployment.rollup)).waitForDeployment();
+    await sudo(api, api.tx.rollup.authorizeContract(await second.getAddress(), 'Engine'));
+    const bindings = [{ role: ethers.id('Invoicee'), account: ACCOUNTS.baltathar }];
+    await assert.rejects(second.startInstance.staticCall(1, bindings, []),
+      (e) => /rollup: FiringRefused: .*NotNextInstance/.test(`${e.shortMessage} ${e.message}`));
+    const refused = await second.startInstance(1, bindings, [], { gasLimit: 10_000_000 });
+    await assert.rejects(refused.wait(), (e) => e.code === 'CALL_EXCEPTION');
+    assert.equal(await second.instanceCount(), 0n, 'the refused start changed nothing in the engine');
+    assert.deepEqual(await proven(), before, 'nor in the proven state');
+    await sudo(api, api.tx.rollup.revokeContract(await second.getAddress()));
+  });
+
+  test('every batch of the run is sealed and proven from chain data', async () => {
+    const api = await connect(node.wsUrl);
+    const headers = [];
+    try {
+      // the open batch is sealed at the latest 10 blocks after its first transition
+      await until(async () => (await rollupStatus(api)).open === 0, 180_000, 'the last batch sealed');
+      const { nextBatch } = await rollupStatus(api);
+      for (let n = 1; n < nextBatch; n++) headers.push(await batchHeader(api, n));
+    } finally {
+      await api.disconnect();
+    }
+    assert.ok(headers.length >= 2, `several batches (${headers.length})`);
+    assert.equal(headers.reduce((a, h) => a + h.transitions, 0) > 20, true, 'the three models\' firings');
+    const keys = proverKeys();
+    for (const [i, header] of headers.entries()) {
+      const n = i + 1;
+      const t0 = Date.now();
+      const { stdout } = proveBatch(node.wsUrl, n, keys);
+      const ours = stdout.match(/the proof verifies; its new root\s+(\d+)/)?.[1];
+      const pallet = stdout.match(/the rollup pallet's sealed new root (\d+)/)?.[1];
+      assert.ok(ours && ours === pallet, `batch ${n}: ${stdout}`);
+      // the header's new root, read here through @polkadot/api (a field element, little-endian)
+      const le = header.newRoot.slice(2).match(/../g).reverse().join('');
+      assert.equal(BigInt('0x' + le).toString(), ours, `batch ${n}: the proof's new root is the pallet's`);
+      console.log(`# measured: batch ${n} (${header.transitions} transitions) proven from chain data in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
   });
 });
