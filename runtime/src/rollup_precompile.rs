@@ -16,8 +16,11 @@
 //!
 //! Weight: each call charges the pallet's benchmarked weight before it works: a report
 //! `record_action(1)` plus a possible seal (`seal_by_time`, the seal of a full batch costs the
-//! same), a registration `register_definition(r)` for the upper bound `r = elements + message
-//! flows + 1` rules, adjusted to the real count afterwards, a view one storage read and a hash.
+//! same), a registration `register_definition(r)` for an upper bound of its rules, `r = 2 ·
+//! (elements + sequence flows + message flows) + 1` (a rule per incoming place of an element, an
+//! extra one for a sub-process or call activity, one per message flow, the start), refunded
+//! down to the real count afterwards (pallet-revive only refunds, so the bound must hold; it is
+//! topped up if it ever did not), a view two storage reads and a hash.
 
 use crate::Runtime;
 use polkadot_sdk::pallet_revive;
@@ -363,14 +366,20 @@ impl Precompile for RollupPrecompile<Runtime> {
 			)));
 		}
 		if let IRollupCalls::registerDefinition(c) = input {
-			let bound = (c.model.elements.len() + c.model.triggers.len() + 1) as u32;
+			let m = &c.model;
+			let records = m.elements.len() + m.activityFlows.len() + m.gatewayFlows.len() + m.triggers.len();
+			let bound = u32::try_from(2 * records + 1).unwrap_or(u32::MAX);
 			let charged = env.charge(RollupWeights::register_definition(bound))?;
 			let id = u32::try_from(c.definitionId)
 				.map_err(|_| revert(format!("rollup: definition id {} does not fit 32 bits", c.definitionId)))?;
 			let model = compiled_model(&c.model)?;
 			let rules = pallet_rollup::Pallet::<Runtime>::register_definition(id, &model)
 				.map_err(|e| refused(e, &format!("definition {id}")))?;
-			env.adjust_gas(charged, RollupWeights::register_definition(rules));
+			if rules > bound {
+				env.charge(RollupWeights::register_definition(rules).saturating_sub(RollupWeights::register_definition(bound)))?;
+			} else {
+				env.adjust_gas(charged, RollupWeights::register_definition(rules));
+			}
 			return Ok(rules.abi_encode());
 		}
 		env.charge(RollupWeights::record_action(1).saturating_add(RollupWeights::seal_by_time()))?;

@@ -454,6 +454,11 @@ mod rollup_precompile {
 
 	/// Calls the precompile as `who`: `Ok(output)` or `Err(revert message or error)`.
 	fn call(who: &AccountId, data: Vec<u8>) -> Result<Vec<u8>, String> {
+		call_weighed(who, data).0
+	}
+
+	/// [`call`], with the weight the call consumed.
+	fn call_weighed(who: &AccountId, data: Vec<u8>) -> (Result<Vec<u8>, String>, Weight) {
 		let r = Revive::bare_call(
 			RuntimeOrigin::signed(who.clone()),
 			ROLLUP_PRECOMPILE_ADDRESS.into(),
@@ -465,14 +470,15 @@ mod rollup_precompile {
 			data,
 			&ExecConfig::new_substrate_tx(),
 		);
-		match r.result {
+		let out = match r.result {
 			Ok(v) if v.did_revert() => {
 				let reason = alloy_core::sol_types::Revert::abi_decode(&v.data).map(|r| r.reason).unwrap_or_default();
 				Err(reason)
 			},
 			Ok(v) => Ok(v.data),
 			Err(e) => Err(format!("{e:?}")),
-		}
+		};
+		(out, r.weight_consumed)
 	}
 
 	fn address_of(who: &AccountId) -> [u8; 20] {
@@ -499,8 +505,13 @@ mod rollup_precompile {
 			let err = call(&alice, register.clone()).unwrap_err();
 			assert!(err.contains("is not an authorized registry"), "{err}");
 			assert!(Rollup::authorize_contract(RuntimeOrigin::root(), address_of(&alice), ContractRole::Registry).is_ok());
-			let rules = u32::abi_decode(&call(&alice, register).unwrap()).unwrap();
+			let (out, weight) = call_weighed(&alice, register);
+			let rules = u32::abi_decode(&out.unwrap()).unwrap();
 			assert_eq!(pallet_rollup::RuleCount::<Runtime>::get(), rules as u64);
+			// the registration paid at least the pallet's weight for its real number of rules
+			use pallet_rollup::WeightInfo as _;
+			let priced = <Runtime as pallet_rollup::Config>::WeightInfo::register_definition(rules);
+			assert!(weight.ref_time() >= priced.ref_time(), "{weight:?} < {priced:?}");
 			let start = IRollup::instanceStartedCall { instanceId: AU256::from(1), definitionId: AU256::from(1), parentInstance: AU256::ZERO }.abi_encode();
 			let err = call(&alice, start).unwrap_err();
 			assert!(err.contains("is not an authorized engine"), "{err}");
