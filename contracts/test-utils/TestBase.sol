@@ -103,6 +103,10 @@ abstract contract TestBase {
         vm.assertEq(a, b);
     }
 
+    function assertEq(address[] memory a, address[] memory b) internal pure {
+        assertEq(keccak256(abi.encode(a)), keccak256(abi.encode(b)));
+    }
+
     function assertEq(uint256[] memory a, uint256[] memory b) internal pure {
         vm.assertEq(a, b);
     }

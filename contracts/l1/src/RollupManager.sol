@@ -3,30 +3,48 @@ pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IGroth16Verifier} from "./IGroth16Verifier.sol";
 import {DataAvailability} from "./DataAvailability.sol";
+import {ValidatorCommittee} from "./ValidatorCommittee.sol";
 
 /// @title AlstraNet L1 rollup manager
-/// @notice Accepts AlstraNet BPM batches in order: batch n only on top of batch n-1's new state
-/// root, with a valid Groth16 proof that the new root follows from the old one by valid BPM
-/// firings of the process definitions committed in a registered definitions root, bound to the
-/// batch commitment. Accepted batches are final: there is no way to replace one.
-/// @dev Roles (OpenZeppelin AccessControl): DEFAULT_ADMIN_ROLE (owner: roles, pause),
-/// RELAYER_ROLE (submits batches), DEFINITIONS_ROLE (registers definitions roots).
-/// What the proof does not cover (who fired a transition, gateway conditions) is attested by
-/// AlstraNet's GRANDPA finality; see docs/prover.md.
-contract RollupManager is AccessControl, Pausable {
-    /// @notice May submit batches.
-    bytes32 public constant RELAYER_ROLE = keccak256("RELAYER_ROLE");
-    /// @notice May register definitions roots.
-    bytes32 public constant DEFINITIONS_ROLE = keccak256("DEFINITIONS_ROLE");
+/// @notice Accepts AlstraNet BPM batches in order, each only with (1) the signatures of a
+/// supermajority of the consortium's validators over the batch header (`BatchHeader`, EIP-712),
+/// which attest that AlstraNet finalized that batch, and (2) a Groth16 proof that the new state
+/// root follows from the old one by valid BPM firings of the definitions committed in the
+/// header's definitions root, bound to the batch commitment. Batch n is accepted only on top of
+/// batch n-1's new root; accepted batches are final. Anyone may submit (the relayers race; the
+/// loser gets `BatchAlreadyAccepted`): the signatures and the proof carry the trust, not the
+/// sender.
+/// @dev Roles (OpenZeppelin AccessControl): DEFAULT_ADMIN_ROLE pauses and resumes submission;
+/// it cannot accept, replace or alter batches, nor change the validators (only a handover
+/// signed by the current validators does, see `ValidatorCommittee`). What the proof does not
+/// cover (who fired a transition, gateway conditions) is what the validators' signatures attest;
+/// see docs/prover.md.
+contract RollupManager is AccessControl, Pausable, ValidatorCommittee {
+    /// @notice EIP-712 type of a batch header.
+    bytes32 public constant BATCH_HEADER_TYPEHASH = keccak256(
+        "BatchHeader(uint64 number,uint256 oldRoot,uint256 newRoot,uint256 definitionsRoot,uint256 commitment,uint32 sealedAt,bytes32 sealedAtHash)"
+    );
 
-    /// @notice Public inputs of a batch proof (BN254 scalars).
-    struct BatchPublic {
+    /// @notice A sealed batch as AlstraNet's rollup pallet recorded it (`pallet_rollup::BatchHeader`);
+    /// the roots and commitment are BN254 scalars, the proof's public inputs.
+    struct BatchHeader {
+        /// batch number (from 1)
+        uint64 number;
+        /// state root before the batch
         uint256 oldRoot;
+        /// state root after it
         uint256 newRoot;
+        /// definitions root at the seal
         uint256 definitionsRoot;
+        /// commitment of the batch's transition records
         uint256 commitment;
+        /// AlstraNet block that sealed the batch
+        uint32 sealedAt;
+        /// hash of that block (the validators sign only finalized blocks)
+        bytes32 sealedAtHash;
     }
 
     /// @notice A Groth16 proof (snarkjs calldata layout; b with Fq2 imaginary part first).
@@ -42,6 +60,9 @@ contract RollupManager is AccessControl, Pausable {
         uint256 newRoot;
         uint256 definitionsRoot;
         uint256 commitment;
+        bytes32 sealedAtHash;
+        uint32 sealedAt;
+        uint64 validatorSetId;
         address relayer;
         uint64 l1BlockNumber;
         uint64 timestamp;
@@ -58,16 +79,19 @@ contract RollupManager is AccessControl, Pausable {
     uint256 public lastBatch;
     /// @notice Current state root (new root of `lastBatch`, or the genesis root).
     uint256 public stateRoot;
-    /// @notice Registered definitions roots.
-    mapping(uint256 => bool) public isDefinitionsRoot;
     mapping(uint256 => BatchRecord) private _batches;
 
     /// @notice A batch was accepted.
     event BatchAccepted(
-        uint256 indexed batchNumber, uint256 oldRoot, uint256 newRoot, uint256 definitionsRoot, uint256 commitment, address indexed relayer
+        uint256 indexed batchNumber,
+        uint256 oldRoot,
+        uint256 newRoot,
+        uint256 definitionsRoot,
+        uint256 commitment,
+        uint32 sealedAt,
+        bytes32 sealedAtHash,
+        address indexed relayer
     );
-    /// @notice A definitions root was registered.
-    event DefinitionsRootRegistered(uint256 indexed root);
 
     /// @notice `batchNumber` was already accepted (replay); accepted batches are never replaced.
     error BatchAlreadyAccepted(uint256 batchNumber);
@@ -75,8 +99,6 @@ contract RollupManager is AccessControl, Pausable {
     error BatchOutOfOrder(uint256 expected, uint256 batchNumber);
     /// @notice The batch does not start from the current state root.
     error WrongOldRoot(uint256 expected, uint256 oldRoot);
-    /// @notice The definitions root was not registered.
-    error UnknownDefinitionsRoot(uint256 root);
     /// @notice The Groth16 proof does not verify for the public inputs.
     error InvalidProof();
     /// @notice A zero address was given.
@@ -84,57 +106,88 @@ contract RollupManager is AccessControl, Pausable {
     /// @notice No batch with that number.
     error NoSuchBatch(uint256 batchNumber);
 
-    /// @param admin owner (DEFAULT_ADMIN_ROLE and DEFINITIONS_ROLE)
-    /// @param verifier_ generated Groth16 verifier
+    /// @param admin may pause and resume submission (DEFAULT_ADMIN_ROLE)
+    /// @param verifier_ Groth16 verifier generated from the circuit's keys
     /// @param mode data-availability mode of the DataAvailability contract deployed here
     /// @param genesisRoot_ state root of the empty state (alstra-prover's empty tree root)
-    /// @param definitionsRoot first definitions root (0: none)
-    constructor(address admin, IGroth16Verifier verifier_, DataAvailability.Mode mode, uint256 genesisRoot_, uint256 definitionsRoot) {
+    /// @param validators_ the consortium's validators' attestation addresses (set 0)
+    constructor(
+        address admin,
+        IGroth16Verifier verifier_,
+        DataAvailability.Mode mode,
+        uint256 genesisRoot_,
+        address[] memory validators_
+    ) EIP712("AlstraNet Rollup", "1") ValidatorCommittee(validators_) {
         if (admin == address(0) || address(verifier_) == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        _grantRole(DEFINITIONS_ROLE, admin);
         verifier = verifier_;
         dataAvailability = new DataAvailability(mode);
         genesisRoot = genesisRoot_;
         stateRoot = genesisRoot_;
-        if (definitionsRoot != 0) _registerDefinitionsRoot(definitionsRoot);
     }
 
-    /// @notice Submits batch `batchNumber` with its proof and (Rollup mode) its data.
-    /// @dev Checks in order: relayer role, not paused, not a replay, in order, old root equals
-    /// the current root, known definitions root, proof valid, data matches the commitment.
-    /// @param batchNumber must be `lastBatch + 1`
-    /// @param pub public inputs of the proof
-    /// @param proof Groth16 proof
+    /// @notice EIP-712 digest of `header` that the validators sign.
+    function hashBatchHeader(BatchHeader calldata header) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    BATCH_HEADER_TYPEHASH,
+                    header.number,
+                    header.oldRoot,
+                    header.newRoot,
+                    header.definitionsRoot,
+                    header.commitment,
+                    header.sealedAt,
+                    header.sealedAtHash
+                )
+            )
+        );
+    }
+
+    /// @notice Submits the next batch with the validators' signatures, its proof and (Rollup
+    /// mode) its data.
+    /// @dev Checks in order: not paused, not a replay, in order, old root equals the current
+    /// root, a supermajority of the current validators signed the header, the proof is valid,
+    /// the data matches the commitment.
+    /// @param header the batch header as sealed on AlstraNet; `header.number` must be `lastBatch + 1`
+    /// @param proof Groth16 proof for `[oldRoot, newRoot, definitionsRoot, commitment, number]`
+    /// @param signatures of current validators over `hashBatchHeader(header)`, sorted by signer
     /// @param data packed transition records (Rollup mode) or empty (Validium)
-    function submitBatch(uint256 batchNumber, BatchPublic calldata pub, Proof calldata proof, bytes calldata data)
-        external
-        onlyRole(RELAYER_ROLE)
-        whenNotPaused
-    {
+    function submitBatch(
+        BatchHeader calldata header,
+        Proof calldata proof,
+        bytes[] calldata signatures,
+        bytes calldata data
+    ) external whenNotPaused {
+        uint256 n = header.number;
         uint256 last = lastBatch;
-        if (batchNumber <= last) revert BatchAlreadyAccepted(batchNumber);
-        if (batchNumber != last + 1) revert BatchOutOfOrder(last + 1, batchNumber);
-        if (pub.oldRoot != stateRoot) revert WrongOldRoot(stateRoot, pub.oldRoot);
-        if (!isDefinitionsRoot[pub.definitionsRoot]) revert UnknownDefinitionsRoot(pub.definitionsRoot);
+        if (n <= last) revert BatchAlreadyAccepted(n);
+        if (n != last + 1) revert BatchOutOfOrder(last + 1, n);
+        if (header.oldRoot != stateRoot) revert WrongOldRoot(stateRoot, header.oldRoot);
+        requireSupermajority(hashBatchHeader(header), signatures);
         if (!verifier.verifyProof(
-                proof.a, proof.b, proof.c, [pub.oldRoot, pub.newRoot, pub.definitionsRoot, pub.commitment, batchNumber]
+                proof.a, proof.b, proof.c, [header.oldRoot, header.newRoot, header.definitionsRoot, header.commitment, n]
             )) {
             revert InvalidProof();
         }
-        lastBatch = batchNumber;
-        stateRoot = pub.newRoot;
-        _batches[batchNumber] = BatchRecord({
-            oldRoot: pub.oldRoot,
-            newRoot: pub.newRoot,
-            definitionsRoot: pub.definitionsRoot,
-            commitment: pub.commitment,
+        lastBatch = n;
+        stateRoot = header.newRoot;
+        _batches[n] = BatchRecord({
+            oldRoot: header.oldRoot,
+            newRoot: header.newRoot,
+            definitionsRoot: header.definitionsRoot,
+            commitment: header.commitment,
+            sealedAtHash: header.sealedAtHash,
+            sealedAt: header.sealedAt,
+            validatorSetId: validatorSetId,
             relayer: msg.sender,
             l1BlockNumber: uint64(block.number),
             timestamp: uint64(block.timestamp)
         });
-        dataAvailability.record(batchNumber, pub.commitment, data);
-        emit BatchAccepted(batchNumber, pub.oldRoot, pub.newRoot, pub.definitionsRoot, pub.commitment, msg.sender);
+        dataAvailability.record(n, header.commitment, data);
+        emit BatchAccepted(
+            n, header.oldRoot, header.newRoot, header.definitionsRoot, header.commitment, header.sealedAt, header.sealedAtHash, msg.sender
+        );
     }
 
     /// @notice The record of accepted batch `batchNumber`.
@@ -145,24 +198,13 @@ contract RollupManager is AccessControl, Pausable {
         return _batches[batchNumber];
     }
 
-    /// @notice Registers a definitions root (after process definitions were registered on L2).
-    /// @param root the definitions tree root
-    function registerDefinitionsRoot(uint256 root) external onlyRole(DEFINITIONS_ROLE) {
-        _registerDefinitionsRoot(root);
-    }
-
-    /// @notice Stops batch submission (owner).
+    /// @notice Stops batch submission (admin).
     function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
         _pause();
     }
 
-    /// @notice Resumes batch submission (owner).
+    /// @notice Resumes batch submission (admin).
     function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
         _unpause();
-    }
-
-    function _registerDefinitionsRoot(uint256 root) private {
-        isDefinitionsRoot[root] = true;
-        emit DefinitionsRootRegistered(root);
     }
 }

@@ -8,41 +8,93 @@ import {RollupManager} from "../src/RollupManager.sol";
 import {DataAvailability} from "../src/DataAvailability.sol";
 import {IGroth16Verifier} from "../src/IGroth16Verifier.sol";
 import {Verifier} from "../src/Verifier.sol";
+import {ValidatorCommittee} from "../src/ValidatorCommittee.sol";
 import {BatchFixtures} from "./fixtures/BatchFixtures.sol";
 
 /// @notice RollupManager + generated Verifier + DataAvailability with REAL Groth16 proofs of
-/// batches walked on real BPMN models (fixtures exported by `alstra-prover fixtures`).
+/// batches walked on real BPMN models (fixtures exported by `alstra-prover fixtures`), signed
+/// by a committee of four test validators (set 0) or its successor.
 contract RollupManagerTest is TestBase {
     address internal owner = address(0xA11CE);
     address internal relayer = address(0xBEEF);
     address internal stranger = address(0xBAD);
     Verifier internal verifier;
     RollupManager internal rollup;
+    /// private keys of the validators of set 0 (4: threshold 3) and of an outsider
+    uint256[] internal keys;
+    uint256 internal outsiderKey = 0x0BAD;
 
     function setUp() public {
+        for (uint256 i = 1; i <= 4; ++i) keys.push(0x1000 + i);
         verifier = new Verifier();
         rollup = _deploy(DataAvailability.Mode.Rollup);
     }
 
-    function _deploy(DataAvailability.Mode mode) internal returns (RollupManager r) {
-        BatchFixtures.Batch memory f = BatchFixtures.get(0);
-        r = new RollupManager(owner, IGroth16Verifier(address(verifier)), mode, BatchFixtures.GENESIS_ROOT, f.defsRoot);
-        bytes32 role = r.RELAYER_ROLE();
-        vm.prank(owner);
-        r.grantRole(role, relayer);
+    function _addrs(uint256[] memory ks) internal pure returns (address[] memory a) {
+        a = new address[](ks.length);
+        for (uint256 i = 0; i < ks.length; ++i) a[i] = vm.addr(ks[i]);
     }
 
-    function _pub(BatchFixtures.Batch memory f) internal pure returns (RollupManager.BatchPublic memory) {
-        return RollupManager.BatchPublic(f.oldRoot, f.newRoot, f.defsRoot, f.commitment);
+    function _deploy(DataAvailability.Mode mode) internal returns (RollupManager r) {
+        r = new RollupManager(owner, IGroth16Verifier(address(verifier)), mode, BatchFixtures.GENESIS_ROOT, _addrs(keys));
+    }
+
+    function _header(BatchFixtures.Batch memory f, uint256 n) internal pure returns (RollupManager.BatchHeader memory) {
+        return RollupManager.BatchHeader(uint64(n), f.oldRoot, f.newRoot, f.defsRoot, f.commitment, uint32(10 * n), keccak256(abi.encode("block", n)));
     }
 
     function _proof(BatchFixtures.Batch memory f) internal pure returns (RollupManager.Proof memory) {
         return RollupManager.Proof(f.a, f.b, f.c);
     }
 
-    function _submit(RollupManager r, uint256 n, BatchFixtures.Batch memory f) internal {
+    /// Signatures of `ks` over `digest`, sorted by signer address as the contract requires.
+    function _sign(uint256[] memory ks, bytes32 digest) internal pure returns (bytes[] memory sigs) {
+        uint256[] memory sorted = _sortByAddress(ks);
+        sigs = new bytes[](sorted.length);
+        for (uint256 i = 0; i < sorted.length; ++i) {
+            (uint8 v, bytes32 r, bytes32 s) = vm.sign(sorted[i], digest);
+            sigs[i] = abi.encodePacked(r, s, v);
+        }
+    }
+
+    function _sortByAddress(uint256[] memory ks) internal pure returns (uint256[] memory out) {
+        out = new uint256[](ks.length);
+        for (uint256 i = 0; i < ks.length; ++i) out[i] = ks[i];
+        for (uint256 i = 1; i < out.length; ++i) {
+            for (uint256 j = i; j > 0 && vm.addr(out[j]) < vm.addr(out[j - 1]); --j) {
+                (out[j], out[j - 1]) = (out[j - 1], out[j]);
+            }
+        }
+    }
+
+    /// The first `count` validator keys of set 0.
+    function _first(uint256 count) internal view returns (uint256[] memory ks) {
+        ks = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) ks[i] = keys[i];
+    }
+
+    function _submitAs(RollupManager r, uint256[] memory signers, uint256 n, BatchFixtures.Batch memory f, bytes memory data)
+        internal
+    {
+        RollupManager.BatchHeader memory h = _header(f, n);
+        bytes[] memory sigs = _sign(signers, r.hashBatchHeader(h));
         vm.prank(relayer);
-        r.submitBatch(n, _pub(f), _proof(f), f.data);
+        r.submitBatch(h, _proof(f), sigs, data);
+    }
+
+    function _submit(RollupManager r, uint256 n, BatchFixtures.Batch memory f) internal {
+        _submitAs(r, _first(3), n, f, f.data);
+    }
+
+    /// Expects the next submission of batch `n` (signed by 3 validators) to revert with `err`.
+    function _expectRejected(RollupManager r, uint256 n, BatchFixtures.Batch memory f, bytes memory data, bytes memory err)
+        internal
+    {
+        RollupManager.BatchHeader memory h = _header(f, n);
+        bytes[] memory sigs = _sign(_first(3), r.hashBatchHeader(h));
+        vm.prank(relayer);
+        vm.expectRevert(err);
+        r.submitBatch(h, _proof(f), sigs, data);
     }
 
     function test_verifierAcceptsRealProofs() public view {
@@ -70,13 +122,18 @@ contract RollupManagerTest is TestBase {
     function test_validBatchesAcceptedInOrder() public {
         for (uint256 i = 0; i < BatchFixtures.COUNT; ++i) {
             BatchFixtures.Batch memory f = BatchFixtures.get(i);
+            RollupManager.BatchHeader memory h = _header(f, i + 1);
             vm.expectEmit(true, true, false, true, address(rollup));
-            emit RollupManager.BatchAccepted(i + 1, f.oldRoot, f.newRoot, f.defsRoot, f.commitment, relayer);
+            emit RollupManager.BatchAccepted(i + 1, f.oldRoot, f.newRoot, f.defsRoot, f.commitment, h.sealedAt, h.sealedAtHash, relayer);
             _submit(rollup, i + 1, f);
             assertEq(rollup.lastBatch(), i + 1);
             assertEq(rollup.stateRoot(), f.newRoot);
             RollupManager.BatchRecord memory rec = rollup.batch(i + 1);
             assertEq(rec.newRoot, f.newRoot);
+            assertEq(rec.definitionsRoot, f.defsRoot);
+            assertEq(rec.sealedAt, h.sealedAt);
+            assertEq(rec.sealedAtHash, h.sealedAtHash);
+            assertEq(rec.validatorSetId, 0);
             assertEq(rec.relayer, relayer);
             DataAvailability da = rollup.dataAvailability();
             assertEq(da.commitmentOf(i + 1), f.commitment);
@@ -93,74 +150,201 @@ contract RollupManagerTest is TestBase {
         }
     }
 
-    function test_invalidProofRejected() public {
+    function test_thresholdIsGrandpaSupermajority() public {
+        assertEq(rollup.threshold(), 3);
+        uint256[7] memory expected = [uint256(1), 2, 3, 3, 4, 5, 5];
+        for (uint256 n = 1; n <= 7; ++n) {
+            uint256[] memory ks = new uint256[](n);
+            for (uint256 i = 0; i < n; ++i) ks[i] = 0x2000 + i;
+            RollupManager r = new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, _addrs(ks));
+            assertEq(r.threshold(), expected[n - 1]);
+            assertGt(3 * r.threshold(), 2 * n); // more than 2/3
+        }
+    }
+
+    function test_allSignaturesOrExactlyTheThresholdAccepted() public {
+        _submitAs(rollup, keys, 1, BatchFixtures.get(0), BatchFixtures.get(0).data);
+        uint256[] memory three = new uint256[](3);
+        (three[0], three[1], three[2]) = (keys[1], keys[2], keys[3]);
+        _submitAs(rollup, three, 2, BatchFixtures.get(1), BatchFixtures.get(1).data);
+        assertEq(rollup.lastBatch(), 2);
+    }
+
+    function test_tooFewSignaturesRejected() public {
         BatchFixtures.Batch memory f = BatchFixtures.get(0);
-        // proof of batch 2 presented for batch 1's public inputs
-        BatchFixtures.Batch memory g = BatchFixtures.get(1);
-        f.a = g.a;
-        vm.prank(relayer);
-        vm.expectRevert(RollupManager.InvalidProof.selector);
-        rollup.submitBatch(1, _pub(f), _proof(f), f.data);
-        // a claimed new root the proof does not prove
-        f = BatchFixtures.get(0);
-        f.newRoot = f.newRoot ^ 1;
-        vm.prank(relayer);
-        vm.expectRevert(RollupManager.InvalidProof.selector);
-        rollup.submitBatch(1, _pub(f), _proof(f), f.data);
+        RollupManager.BatchHeader memory h = _header(f, 1);
+        bytes[] memory sigs = _sign(_first(2), rollup.hashBatchHeader(h));
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.NotEnoughSignatures.selector, 2, 3));
+        rollup.submitBatch(h, _proof(f), sigs, f.data);
         assertEq(rollup.lastBatch(), 0);
+    }
+
+    function test_outsiderSignatureRejected() public {
+        BatchFixtures.Batch memory f = BatchFixtures.get(0);
+        RollupManager.BatchHeader memory h = _header(f, 1);
+        uint256[] memory signers = _first(3);
+        signers[2] = outsiderKey;
+        bytes32 digest = rollup.hashBatchHeader(h);
+        bytes[] memory sigs = _sign(signers, digest);
+        uint256[] memory sorted = _sortByAddress(signers);
+        uint256 at;
+        for (uint256 i = 0; i < 3; ++i) if (sorted[i] == outsiderKey) at = i;
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.SignerNotValidator.selector, at, vm.addr(outsiderKey)));
+        rollup.submitBatch(h, _proof(f), sigs, f.data);
+    }
+
+    function test_duplicateOrUnsortedSignaturesRejected() public {
+        BatchFixtures.Batch memory f = BatchFixtures.get(0);
+        RollupManager.BatchHeader memory h = _header(f, 1);
+        bytes32 digest = rollup.hashBatchHeader(h);
+        // one validator signing three times does not make a supermajority
+        uint256[] memory same = new uint256[](1);
+        same[0] = keys[0];
+        bytes memory one = _sign(same, digest)[0];
+        bytes[] memory sigs = new bytes[](3);
+        (sigs[0], sigs[1], sigs[2]) = (one, one, one);
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.SignersNotSorted.selector, 1, vm.addr(keys[0])));
+        rollup.submitBatch(h, _proof(f), sigs, f.data);
+        // three distinct validators in descending order
+        sigs = _sign(_first(3), digest);
+        (sigs[0], sigs[2]) = (sigs[2], sigs[0]);
+        vm.expectPartialRevert(ValidatorCommittee.SignersNotSorted.selector);
+        rollup.submitBatch(h, _proof(f), sigs, f.data);
+        // a malformed signature
+        sigs = _sign(_first(3), digest);
+        sigs[1] = hex"0102";
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.InvalidSignature.selector, 1));
+        rollup.submitBatch(h, _proof(f), sigs, f.data);
+    }
+
+    function test_signaturesBindEveryHeaderField() public {
+        BatchFixtures.Batch memory f = BatchFixtures.get(0);
+        RollupManager.BatchHeader memory signed = _header(f, 1);
+        bytes[] memory sigs = _sign(_first(3), rollup.hashBatchHeader(signed));
+        // the same signatures over a header the validators did not sign: recovered signers are
+        // other addresses, which are not validators
+        for (uint256 k = 0; k < 4; ++k) {
+            RollupManager.BatchHeader memory h = _header(f, 1);
+            if (k == 0) h.newRoot ^= 1;
+            if (k == 1) h.definitionsRoot ^= 1;
+            if (k == 2) h.sealedAt += 1;
+            if (k == 3) h.sealedAtHash = bytes32(0);
+            vm.expectPartialRevert(ValidatorCommittee.SignerNotValidator.selector);
+            rollup.submitBatch(h, _proof(f), sigs, f.data);
+        }
+        // signed for another deployment (EIP-712 domain: verifying contract)
+        RollupManager other = _deploy(DataAvailability.Mode.Rollup);
+        vm.expectPartialRevert(ValidatorCommittee.SignerNotValidator.selector);
+        other.submitBatch(signed, _proof(f), sigs, f.data);
+        rollup.submitBatch(signed, _proof(f), sigs, f.data);
+        assertEq(rollup.lastBatch(), 1);
+    }
+
+    function test_signedRootTheProofDoesNotProveRejected() public {
+        // a supermajority signs a header whose new root no valid firing reaches: the proof fails
+        BatchFixtures.Batch memory f = BatchFixtures.get(0);
+        f.newRoot ^= 1;
+        _expectRejected(rollup, 1, f, f.data, abi.encodeWithSelector(RollupManager.InvalidProof.selector));
+        // nor can a real proof of another batch be reused under the signed header
+        BatchFixtures.Batch memory g = BatchFixtures.get(0);
+        g.a = BatchFixtures.get(1).a;
+        _expectRejected(rollup, 1, g, g.data, abi.encodeWithSelector(RollupManager.InvalidProof.selector));
+        assertEq(rollup.lastBatch(), 0);
+    }
+
+    function test_handoverReplacesTheValidatorSet() public {
+        _submit(rollup, 1, BatchFixtures.get(0));
+        // the council replaced validators 3 and 4 by two new ones: set 1 = {1, 2, 5, 6}
+        uint256[] memory next = new uint256[](4);
+        (next[0], next[1], next[2], next[3]) = (keys[0], keys[1], 0x1005, 0x1006);
+        address[] memory nextAddrs = _addrs(next);
+        bytes32 digest = rollup.hashValidatorSetChange(1, nextAddrs);
+        // fewer than 3 of the current set cannot hand over
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.NotEnoughSignatures.selector, 2, 3));
+        rollup.changeValidators(1, nextAddrs, _sign(_first(2), digest));
+        // the new validators cannot sign their own handover
+        vm.expectPartialRevert(ValidatorCommittee.SignerNotValidator.selector);
+        rollup.changeValidators(1, nextAddrs, _sign(next, digest));
+        // a set id that is not the next one
+        bytes[] memory skipping = _sign(_first(3), rollup.hashValidatorSetChange(2, nextAddrs));
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.WrongValidatorSetId.selector, 1, 2));
+        rollup.changeValidators(2, nextAddrs, skipping);
+
+        vm.expectEmit(true, false, false, true, address(rollup));
+        emit ValidatorCommittee.ValidatorSetChanged(1, nextAddrs);
+        vm.prank(stranger); // anyone may carry a signed handover
+        rollup.changeValidators(1, nextAddrs, _sign(_first(3), digest));
+        assertEq(rollup.validatorSetId(), 1);
+        assertEq(rollup.validators(), nextAddrs);
+        assertFalse(rollup.isValidator(vm.addr(keys[2])));
+        assertTrue(rollup.isValidator(vm.addr(0x1005)));
+
+        // the old set (a supermajority of it: 1, 3, 4) can no longer sign a batch
+        uint256[] memory old = new uint256[](3);
+        (old[0], old[1], old[2]) = (keys[0], keys[2], keys[3]);
+        BatchFixtures.Batch memory g = BatchFixtures.get(1);
+        RollupManager.BatchHeader memory h = _header(g, 2);
+        bytes[] memory oldSigs = _sign(old, rollup.hashBatchHeader(h));
+        vm.expectPartialRevert(ValidatorCommittee.SignerNotValidator.selector);
+        rollup.submitBatch(h, _proof(g), oldSigs, g.data);
+        // nor replay the handover
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.WrongValidatorSetId.selector, 2, 1));
+        rollup.changeValidators(1, nextAddrs, _sign(_first(3), digest));
+        // the new set can
+        uint256[] memory newSigners = new uint256[](3);
+        (newSigners[0], newSigners[1], newSigners[2]) = (keys[1], 0x1005, 0x1006);
+        _submitAs(rollup, newSigners, 2, g, g.data);
+        assertEq(rollup.batch(2).validatorSetId, 1);
+    }
+
+    function test_invalidValidatorSetsRejected() public {
+        address[] memory none = new address[](0);
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.ValidatorSetSize.selector, 0));
+        new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, none);
+        address[] memory dup = new address[](2);
+        (dup[0], dup[1]) = (address(1), address(1));
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.InvalidValidator.selector, address(1)));
+        new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, dup);
+        address[] memory zero = new address[](1);
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.InvalidValidator.selector, address(0)));
+        new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, zero);
+        // a handover to an invalid set fails after the signatures are checked
+        address[] memory bad = new address[](2);
+        (bad[0], bad[1]) = (vm.addr(keys[0]), vm.addr(keys[0]));
+        bytes[] memory sigs = _sign(_first(3), rollup.hashValidatorSetChange(1, bad));
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.InvalidValidator.selector, vm.addr(keys[0])));
+        rollup.changeValidators(1, bad, sigs);
+        assertEq(rollup.validatorSetId(), 0);
     }
 
     function test_replayedBatchRejected() public {
         BatchFixtures.Batch memory f = BatchFixtures.get(0);
         _submit(rollup, 1, f);
-        vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(RollupManager.BatchAlreadyAccepted.selector, 1));
-        rollup.submitBatch(1, _pub(f), _proof(f), f.data);
-        // batch 2's valid proof cannot replace batch 1 either
+        _expectRejected(rollup, 1, f, f.data, abi.encodeWithSelector(RollupManager.BatchAlreadyAccepted.selector, 1));
+        // batch 2's valid, signed proof cannot replace batch 1 either
         BatchFixtures.Batch memory g = BatchFixtures.get(1);
-        vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(RollupManager.BatchAlreadyAccepted.selector, 1));
-        rollup.submitBatch(1, _pub(g), _proof(g), g.data);
+        _expectRejected(rollup, 1, g, g.data, abi.encodeWithSelector(RollupManager.BatchAlreadyAccepted.selector, 1));
         assertEq(rollup.batch(1).newRoot, f.newRoot);
     }
 
     function test_outOfOrderBatchRejected() public {
         BatchFixtures.Batch memory g = BatchFixtures.get(1);
-        vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(RollupManager.BatchOutOfOrder.selector, 1, 2));
-        rollup.submitBatch(2, _pub(g), _proof(g), g.data);
+        _expectRejected(rollup, 2, g, g.data, abi.encodeWithSelector(RollupManager.BatchOutOfOrder.selector, 1, 2));
     }
 
     function test_wrongOldRootRejected() public {
-        // batch 2 (valid proof) submitted as batch 1: its old root is not the genesis root
+        // batch 2 (valid proof, signed) submitted as batch 1: its old root is not the genesis root
         BatchFixtures.Batch memory g = BatchFixtures.get(1);
-        vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(RollupManager.WrongOldRoot.selector, BatchFixtures.GENESIS_ROOT, g.oldRoot));
-        rollup.submitBatch(1, _pub(g), _proof(g), g.data);
+        _expectRejected(
+            rollup, 1, g, g.data, abi.encodeWithSelector(RollupManager.WrongOldRoot.selector, BatchFixtures.GENESIS_ROOT, g.oldRoot)
+        );
     }
 
-    function test_unknownDefinitionsRootRejected() public {
-        RollupManager r = new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, BatchFixtures.GENESIS_ROOT, 0);
-        bytes32 role = r.RELAYER_ROLE();
-        vm.prank(owner);
-        r.grantRole(role, relayer);
-        BatchFixtures.Batch memory f = BatchFixtures.get(0);
-        vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(RollupManager.UnknownDefinitionsRoot.selector, f.defsRoot));
-        r.submitBatch(1, _pub(f), _proof(f), f.data);
-        vm.prank(owner);
-        r.registerDefinitionsRoot(f.defsRoot);
-        _submit(r, 1, f);
-    }
-
-    function test_nonRelayerRejected() public {
-        BatchFixtures.Batch memory f = BatchFixtures.get(0);
-        bytes32 role = rollup.RELAYER_ROLE();
+    function test_onlyAdminPauses() public {
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role));
-        rollup.submitBatch(1, _pub(f), _proof(f), f.data);
-        vm.prank(stranger);
-        vm.expectRevert();
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, bytes32(0))
+        );
         rollup.pause();
     }
 
@@ -168,9 +352,7 @@ contract RollupManagerTest is TestBase {
         BatchFixtures.Batch memory f = BatchFixtures.get(0);
         vm.prank(owner);
         rollup.pause();
-        vm.prank(relayer);
-        vm.expectRevert(Pausable.EnforcedPause.selector);
-        rollup.submitBatch(1, _pub(f), _proof(f), f.data);
+        _expectRejected(rollup, 1, f, f.data, abi.encodeWithSelector(Pausable.EnforcedPause.selector));
         vm.prank(owner);
         rollup.unpause();
         _submit(rollup, 1, f);
@@ -181,23 +363,20 @@ contract RollupManagerTest is TestBase {
         BatchFixtures.Batch memory f = BatchFixtures.get(0);
         bytes memory data = f.data;
         data[7] = bytes1(uint8(data[7]) ^ 1); // another instance id in the first record
-        vm.prank(relayer);
+        RollupManager.BatchHeader memory h = _header(f, 1);
+        bytes[] memory sigs = _sign(_first(3), rollup.hashBatchHeader(h));
         vm.expectPartialRevert(DataAvailability.DataCommitmentMismatch.selector);
-        rollup.submitBatch(1, _pub(f), _proof(f), data);
-        vm.prank(relayer);
+        rollup.submitBatch(h, _proof(f), sigs, data);
         vm.expectRevert(abi.encodeWithSelector(DataAvailability.MalformedBatchData.selector, 3));
-        rollup.submitBatch(1, _pub(f), _proof(f), hex"010203");
+        rollup.submitBatch(h, _proof(f), sigs, hex"010203");
         assertEq(rollup.lastBatch(), 0);
     }
 
     function test_validiumModeRecordsCommitmentOnly() public {
         RollupManager v = _deploy(DataAvailability.Mode.Validium);
         BatchFixtures.Batch memory f = BatchFixtures.get(0);
-        vm.prank(relayer);
-        vm.expectRevert(DataAvailability.DataNotAccepted.selector);
-        v.submitBatch(1, _pub(f), _proof(f), f.data);
-        vm.prank(relayer);
-        v.submitBatch(1, _pub(f), _proof(f), "");
+        _expectRejected(v, 1, f, f.data, abi.encodeWithSelector(DataAvailability.DataNotAccepted.selector));
+        _submitAs(v, _first(3), 1, f, "");
         assertEq(v.dataAvailability().commitmentOf(1), f.commitment);
         assertEq(v.dataAvailability().dataHashOf(1), bytes32(0));
     }
@@ -208,24 +387,30 @@ contract RollupManagerTest is TestBase {
         da.record(1, 0, "");
     }
 
-    /// Gas: verifier alone and full submissions (rollup and validium); see bench/l1-gas.sh.
+    /// Gas: verifier alone and full submissions (rollup and validium, 3 of 4 signatures); see
+    /// bench/l1-gas.sh.
     function test_gas_report() public {
         BatchFixtures.Batch memory f = BatchFixtures.get(0);
         uint256 g0 = gasleft();
         verifier.verifyProof(f.a, f.b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment, 1]);
         uint256 verifyGas = g0 - gasleft();
-        vm.prank(relayer);
+        RollupManager.BatchHeader memory h = _header(f, 1);
+        bytes[] memory sigs = _sign(_first(3), rollup.hashBatchHeader(h));
         g0 = gasleft();
-        rollup.submitBatch(1, _pub(f), _proof(f), f.data);
+        rollup.requireSupermajority(rollup.hashBatchHeader(h), sigs);
+        uint256 sigGas = g0 - gasleft();
+        g0 = gasleft();
+        rollup.submitBatch(h, _proof(f), sigs, f.data);
         uint256 submitGas = g0 - gasleft();
         RollupManager v = _deploy(DataAvailability.Mode.Validium);
-        vm.prank(relayer);
+        sigs = _sign(_first(3), v.hashBatchHeader(h));
         g0 = gasleft();
-        v.submitBatch(1, _pub(f), _proof(f), "");
+        v.submitBatch(h, _proof(f), sigs, "");
         uint256 validiumGas = g0 - gasleft();
         emit log_named_uint("batch slots", BatchFixtures.BATCH_SIZE);
         emit log_named_uint("transitions in batch", f.transitions);
         emit log_named_uint("verifyProof gas", verifyGas);
+        emit log_named_uint("3 of 4 validator signatures gas", sigGas);
         emit log_named_uint("submitBatch gas (rollup, excl. calldata)", submitGas);
         emit log_named_uint("submitBatch gas per transition (rollup)", submitGas / f.transitions);
         emit log_named_uint("submitBatch gas (validium, excl. calldata)", validiumGas);

@@ -2,10 +2,12 @@
 // BPMN models) are proven by `alstra prover` with fresh INSECURE test keys, and the L1 contracts
 // (RollupManager, the generated Verifier for those keys, DataAvailability), compiled from
 // source with solc-js, are deployed to anvil (npm `@foundry-rs/anvil`) and driven with ethers
-// from anvil's dev accounts: valid batches are accepted in order; an out-of-order batch, a
-// replay, a wrong old root, invalid proofs, data not matching the commitment, a non-relayer
-// sender and submissions while paused are rejected — each both by `eth_call` (the revert
-// decoded by name from the contracts' ABIs) and as a mined transaction that reverted and
+// from anvil's dev accounts. Each batch header is signed (EIP-712, ethers' signTypedData) by a
+// committee of four validator keys: valid batches signed by a supermajority are accepted in
+// order; too few signatures, an outsider's, signatures over another header, the old set after a
+// handover, an out-of-order batch, a replay, a wrong old root, invalid proofs, data not matching
+// the commitment and submissions while paused are rejected — each both by `eth_call` (the
+// revert decoded by name from the contracts' ABIs) and as a mined transaction that reverted and
 // changed nothing. Every check runs on a fresh deployment (anvil snapshots).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +32,21 @@ const L1 = path.join(ROOT, 'contracts/l1');
 const NODE_MODULES = path.join(ROOT, 'contracts/node_modules');
 const MODE = { Rollup: 0, Validium: 1 };
 const TX_GAS = 2_000_000n; // explicit limit for transactions expected to revert (no estimate)
+// The validators' attestation keys (test keys: public): set 0 is the first four (threshold 3).
+const VALIDATOR_KEYS = [1, 2, 3, 4, 5, 6].map((i) => ethers.id(`alstranet test validator ${i}`));
+// EIP-712 types of RollupManager (see BATCH_HEADER_TYPEHASH, VALIDATOR_SET_CHANGE_TYPEHASH).
+const BATCH_HEADER_TYPES = {
+  BatchHeader: [
+    { name: 'number', type: 'uint64' },
+    { name: 'oldRoot', type: 'uint256' },
+    { name: 'newRoot', type: 'uint256' },
+    { name: 'definitionsRoot', type: 'uint256' },
+    { name: 'commitment', type: 'uint256' },
+    { name: 'sealedAt', type: 'uint32' },
+    { name: 'sealedAtHash', type: 'bytes32' },
+  ],
+};
+const SET_CHANGE_TYPES = { ValidatorSetChange: [{ name: 'setId', type: 'uint64' }, { name: 'validators', type: 'address[]' }] };
 
 /** Runs `alstra prover ...args` in `cwd`; returns stdout and records the wall time. */
 function prover(cwd, timings, ...args) {
@@ -92,6 +109,7 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
   let rollup; // RollupManager in rollup mode (with its DataAvailability)
   let da;
   let snapshot;
+  let wallets; // the validators' attestation keys (ethers Wallets), VALIDATOR_KEYS order
 
   before(async () => {
     if (!fs.existsSync(path.join(NODE_MODULES, '@openzeppelin/contracts')) || !fs.existsSync(path.join(NODE_MODULES, 'poseidon-solidity'))) {
@@ -121,6 +139,7 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
       'Verifier.sol': path.join(dir, 'export/Verifier.sol'),
       'src/RollupManager.sol': path.join(L1, 'src/RollupManager.sol'),
       'src/DataAvailability.sol': path.join(L1, 'src/DataAvailability.sol'),
+      'src/ValidatorCommittee.sol': path.join(L1, 'src/ValidatorCommittee.sol'),
     }, {
       baseDir: L1,
       remappings: {
@@ -139,6 +158,7 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     anvil = await startAnvil();
     provider = new ethers.JsonRpcProvider(anvil.url, Number(anvil.chainId), { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
     [owner, relayer, stranger] = await Promise.all([0, 1, 2].map((i) => provider.getSigner(i)));
+    wallets = VALIDATOR_KEYS.map((k) => new ethers.Wallet(k));
     verifier = await deploy('Verifier');
     const poseidon = await deploy('PoseidonT3');
     artifacts.RollupManager.linked = link(artifacts.RollupManager, { PoseidonT3: await poseidon.getAddress() });
@@ -165,11 +185,27 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     return c;
   }
 
-  /** A RollupManager owned by `owner`, with `relayer` holding RELAYER_ROLE. */
+  /** A RollupManager administered by `owner`, with validator set 0 = the first four wallets. */
   async function deployManager(mode) {
-    const m = await deploy('RollupManager', await owner.getAddress(), await verifier.getAddress(), mode, fx.genesisRoot, b1.pub.definitionsRoot);
-    await mined(m.connect(owner).grantRole(await m.RELAYER_ROLE(), await relayer.getAddress()));
-    return m;
+    return deploy('RollupManager', await owner.getAddress(), await verifier.getAddress(), mode, fx.genesisRoot,
+      wallets.slice(0, 4).map((w) => w.address));
+  }
+
+  /** EIP-712 domain of the RollupManager `m` on anvil. */
+  async function domain(m) {
+    return { name: 'AlstraNet Rollup', version: '1', chainId: anvil.chainId, verifyingContract: await m.getAddress() };
+  }
+
+  /** The header of batch `b` as batch `n` (the sealing block is made up: anvil has no AlstraNet). */
+  const header = (b, n, over = {}) => ({
+    number: BigInt(n), ...b.pub, sealedAt: 10n * BigInt(n), sealedAtHash: ethers.id(`AlstraNet block ${n}`), ...over,
+  });
+
+  /** Signatures of `signers` (Wallets) over `value` of `types`, sorted by signer address. */
+  async function signAll(m, signers, types, value) {
+    const d = await domain(m);
+    const sorted = [...signers].sort((x, y) => (BigInt(x.address) < BigInt(y.address) ? -1 : 1));
+    return Promise.all(sorted.map((w) => w.signTypedData(d, types, value)));
   }
 
   /** Back to the state right after the deployment (a fresh RollupManager, no batch). */
@@ -189,13 +225,22 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     throw new Error(`transaction ${tx.hash} not mined`);
   }
 
-  const batchArgs = (b, n, over = {}) => [n, { ...b.pub, ...over.pub }, { ...b.proof, ...over.proof }, over.data ?? b.data];
+  /**
+   * Arguments of `submitBatch` for batch `b` as number `n`: its header (with `over.header`
+   * fields), signed by `over.signers` (default: validators 1-3) or carrying `over.signatures`,
+   * its proof (with `over.proof` fields) and data.
+   */
+  async function batchArgs(m, b, n, over = {}) {
+    const h = header(b, n, over.header);
+    const signatures = over.signatures ?? await signAll(m, over.signers ?? wallets.slice(0, 3), BATCH_HEADER_TYPES, h);
+    return [h, { ...b.proof, ...over.proof }, signatures, over.data ?? b.data];
+  }
 
   /** Submits batch `b` as number `n` from the relayer; asserts success; returns the receipt. */
   async function submit(m, b, n, over = {}) {
     let r;
     try {
-      r = await mined(m.connect(relayer).submitBatch(...batchArgs(b, n, over)));
+      r = await mined(m.connect(relayer).submitBatch(...await batchArgs(m, b, n, over)));
     } catch (e) {
       const err = e.data && errors.parseError(e.data);
       if (err) throw new Error(`submitBatch(${n}) reverted with ${err.name}(${err.args.join(', ')})`, { cause: e });
@@ -282,15 +327,16 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
       const accepted = r.logs.map((l) => rollup.interface.parseLog(l)).filter((e) => e?.name === 'BatchAccepted');
       assert.equal(accepted.length, 1);
       assert.deepEqual(accepted[0].args.toArray(),
-        [BigInt(n), b.pub.oldRoot, b.pub.newRoot, b.pub.definitionsRoot, b.pub.commitment, await relayer.getAddress()]);
+        [BigInt(n), b.pub.oldRoot, b.pub.newRoot, b.pub.definitionsRoot, b.pub.commitment, 10n * BigInt(n),
+          ethers.id(`AlstraNet block ${n}`), await relayer.getAddress()]);
       const published = r.logs.map((l) => da.interface.parseLog(l)).filter((e) => e?.name === 'BatchDataPublished');
       assert.equal(published.length, 1);
       assert.deepEqual(published[0].args.toArray(), [BigInt(n), b.pub.commitment, ethers.keccak256(b.data), BigInt(b.transitions)]);
       assert.equal(await rollup.lastBatch(), BigInt(n));
       assert.equal(await rollup.stateRoot(), b.pub.newRoot);
       const rec = await rollup.batch(n);
-      assert.deepEqual([rec.oldRoot, rec.newRoot, rec.definitionsRoot, rec.commitment, rec.relayer, rec.l1BlockNumber],
-        [b.pub.oldRoot, b.pub.newRoot, b.pub.definitionsRoot, b.pub.commitment, await relayer.getAddress(), BigInt(r.blockNumber)]);
+      assert.deepEqual([rec.oldRoot, rec.newRoot, rec.definitionsRoot, rec.commitment, rec.validatorSetId, rec.relayer, rec.l1BlockNumber],
+        [b.pub.oldRoot, b.pub.newRoot, b.pub.definitionsRoot, b.pub.commitment, 0n, await relayer.getAddress(), BigInt(r.blockNumber)]);
       assert.equal(await da.commitmentOf(n), b.pub.commitment);
       assert.equal(await da.dataHashOf(n), ethers.keccak256(b.data));
       assert.equal(await da.commitmentOfData(n, b.data), b.pub.commitment, 'the contract recomputes the Poseidon chain from the batch number');
@@ -302,20 +348,20 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
 
   test('an out-of-order batch is rejected: batch 2 before batch 1', async () => {
     await fresh();
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 2), 'BatchOutOfOrder', [1n, 2n]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b2, 2), 'BatchOutOfOrder', [1n, 2n]);
     await submit(rollup, b1, 1);
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 3), 'BatchOutOfOrder', [2n, 3n]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b2, 3), 'BatchOutOfOrder', [2n, 3n]);
   });
 
   test('a replayed batch is rejected, and an accepted batch cannot be replaced', async () => {
     await fresh();
     await submit(rollup, b1, 1);
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1), 'BatchAlreadyAccepted', [1n]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b1, 1), 'BatchAlreadyAccepted', [1n]);
     // batch 2's valid proof presented as batch 1
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 1), 'BatchAlreadyAccepted', [1n]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b2, 1), 'BatchAlreadyAccepted', [1n]);
     await submit(rollup, b2, 2);
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1), 'BatchAlreadyAccepted', [1n]);
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 2), 'BatchAlreadyAccepted', [2n]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b1, 1), 'BatchAlreadyAccepted', [1n]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b2, 2), 'BatchAlreadyAccepted', [2n]);
     assert.equal((await rollup.batch(1)).newRoot, b1.pub.newRoot);
     assert.equal(await rollup.stateRoot(), b2.pub.newRoot);
   });
@@ -323,24 +369,26 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
   test('a batch with a wrong old root is rejected', async () => {
     await fresh();
     // batch 2 (valid proof) as batch 1: it does not start from the genesis root
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 1), 'WrongOldRoot', [fx.genesisRoot, b2.pub.oldRoot]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b2, 1), 'WrongOldRoot', [fx.genesisRoot, b2.pub.oldRoot]);
     // batch 1 again as batch 2: it starts from the genesis root, not from batch 1's new root
     await submit(rollup, b1, 1);
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 2), 'WrongOldRoot', [b1.pub.newRoot, b1.pub.oldRoot]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b1, 2), 'WrongOldRoot', [b1.pub.newRoot, b1.pub.oldRoot]);
   });
 
   test('an invalid proof is rejected', async () => {
     await fresh();
-    const bad = (over) => rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, over), 'InvalidProof', []);
+    // (the header, with any changed root, is signed by a supermajority: the proof still fails)
+    const bad = async (over) => rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b1, 1, over), 'InvalidProof', []);
     await bad({ proof: { a: b2.proof.a } }); // a point of another (valid) proof
     await bad({ proof: { a: [b1.proof.a[0], b1.proof.a[1] ^ 1n] } }); // not on the curve
     await bad({ proof: { b: b1.proof.b.map(([im, re]) => [re, im]) } }); // Fq2 halves swapped (export bug)
     await bad({ proof: { c: b2.proof.c } });
     await bad({ proof: b2.proof }); // batch 2's whole proof for batch 1's inputs
     // a claimed new root (or commitment) that the proof does not prove
-    await bad({ pub: { newRoot: b1.pub.newRoot ^ 1n } });
-    await bad({ pub: { newRoot: b2.pub.newRoot } });
-    await bad({ pub: { commitment: b2.pub.commitment }, data: b2.data });
+    await bad({ header: { newRoot: b1.pub.newRoot ^ 1n } });
+    await bad({ header: { newRoot: b2.pub.newRoot } });
+    await bad({ header: { definitionsRoot: b2.pub.definitionsRoot ^ 1n } });
+    await bad({ header: { commitment: b2.pub.commitment }, data: b2.data });
     // the untouched batch is then accepted
     await submit(rollup, b1, 1);
   });
@@ -349,37 +397,79 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     await fresh();
     const flipped = ethers.getBytes(b1.data);
     flipped[11] ^= 1; // another instance id in the first record (bytes 8..12 of its 12)
-    const err = await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: ethers.hexlify(flipped) }), 'DataCommitmentMismatch');
+    const err = await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b1, 1, { data: ethers.hexlify(flipped) }), 'DataCommitmentMismatch');
     assert.equal(err.args[0], b1.pub.commitment);
     assert.notEqual(err.args[1], b1.pub.commitment);
     // withheld: the chain of no record is its start, the batch number
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: '0x' }), 'DataCommitmentMismatch', [b1.pub.commitment, 1n]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b1, 1, { data: '0x' }), 'DataCommitmentMismatch', [b1.pub.commitment, 1n]);
     // batch 2's records as batch 1's: a chain from 1, neither batch 1's nor batch 2's commitment
     const b2AsBatch1 = await da.commitmentOfData(1, b2.data);
     assert.notEqual(b2AsBatch1, b2.pub.commitment);
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: b2.data }), 'DataCommitmentMismatch', [b1.pub.commitment, b2AsBatch1]);
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b1, 1, { data: '0x010203' }), 'MalformedBatchData', [3n]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b1, 1, { data: b2.data }), 'DataCommitmentMismatch', [b1.pub.commitment, b2AsBatch1]);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b1, 1, { data: '0x010203' }), 'MalformedBatchData', [3n]);
   });
 
-  test('a sender without RELAYER_ROLE is rejected (AccessControl)', async () => {
+  test('the validators\' EIP-712 digests agree with ethers; any sender may carry a batch that a supermajority signed', async () => {
     await fresh();
-    const RELAYER = await rollup.RELAYER_ROLE();
-    const ADMIN = await rollup.DEFAULT_ADMIN_ROLE();
+    const h = header(b1, 1);
+    assert.equal(await rollup.hashBatchHeader(h), ethers.TypedDataEncoder.hash(await domain(rollup), BATCH_HEADER_TYPES, h));
+    const set = wallets.slice(0, 4).map((w) => w.address);
+    assert.equal(await rollup.hashValidatorSetChange(1, set),
+      ethers.TypedDataEncoder.hash(await domain(rollup), SET_CHANGE_TYPES, { setId: 1n, validators: set }));
+    assert.deepEqual([...await rollup.validators()], set);
+    assert.equal(await rollup.threshold(), 3n);
     const strangerAddr = await stranger.getAddress();
-    await rejects(rollup, stranger, 'submitBatch', batchArgs(b1, 1), 'AccessControlUnauthorizedAccount', [strangerAddr, RELAYER]);
-    // the owner administers, but is no relayer either
-    await rejects(rollup, owner, 'submitBatch', batchArgs(b1, 1), 'AccessControlUnauthorizedAccount', [await owner.getAddress(), RELAYER]);
-    // nor can a stranger make itself relayer, pause, or register a definitions root
-    await rejects(rollup, stranger, 'grantRole', [RELAYER, strangerAddr], 'AccessControlUnauthorizedAccount', [strangerAddr, ADMIN]);
+    const ADMIN = await rollup.DEFAULT_ADMIN_ROLE();
+    // a stranger cannot pause, nor record data in the DataAvailability contract
     await rejects(rollup, stranger, 'pause', [], 'AccessControlUnauthorizedAccount', [strangerAddr, ADMIN]);
-    await rejects(rollup, stranger, 'registerDefinitionsRoot', [1n], 'AccessControlUnauthorizedAccount',
-      [strangerAddr, await rollup.DEFINITIONS_ROLE()]);
-    // the DataAvailability contract only records for its manager
     await rejects(da, stranger, 'record', [1, b1.pub.commitment, b1.data], 'NotManager', [strangerAddr]);
-    // once granted the role, the same account may submit
-    await mined(rollup.connect(owner).grantRole(RELAYER, strangerAddr));
-    const r = await mined(rollup.connect(stranger).submitBatch(...batchArgs(b1, 1)));
+    // but may submit a signed, proven batch: the trust is in the signatures and the proof
+    const r = await mined(rollup.connect(stranger).submitBatch(...await batchArgs(rollup, b1, 1)));
     assert.equal(r.status, 1);
+    assert.equal((await rollup.batch(1)).relayer, strangerAddr);
+  });
+
+  test('a header signed by fewer than a supermajority, by an outsider, or for another header is rejected', async () => {
+    await fresh();
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b1, 1, { signers: wallets.slice(0, 2) }), 'NotEnoughSignatures', [2n, 3n]);
+    // validators 1, 2 and an outsider (wallet 5: not in set 0)
+    const withOutsider = await batchArgs(rollup, b1, 1, { signers: [wallets[0], wallets[1], wallets[4]] });
+    const err = await rejects(rollup, relayer, 'submitBatch', withOutsider, 'SignerNotValidator');
+    assert.equal(err.args[1], wallets[4].address);
+    // the same validator three times
+    const [one] = await signAll(rollup, [wallets[0]], BATCH_HEADER_TYPES, header(b1, 1));
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b1, 1, { signatures: [one, one, one] }), 'SignersNotSorted',
+      [1n, wallets[0].address]);
+    // signatures over batch 1's header as the chain sealed it, presented with another sealing
+    // block: a root the chain never sealed there; the recovered signers are nobody
+    const signed = await batchArgs(rollup, b1, 1);
+    const moved = await batchArgs(rollup, b1, 1, { header: { sealedAt: 11n }, signatures: signed[2] });
+    await rejects(rollup, relayer, 'submitBatch', moved, 'SignerNotValidator');
+    await submit(rollup, b1, 1);
+  });
+
+  test('a validator-set handover signed by the current set replaces it on L1; the old set can no longer sign', async () => {
+    await fresh();
+    await submit(rollup, b1, 1);
+    // set 1: validators 1, 2, 5, 6 (the council replaced 3 and 4 on AlstraNet)
+    const next = [wallets[0], wallets[1], wallets[4], wallets[5]].map((w) => w.address);
+    const change = { setId: 1n, validators: next };
+    await rejects(rollup, relayer, 'changeValidators', [1n, next, await signAll(rollup, wallets.slice(0, 2), SET_CHANGE_TYPES, change)],
+      'NotEnoughSignatures', [2n, 3n]);
+    await rejects(rollup, relayer, 'changeValidators', [1n, next, await signAll(rollup, [wallets[0], wallets[4], wallets[5]], SET_CHANGE_TYPES, change)],
+      'SignerNotValidator');
+    const r = await mined(rollup.connect(relayer).changeValidators(1n, next, await signAll(rollup, wallets.slice(0, 3), SET_CHANGE_TYPES, change)));
+    assert.equal(r.status, 1);
+    const ev = r.logs.map((l) => rollup.interface.parseLog(l)).find((e) => e?.name === 'ValidatorSetChanged');
+    assert.deepEqual([ev.args[0], [...ev.args[1]]], [1n, next]);
+    assert.equal(await rollup.validatorSetId(), 1n);
+    // the old set's supermajority (1, 3, 4) is refused; the new one's (2, 5, 6) accepted
+    const oldSet = await batchArgs(rollup, b2, 2, { signers: [wallets[0], wallets[2], wallets[3]] });
+    await rejects(rollup, relayer, 'submitBatch', oldSet, 'SignerNotValidator');
+    await rejects(rollup, relayer, 'changeValidators', [1n, next, await signAll(rollup, wallets.slice(0, 3), SET_CHANGE_TYPES, change)],
+      'WrongValidatorSetId', [2n, 1n]);
+    await submit(rollup, b2, 2, { signers: [wallets[1], wallets[4], wallets[5]] });
+    assert.equal((await rollup.batch(2)).validatorSetId, 1n);
   });
 
   test('pause blocks submission; unpause restores it', async () => {
@@ -387,7 +477,7 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     await submit(rollup, b1, 1);
     await mined(rollup.connect(owner).pause());
     assert.equal(await rollup.paused(), true);
-    await rejects(rollup, relayer, 'submitBatch', batchArgs(b2, 2), 'EnforcedPause', []);
+    await rejects(rollup, relayer, 'submitBatch', await batchArgs(rollup, b2, 2), 'EnforcedPause', []);
     await rejects(rollup, owner, 'pause', [], 'EnforcedPause', []);
     await mined(rollup.connect(owner).unpause());
     assert.equal(await rollup.paused(), false);
@@ -395,21 +485,12 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     assert.equal(await rollup.stateRoot(), b2.pub.newRoot);
   });
 
-  test('an unregistered definitions root is rejected until the owner registers it', async () => {
-    await fresh();
-    const m = await deploy('RollupManager', await owner.getAddress(), await verifier.getAddress(), MODE.Rollup, fx.genesisRoot, 0n);
-    await mined(m.connect(owner).grantRole(await m.RELAYER_ROLE(), await relayer.getAddress()));
-    await rejects(m, relayer, 'submitBatch', batchArgs(b1, 1), 'UnknownDefinitionsRoot', [b1.pub.definitionsRoot]);
-    await mined(m.connect(owner).registerDefinitionsRoot(b1.pub.definitionsRoot));
-    await submit(m, b1, 1);
-  });
-
   test('validium mode: only the commitment is recorded, and no data is accepted', async () => {
     await fresh();
     const v = await deployManager(MODE.Validium);
     const vda = new ethers.Contract(await v.dataAvailability(), artifacts.DataAvailability.abi, provider);
     assert.equal(await vda.mode(), BigInt(MODE.Validium));
-    await rejects(v, relayer, 'submitBatch', batchArgs(b1, 1), 'DataNotAccepted', []);
+    await rejects(v, relayer, 'submitBatch', await batchArgs(v, b1, 1), 'DataNotAccepted', []);
     for (const [i, b] of [b1, b2].entries()) {
       const n = i + 1;
       const r = await submit(v, b, n, { data: '0x' });
@@ -420,6 +501,6 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
       assert.equal(await v.stateRoot(), b.pub.newRoot);
       gas.push([`submitBatch validium mode, batch ${n} (${b.transitions} of ${BATCH_SIZE} slots; receipt gasUsed incl. 21,000 + calldata)`, r.gasUsed]);
     }
-    await rejects(v, relayer, 'submitBatch', batchArgs(b1, 1, { data: '0x' }), 'BatchAlreadyAccepted', [1n]);
+    await rejects(v, relayer, 'submitBatch', await batchArgs(v, b1, 1, { data: '0x' }), 'BatchAlreadyAccepted', [1n]);
   });
 });
