@@ -5,7 +5,7 @@
 //! `public.json` (snarkjs public signals), `batch.json` (the witness, when made by `--demo`).
 
 use crate::export;
-use crate::groth::{self, INSECURE};
+use crate::groth::{self, ProofRandomness, INSECURE};
 use crate::state::{fr_from_bytes, fr_to_dec, Batch, Params};
 use crate::scenario::Walk;
 use ark_bn254::{Bn254, Fr};
@@ -59,9 +59,13 @@ pub enum ProverCmd {
         /// Output directory.
         #[arg(long, default_value = "prover-proof")]
         out: PathBuf,
-        /// Seed of the demo walk and of the proof randomness.
+        /// Seed of the demo walk.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Deterministic proof randomness from this public seed, for fixtures and tests only
+        /// (default: fresh randomness of the operating system, as zero-knowledge needs).
+        #[arg(long)]
+        proof_seed: Option<u64>,
     },
     /// Verify a proof directory against a keys directory.
     Verify {
@@ -164,9 +168,9 @@ fn load_proof(dir: &Path) -> anyhow::Result<(Proof<Bn254>, Vec<Fr>)> {
     Ok((proof, public))
 }
 
-fn prove_with_bar(pk: &ProvingKey<Bn254>, batch: &Batch, seed: u64) -> anyhow::Result<Proof<Bn254>> {
+fn prove_with_bar(pk: &ProvingKey<Bn254>, batch: &Batch, randomness: ProofRandomness) -> anyhow::Result<Proof<Bn254>> {
     let pb = spinner(&format!("proving batch of {} transitions ({} slots)", batch.steps.len(), batch.params.batch_size));
-    let proof = groth::prove(pk, batch, seed)?;
+    let proof = groth::prove(pk, batch, randomness)?;
     pb.finish_with_message(format!("proved {} transitions", batch.steps.len()));
     Ok(proof)
 }
@@ -206,7 +210,7 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
             write(&out.join(format!("verifying_key.{INSECURE}.bin")), groth::to_bytes(&vk))?;
             println!("wrote {INSECURE} keys to {}", out.display());
         }
-        ProverCmd::Prove { keys, node, batch, witness, demo, out, seed } => {
+        ProverCmd::Prove { keys, node, batch, witness, demo, out, seed, proof_seed } => {
             let (params, pk, vk) = load_keys(&keys)?;
             let mut chain_header = None;
             let batch: Batch = match (node, batch, witness) {
@@ -224,7 +228,8 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
                 }
             };
             anyhow::ensure!(batch.params == params, "batch is for {:?}, keys for {:?}", batch.params, params);
-            let proof = prove_with_bar(&pk, &batch, seed)?;
+            let randomness = proof_seed.map_or(ProofRandomness::Os, ProofRandomness::Seeded);
+            let proof = prove_with_bar(&pk, &batch, randomness)?;
             anyhow::ensure!(groth::verify(&vk, &batch.public_inputs(), &proof)?, "the new proof does not verify (invalid witness?)");
             write(&out.join("proof.bin"), groth::to_bytes(&proof))?;
             write(&out.join("public.json"), serde_json::to_vec_pretty(&export::snarkjs_public(&batch.public_inputs()))?)?;
@@ -271,7 +276,7 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
                 // the last batch is partly padding (fewer transitions than slots)
                 let n = if i + 1 == batches && params.batch_size > 1 { params.batch_size - 1 } else { params.batch_size };
                 let batch = walk.batch(params, n)?;
-                let proof = groth::prove(&pk, &batch, seed + i as u64)?;
+                let proof = groth::prove(&pk, &batch, ProofRandomness::Seeded(seed + i as u64))?;
                 anyhow::ensure!(groth::verify(&vk, &batch.public_inputs(), &proof)?);
                 let (a, b, c) = export::solidity_calldata(&proof);
                 let data: String = batch.records().iter().map(|r| hex(&r.to_be_bytes()[4..])).collect();
@@ -309,7 +314,7 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
             let mut walk = Walk::new(params, 3);
             let batch = walk.batch(params, batch_size)?;
             let t = Instant::now();
-            let proof = groth::prove(&pk, &batch, 5)?;
+            let proof = groth::prove(&pk, &batch, ProofRandomness::Seeded(5))?;
             let prove_s = t.elapsed().as_secs_f64();
             let t = Instant::now();
             anyhow::ensure!(groth::verify(&vk, &batch.public_inputs(), &proof)?);

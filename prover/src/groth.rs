@@ -24,11 +24,24 @@ pub fn setup_insecure(params: Params, seed: u64) -> anyhow::Result<(ProvingKey<B
     Ok((pk, vk))
 }
 
-/// Proves `batch` with `pk`; proof randomness from `ChaCha20Rng::seed_from_u64(seed)`
-/// (deterministic proofs for fixtures; zero-knowledge needs a fresh secret seed).
-pub fn prove(pk: &ProvingKey<Bn254>, batch: &Batch, seed: u64) -> anyhow::Result<Proof<Bn254>> {
-    let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    Ok(Groth16::<Bn254>::prove(pk, BatchCircuit::new(batch.clone()), &mut rng)?)
+/// Where a proof's randomness (Groth16's `r`, `s`) comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProofRandomness {
+    /// Fresh randomness of the operating system (`getrandom`): what zero-knowledge needs, and
+    /// the default of every command that proves chain data.
+    Os,
+    /// `ChaCha20Rng::seed_from_u64(seed)`: deterministic proofs, for fixtures and tests only
+    /// (whoever knows the seed knows `r` and `s`).
+    Seeded(u64),
+}
+
+/// Proves `batch` with `pk`, with the proof randomness `randomness`.
+pub fn prove(pk: &ProvingKey<Bn254>, batch: &Batch, randomness: ProofRandomness) -> anyhow::Result<Proof<Bn254>> {
+    let circuit = BatchCircuit::new(batch.clone());
+    Ok(match randomness {
+        ProofRandomness::Os => Groth16::<Bn254>::prove(pk, circuit, &mut rand::rngs::OsRng)?,
+        ProofRandomness::Seeded(seed) => Groth16::<Bn254>::prove(pk, circuit, &mut ChaCha20Rng::seed_from_u64(seed))?,
+    })
 }
 
 /// Verifies `proof` for public inputs `[old_root, new_root, defs_root, commitment]`.

@@ -30,7 +30,7 @@ fn snarkjs_accepts_our_proof_and_rejects_tampered_signals() {
     let params = Params { state_depth: 4, defs_depth: 6, batch_size: 1 };
     let (pk, vk) = groth::setup_insecure(params, 1).unwrap();
     let batch = Walk::new(params, 2).batch(params, 1).unwrap();
-    let proof = groth::prove(&pk, &batch, 3).unwrap();
+    let proof = groth::prove(&pk, &batch, groth::ProofRandomness::Seeded(3)).unwrap();
     assert!(groth::verify(&vk, &batch.public_inputs(), &proof).unwrap());
 
     let dir = std::env::temp_dir().join(format!("alstra-snarkjs-{}", std::process::id()));
