@@ -2,7 +2,15 @@
 //!
 //! Each benchmark writes its own state (it does not rely on the chain's genesis), so it runs
 //! with `frame-omni-bencher ... --genesis-builder-policy none` as well as on a `dev` genesis.
-//! `n` is the number of validators in the set before the call.
+//! `n` is the number of validators in the set before the call (for `new_session`: in the set
+//! being planned, all of them without session keys, which is the worst case).
+//!
+//! `new_session` is not a call: it is the cost of planning a set in
+//! `SessionManager::new_session`, which runs inside `pallet-session`'s `on_initialize`. That hook
+//! already charges a rotation block as full (`BlockWeights::max_block`), so this weight is
+//! informational (it tells how much of that block the planning takes).
+//!
+//! `scripts/benchmark-weights.sh` runs these benchmarks in the runtime and writes `weights.rs`.
 
 use super::*;
 use frame_benchmarking::v2::*;
