@@ -6,6 +6,7 @@ mod cli;
 mod command;
 mod eth_rpc;
 mod permissioning;
+mod rollup_rpc;
 mod rpc;
 mod service;
 

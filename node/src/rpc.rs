@@ -1,10 +1,10 @@
 //! Node-specific Substrate JSON-RPC methods, on top of `sc-rpc`'s standard set:
-//! `system_accountNextIndex` (frame-system) and `payment_queryInfo`/`payment_queryFeeDetails`
-//! (transaction payment).
+//! `system_accountNextIndex` (frame-system), `payment_queryInfo`/`payment_queryFeeDetails`
+//! (transaction payment) and `rollup_*` (the rollup pallet's batches, see [`crate::rollup_rpc`]).
 
 use std::sync::Arc;
 
-use alstranet_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use alstranet_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use jsonrpsee::RpcModule;
 use polkadot_sdk::{
 	sc_transaction_pool_api::TransactionPool,
@@ -36,8 +36,10 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: pallet_rollup::runtime_api::RollupApi<Block, BlockNumber>,
 	P: TransactionPool + 'static,
 {
+	use crate::rollup_rpc::{Rollup, RollupRpcApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -45,7 +47,8 @@ where
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Rollup::new(client).into_rpc())?;
 
 	Ok(module)
 }

@@ -1,5 +1,6 @@
 //! The rollup's runtime API: what a prover or relayer reads to prove a sealed batch from chain
-//! data (`alstra prover prove --rpc URL --batch N` calls it through the node's `state_call`).
+//! data (`alstra prover prove --node URL --batch N` calls it through the node's `state_call`; the
+//! node also serves it as JSON, `rollup_*` in `node/src/rollup_rpc.rs`).
 //!
 //! A batch is proven from: its header ([`RollupApi::batch`]), the transition records of it and of
 //! every earlier batch ([`RollupApi::batch_records`]; a prover replays them from the empty state

@@ -184,6 +184,7 @@ contract Rogue {
     await sudo(api, api.tx.rollup.revokeContract(await second.getAddress()));
   });
 
+  const proven = []; // [number, header (storage JSON), the proof's new root] per proven batch
   test('every batch of the run is sealed and proven from chain data', async () => {
     const api = await connect(node.wsUrl);
     const headers = [];
@@ -209,6 +210,41 @@ contract Rogue {
       const le = header.newRoot.slice(2).match(/../g).reverse().join('');
       assert.equal(BigInt('0x' + le).toString(), ours, `batch ${n}: the proof's new root is the pallet's`);
       console.log(`# measured: batch ${n} (${header.transitions} transitions) proven from chain data in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      proven.push([n, header, BigInt(ours)]);
     }
+  });
+
+  test('the node serves the batches over rollup_* JSON-RPC, as the runtime API and storage have them', async () => {
+    assert.ok(proven.length >= 2, 'the batches were proven by the previous test');
+    const url = node.wsUrl.replace('ws://', 'http://');
+    const status = await jsonRpc(url, 'rollup_status');
+    assert.equal(status.nextBatch, proven.length + 1);
+    assert.equal(status.openTransitions, 0);
+    const last = proven[proven.length - 1][1];
+    let rulesSeen = 0;
+    for (const [n, header, newRoot] of proven) {
+      const b = await jsonRpc(url, 'rollup_batch', [n]);
+      assert.equal(b.number, n);
+      assert.equal(BigInt(b.newRoot), newRoot, `batch ${n}: rollup_batch's new root is the one the prover proved`);
+      assert.deepEqual([b.transitions, b.firstBlock, b.sealedAt, b.rules, b.status], [header.transitions, header.firstBlock, header.sealedAt, header.rules, 'sealed']);
+      assert.equal(b.sealedAtHash, await jsonRpc(url, 'chain_getBlockHash', [b.sealedAt]), 'the sealing block\'s hash');
+      const records = await jsonRpc(url, 'rollup_batchRecords', [n]);
+      assert.equal(records.length, header.transitions);
+      // a record is instance | rule << 32 | partner << 64, with rules known to the tree
+      for (const r of records.map(BigInt)) assert.ok(((r >> 32n) & 0xffffffffn) < BigInt(b.rules));
+      rulesSeen = Math.max(rulesSeen, b.rules);
+      if (n > 1) assert.equal(b.oldRoot, (await jsonRpc(url, 'rollup_batch', [n - 1])).newRoot, 'batches chain');
+    }
+    assert.equal(rulesSeen, last.rules);
+    const rules = await jsonRpc(url, 'rollup_rules', [0, 5000]);
+    assert.equal(rules.length, status.rules, 'every rule (fewer than the per-call cap of 4,096)');
+    assert.deepEqual(rules.map((r) => r.index), rules.map((_, i) => i));
+    assert.ok(rules.some((r) => r.create), 'instance-start rules');
+    assert.deepEqual((await jsonRpc(url, 'rollup_rules', [2, 3])).map((r) => r.index), [2, 3, 4]);
+    assert.equal(await jsonRpc(url, 'rollup_batch', [status.nextBatch]), null, 'not sealed yet');
+    assert.equal(await jsonRpc(url, 'rollup_batchRecords', [status.nextBatch]), null);
+    await assert.rejects(jsonRpc(url, 'rollup_batch', ['one']), /Invalid params/, 'bad params are refused');
+    await assert.rejects(jsonRpc(url, 'rollup_status', ['0x' + '11'.repeat(32)]), /the rollup runtime API call failed/,
+      'an unknown block hash is refused');
   });
 });
