@@ -251,7 +251,7 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
             let (params, vk) = load_vk(&keys)?;
             let label = format!("{INSECURE} test keys, {} slots, depths {}/{}", params.batch_size, params.state_depth, params.defs_depth);
             write(&out.join("verification_key.json"), serde_json::to_vec_pretty(&export::snarkjs_vk(&vk))?)?;
-            write(&out.join("Verifier.sol"), export::solidity_verifier(&vk, &label))?;
+            write(&out.join("Verifier.sol"), export::solidity_verifier(&vk, &label)?)?;
             if let Some(pdir) = proof {
                 let (p, public) = load_proof(&pdir)?;
                 write(&out.join("proof.json"), serde_json::to_vec_pretty(&export::snarkjs_proof(&p))?)?;
@@ -265,7 +265,7 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
         ProverCmd::Fixtures { keys, verifier_out, fixtures_out, batches, seed, json_out } => {
             let (params, pk, vk) = load_keys(&keys)?;
             let label = format!("{INSECURE} test keys (seeded), {} slots, depths {}/{}", params.batch_size, params.state_depth, params.defs_depth);
-            write(&verifier_out.join("Verifier.sol"), export::solidity_verifier(&vk, &label))?;
+            write(&verifier_out.join("Verifier.sol"), export::solidity_verifier(&vk, &label)?)?;
             let mut walk = Walk::new(params, seed);
             let genesis = walk.state.root();
             let bar = ProgressBar::new(batches as u64);

@@ -8,11 +8,13 @@
 //! use that order. Fq12 (`vk_alphabeta_12`) is `[[c0.c0, c0.c1, c0.c2], [c1.c0, c1.c1, c1.c2]]`
 //! with each Fq2 as `[c0, c1]` (the arkworks and ffjavascript towers are the same).
 //!
-//! **Solidity verifier.** Generated from our own template ([`solidity_verifier`]) that follows
-//! the structure of snarkjs's `verifier_groth16.sol` (same `verifyProof(uint[2], uint[2][2],
-//! uint[2], uint[N])` ABI, EIP-196 `ecAdd` 0x06 / `ecMul` 0x07 for the public-input
-//! accumulation, EIP-197 pairing 0x08 for `e(-A,B)·e(α,β)·e(vk_x,γ)·e(C,δ) = 1`), because the
-//! maintained generator crate `taceo-groth16-sol` depends on arkworks 0.6 (not 0.5).
+//! **Solidity verifier.** `contracts/l1/src/Groth16Verifier.sol` is our own verifier, written
+//! once, following the structure of snarkjs's `verifier_groth16.sol` (same `verifyProof(uint[2],
+//! uint[2][2], uint[2], uint[5])` ABI, EIP-196 `ecAdd` 0x06 / `ecMul` 0x07 for the public-input
+//! accumulation, EIP-197 pairing 0x08 for `e(-A,B)·e(α,β)·e(vk_x,γ)·e(C,δ) = 1`), with the
+//! verifying key a constructor argument ([`solidity_vk`]). [`solidity_verifier`] generates a
+//! `Verifier.sol` that builds one key in. (The maintained generator crate `taceo-groth16-sol`
+//! depends on arkworks 0.6, this crate on 0.5.)
 
 use crate::state::fr_to_dec;
 use ark_bn254::{Bn254, Fq, Fq2, G1Affine, G2Affine};
@@ -82,123 +84,87 @@ pub fn solidity_calldata(proof: &Proof<Bn254>) -> ([String; 2], [[String; 2]; 2]
     )
 }
 
-/// Solidity source of a Groth16 verifier contract named `Verifier` for `vk`
-/// (pragma `^0.8.24`). See the module docs for the template and the coordinate order.
-pub fn solidity_verifier(vk: &VerifyingKey<Bn254>, label: &str) -> String {
-    let n = vk.gamma_abc_g1.len() - 1;
-    let g1c = |name: &str, p: &G1Affine| {
-        let (x, y) = p.xy().expect("g1");
-        format!("    uint256 internal constant {name}_X = {};\n    uint256 internal constant {name}_Y = {};\n", fq(&x), fq(&y))
+/// `vk` as the `Groth16Verifier.VerifyingKey` of `contracts/l1/src/Groth16Verifier.sol`
+/// (Solidity calldata order): `(alpha, beta, gamma, delta, ic)`, each coordinate a decimal string,
+/// G2 as `[[x.c1, x.c0], [y.c1, y.c0]]`. What `alstra l1 deploy` passes to its constructor.
+pub fn solidity_vk(vk: &VerifyingKey<Bn254>) -> SolidityVk {
+    let g1 = |p: &G1Affine| {
+        let (x, y) = p.xy().expect("verifying key points are not at infinity");
+        [fq(&x), fq(&y)]
     };
-    let g2c = |name: &str, p: &G2Affine| {
-        let (x, y) = p.xy().expect("g2");
-        format!(
-            "    uint256 internal constant {name}_X1 = {};\n    uint256 internal constant {name}_X0 = {};\n    uint256 internal constant {name}_Y1 = {};\n    uint256 internal constant {name}_Y0 = {};\n",
-            fq(&x.c1), fq(&x.c0), fq(&y.c1), fq(&y.c0)
-        )
+    let g2 = |p: &G2Affine| {
+        let (x, y) = p.xy().expect("verifying key points are not at infinity");
+        [[fq(&x.c1), fq(&x.c0)], [fq(&y.c1), fq(&y.c0)]]
     };
-    let mut consts = String::new();
-    consts += &g1c("ALPHA", &vk.alpha_g1);
-    consts += &g2c("BETA", &vk.beta_g2);
-    consts += &g2c("GAMMA", &vk.gamma_g2);
-    consts += &g2c("DELTA", &vk.delta_g2);
-    for (i, p) in vk.gamma_abc_g1.iter().enumerate() {
-        consts += &g1c(&format!("IC{i}"), p);
+    SolidityVk {
+        alpha: g1(&vk.alpha_g1),
+        beta: g2(&vk.beta_g2),
+        gamma: g2(&vk.gamma_g2),
+        delta: g2(&vk.delta_g2),
+        ic: vk.gamma_abc_g1.iter().map(g1).collect(),
     }
-    let mut acc = String::new();
-    for i in 0..n {
-        acc += &format!("        if (!_mulAcc(acc, IC{}_X, IC{}_Y, pubSignals[{i}])) return false;\n", i + 1, i + 1);
-    }
-    format!(r#"// SPDX-License-Identifier: Apache-2.0
+}
+
+/// A verifying key in Solidity calldata order (see [`solidity_vk`]); decimal strings.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SolidityVk {
+    /// α (G1: x, y).
+    pub alpha: [String; 2],
+    /// β (G2, imaginary part first).
+    pub beta: [[String; 2]; 2],
+    /// γ (G2).
+    pub gamma: [[String; 2]; 2],
+    /// δ (G2).
+    pub delta: [[String; 2]; 2],
+    /// IC_0 .. IC_n (G1), one more than the public signals.
+    pub ic: Vec<[String; 2]>,
+}
+
+/// Public signals of the batch circuit, which `Groth16Verifier.sol` is written for.
+pub const N_PUBLIC: usize = 5;
+
+/// Solidity source of a contract named `Verifier`: `contracts/l1/src/Groth16Verifier.sol` with
+/// `vk` built in (deployed without arguments), for a verifying key of [`N_PUBLIC`] signals.
+/// The check itself lives once, in `Groth16Verifier.sol`, which this file imports from its own
+/// directory (pragma `^0.8.24`).
+pub fn solidity_verifier(vk: &VerifyingKey<Bn254>, label: &str) -> anyhow::Result<String> {
+    anyhow::ensure!(
+        vk.gamma_abc_g1.len() == N_PUBLIC + 1,
+        "the verifying key has {} public signals; Groth16Verifier.sol takes {N_PUBLIC}",
+        vk.gamma_abc_g1.len().saturating_sub(1)
+    );
+    let v = solidity_vk(vk);
+    let pair = |p: &[String; 2]| format!("[uint256({}), {}]", p[0], p[1]);
+    let quad = |p: &[[String; 2]; 2]| format!("[[uint256({}), {}], [uint256({}), {}]]", p[0][0], p[0][1], p[1][0], p[1][1]);
+    let ic = v.ic.iter().map(|p| format!("                {}", pair(p))).collect::<Vec<_>>().join(",\n");
+    Ok(format!(
+        r#"// SPDX-License-Identifier: Apache-2.0
 // GENERATED by `alstra-prover export` ({label}). Do not edit: regenerate from the verifying key.
-// Template: alstra-prover's own, following the structure of snarkjs's verifier_groth16.sol
-// (same verifyProof ABI; EIP-196 ecAdd 0x06 / ecMul 0x07, EIP-197 pairing 0x08).
 pragma solidity ^0.8.24;
 
-/// @title Groth16 verifier of the AlstraNet BPM batch circuit (BN254)
-/// @notice Public signals: [oldRoot, newRoot, definitionsRoot, batchCommitment].
-/// @dev G2 coordinates are (imaginary, real) as the EIP-197 precompile expects.
-contract Verifier {{
-    /// @dev BN254 scalar field modulus r.
-    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    /// @dev BN254 base field modulus q.
-    uint256 internal constant Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
-    /// @notice Number of public signals.
-    uint256 public constant N_PUBLIC = {n};
+import {{Groth16Verifier}} from "./Groth16Verifier.sol";
 
-{consts}
-    /// @notice Checks a Groth16 proof.
-    /// @param pA proof point A (G1: x, y)
-    /// @param pB proof point B (G2: [[x.c1, x.c0], [y.c1, y.c0]])
-    /// @param pC proof point C (G1: x, y)
-    /// @param pubSignals public signals, each < r
-    /// @return true when the proof is valid for `pubSignals`
-    function verifyProof(
-        uint256[2] calldata pA,
-        uint256[2][2] calldata pB,
-        uint256[2] calldata pC,
-        uint256[{n}] calldata pubSignals
-    ) external view returns (bool) {{
-        if (pA[0] >= Q || pA[1] >= Q || pC[0] >= Q || pC[1] >= Q) return false;
-        if (pB[0][0] >= Q || pB[0][1] >= Q || pB[1][0] >= Q || pB[1][1] >= Q) return false;
-        for (uint256 i = 0; i < {n}; ++i) {{
-            if (pubSignals[i] >= R) return false;
-        }}
-        uint256[2] memory acc = [uint256(IC0_X), IC0_Y];
-{acc}
-        uint256[24] memory p;
-        // e(-A, B)
-        p[0] = pA[0];
-        p[1] = (Q - pA[1]) % Q;
-        p[2] = pB[0][0];
-        p[3] = pB[0][1];
-        p[4] = pB[1][0];
-        p[5] = pB[1][1];
-        // e(alpha, beta)
-        p[6] = ALPHA_X;
-        p[7] = ALPHA_Y;
-        p[8] = BETA_X1;
-        p[9] = BETA_X0;
-        p[10] = BETA_Y1;
-        p[11] = BETA_Y0;
-        // e(vk_x, gamma)
-        p[12] = acc[0];
-        p[13] = acc[1];
-        p[14] = GAMMA_X1;
-        p[15] = GAMMA_X0;
-        p[16] = GAMMA_Y1;
-        p[17] = GAMMA_Y0;
-        // e(C, delta)
-        p[18] = pC[0];
-        p[19] = pC[1];
-        p[20] = DELTA_X1;
-        p[21] = DELTA_X0;
-        p[22] = DELTA_Y1;
-        p[23] = DELTA_Y0;
-        uint256[1] memory out;
-        bool ok;
-        assembly {{
-            ok := staticcall(gas(), 0x08, p, 768, out, 0x20)
-        }}
-        return ok && out[0] == 1;
-    }}
-
-    /// @dev acc += s * (x, y) with the EIP-196 precompiles; false if one fails.
-    function _mulAcc(uint256[2] memory acc, uint256 x, uint256 y, uint256 s) private view returns (bool ok) {{
-        uint256[4] memory buf;
-        buf[0] = x;
-        buf[1] = y;
-        buf[2] = s;
-        assembly {{
-            ok := staticcall(gas(), 0x07, buf, 0x60, buf, 0x40)
-        }}
-        if (!ok) return false;
-        buf[2] = acc[0];
-        buf[3] = acc[1];
-        assembly {{
-            ok := staticcall(gas(), 0x06, buf, 0x80, acc, 0x40)
-        }}
-    }}
+/// @title Groth16 verifier of the AlstraNet BPM batch circuit (BN254) for one verifying key
+/// @notice `Groth16Verifier` with the key built in ({label}): deploy it without arguments.
+contract Verifier is Groth16Verifier {{
+    constructor()
+        Groth16Verifier(
+            VerifyingKey({{
+                alpha: {alpha},
+                beta: {beta},
+                gamma: {gamma},
+                delta: {delta},
+                ic: [
+{ic}
+                ]
+            }})
+        )
+    {{}}
 }}
-"#)
+"#,
+        alpha = pair(&v.alpha),
+        beta = quad(&v.beta),
+        gamma = quad(&v.gamma),
+        delta = quad(&v.delta),
+    ))
 }

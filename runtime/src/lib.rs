@@ -30,6 +30,9 @@ extern crate alloc;
 
 pub mod genesis_config_presets;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
+
 use alloc::{vec, vec::Vec};
 use frame_support::weights::{
 	constants::{
@@ -782,6 +785,36 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		fn rules(first: u64, count: u32) -> Vec<pallet_rollup::RuleRecord> {
 			// at most 4,096 rules per call (about 400 KB of response)
 			Rollup::rules(first, count.min(4096))
+		}
+	}
+
+	/// Benchmarks of AlstraNet's pallets (see `benchmarks.rs`), run by
+	/// `alstranet-node benchmark pallet` from a node built with `runtime-benchmarks`.
+	#[cfg(feature = "runtime-benchmarks")]
+	impl frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(extra: bool) -> (
+			Vec<frame_benchmarking::BenchmarkList>,
+			Vec<frame_support::traits::StorageInfo>,
+		) {
+			use frame_benchmarking::BenchmarkList;
+			use frame_support::traits::StorageInfoTrait;
+
+			let mut list = Vec::<BenchmarkList>::new();
+			list_benchmarks!(list, extra);
+			(list, AllPalletsWithSystem::storage_info())
+		}
+
+		fn dispatch_benchmark(
+			config: frame_benchmarking::BenchmarkConfig,
+		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			use frame_benchmarking::BenchmarkBatch;
+			use frame_support::traits::WhitelistedStorageKeys;
+
+			let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut batches = Vec::<BenchmarkBatch>::new();
+			let params = (&config, &whitelist);
+			add_benchmarks!(params, batches);
+			Ok(batches)
 		}
 	}
 

@@ -8,6 +8,7 @@ import {RollupManager} from "../src/RollupManager.sol";
 import {DataAvailability} from "../src/DataAvailability.sol";
 import {IGroth16Verifier} from "../src/IGroth16Verifier.sol";
 import {Verifier} from "../src/Verifier.sol";
+import {Groth16Verifier} from "../src/Groth16Verifier.sol";
 import {ValidatorCommittee} from "../src/ValidatorCommittee.sol";
 import {BatchFixtures} from "./fixtures/BatchFixtures.sol";
 
@@ -117,6 +118,38 @@ contract RollupManagerTest is TestBase {
         // swapped Fq2 order in B (the classic export bug) fails
         uint256[2][2] memory b = [[f.b[0][1], f.b[0][0]], [f.b[1][1], f.b[1][0]]];
         assertFalse(verifier.verifyProof(f.a, b, f.c, [f.oldRoot, f.newRoot, f.defsRoot, f.commitment, 1]));
+    }
+
+    function test_verifierWithTheKeyAsArgumentIsTheGeneratedOne() public {
+        Groth16Verifier.VerifyingKey memory vk = verifier.verifyingKey();
+        Groth16Verifier generic = new Groth16Verifier(vk);
+        assertEq(generic.verifyingKeyHash(), verifier.verifyingKeyHash());
+        assertEq(generic.verifyingKeyHash(), keccak256(abi.encode(vk)));
+        for (uint256 i = 0; i < BatchFixtures.COUNT; ++i) {
+            BatchFixtures.Batch memory f = BatchFixtures.get(i);
+            uint256[5] memory pubs = [f.oldRoot, f.newRoot, f.defsRoot, f.commitment, i + 1];
+            assertTrue(generic.verifyProof(f.a, f.b, f.c, pubs));
+            pubs[1] ^= 1;
+            assertFalse(generic.verifyProof(f.a, f.b, f.c, pubs));
+        }
+        // another key (gamma and delta swapped) rejects the same proofs
+        (vk.gamma, vk.delta) = (vk.delta, vk.gamma);
+        Groth16Verifier other = new Groth16Verifier(vk);
+        BatchFixtures.Batch memory g = BatchFixtures.get(0);
+        assertFalse(other.verifyProof(g.a, g.b, g.c, [g.oldRoot, g.newRoot, g.defsRoot, g.commitment, 1]));
+        assertTrue(other.verifyingKeyHash() != verifier.verifyingKeyHash());
+    }
+
+    function test_verifierRefusesAKeyOutsideTheField() public {
+        uint256 q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
+        Groth16Verifier.VerifyingKey memory vk = verifier.verifyingKey();
+        vk.delta[1][0] = q; // flattened index 12
+        vm.expectRevert(abi.encodeWithSelector(Groth16Verifier.CoordinateOutOfField.selector, 12));
+        new Groth16Verifier(vk);
+        vk = verifier.verifyingKey();
+        vk.ic[5][1] = q + 1; // the last one
+        vm.expectRevert(abi.encodeWithSelector(Groth16Verifier.CoordinateOutOfField.selector, 25));
+        new Groth16Verifier(vk);
     }
 
     function test_validBatchesAcceptedInOrder() public {

@@ -137,7 +137,9 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     // 2. The contracts, from source: the generated verifier of these keys, the manager and DA.
     let t0 = Date.now();
     artifacts = compile({
-      'Verifier.sol': path.join(dir, 'export/Verifier.sol'),
+      // the exported verifier of these keys, compiled next to the Groth16Verifier it imports
+      'src/Verifier.sol': path.join(dir, 'export/Verifier.sol'),
+      'src/Groth16Verifier.sol': path.join(L1, 'src/Groth16Verifier.sol'),
       'src/RollupManager.sol': path.join(L1, 'src/RollupManager.sol'),
       'src/DataAvailability.sol': path.join(L1, 'src/DataAvailability.sol'),
       'src/ValidatorCommittee.sol': path.join(L1, 'src/ValidatorCommittee.sol'),
