@@ -35,7 +35,11 @@ for p in "${PALLETS[@]}"; do
 done
 
 log "building alstranet-node with runtime-benchmarks (target dir $CARGO_TARGET_DIR)"
-workspace_cargo build --release --locked -p alstranet-node --features runtime-benchmarks
+# pallet-revive's benchmarks want its contract fixtures compiled by a native solc and the PolkaVM
+# toolchain; this runtime does not benchmark pallet-revive (it uses its published weights). The
+# CLI's test runtime of `benchmark storage` cannot be built from outside polkadot-sdk's
+# workspace (substrate-wasm-builder finds no entry for it) and is not used here.
+SKIP_PALLET_REVIVE_FIXTURES=1 SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 workspace_cargo build --release --locked -p alstranet-node --features runtime-benchmarks
 BENCH_DIR="$CARGO_TARGET_DIR/benchmark"
 mkdir -p "$BENCH_DIR"
 cp "$CARGO_TARGET_DIR/release/alstranet-node" "$BENCH_DIR/alstranet-node"

@@ -27,8 +27,9 @@ log "Solidity tests (Foundry): BPM engine (contracts/bpm) and L1 rollup contract
 (cd contracts/l1 && ../tools/forge test)
 log "the committed contract artifacts match the sources"
 bash contracts/scripts/export-artifacts.sh >/dev/null
-git diff --exit-code --stat -- contracts/bpm/artifacts || {
-	echo "contracts/bpm/artifacts drifted from the sources: run contracts/scripts/export-artifacts.sh and commit" >&2
+git add -N contracts/bpm/artifacts contracts/l1/artifacts # new files count as drift too
+git diff --exit-code --stat -- contracts/bpm/artifacts contracts/l1/artifacts || {
+	echo "contracts/{bpm,l1}/artifacts drifted from the sources: run contracts/scripts/export-artifacts.sh and commit" >&2
 	exit 1
 }
 

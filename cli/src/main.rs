@@ -11,6 +11,7 @@ mod chain;
 mod conformance;
 mod contracts;
 mod encode;
+mod l1;
 
 use alloy::primitives::{keccak256, Address, B256};
 use anyhow::{anyhow, bail, Context, Result};
@@ -67,6 +68,9 @@ pub enum Command {
 	/// (see docs/prover.md).
 	#[command(subcommand)]
 	Prover(alstra_prover::cli::ProverCmd),
+	/// The rollup's Ethereum L1 contracts: deploy them (see docs/prover.md).
+	#[command(subcommand)]
+	L1(l1::L1Cmd),
 	/// Print the audit trail of an instance (and of the instances its call activities
 	/// started) as a readable timeline, rebuilt from the chain's event logs.
 	Trail {
@@ -249,6 +253,8 @@ async fn run(cli: Cli) -> Result<()> {
 		Cli { command: Command::Bpmn(BpmnCmd::Check { file }), json, .. } => return check(&file, json),
 		// Offline: the prover needs no chain.
 		Cli { command: Command::Prover(cmd), .. } => return alstra_prover::cli::run(cmd),
+		// Talks to L1, not to AlstraNet.
+		Cli { command: Command::L1(cmd), .. } => return l1::run(&cmd).await,
 		cli => cli,
 	};
 	let session = chain::Session::connect(&cli).await?;
@@ -257,7 +263,7 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Participant(ParticipantCmd::Register { address, name, roles }) =>
 			session.register_participant(*address, name, roles).await,
 		Command::Bpmn(BpmnCmd::Deploy { file }) => session.deploy_model(file).await,
-		Command::Bpmn(BpmnCmd::Check { .. }) | Command::Prover(_) => unreachable!("handled above"),
+		Command::Bpmn(BpmnCmd::Check { .. }) | Command::Prover(_) | Command::L1(_) => unreachable!("handled above"),
 		Command::Instance(InstanceCmd::Start { definition, bind, vars }) =>
 			session.start_instance(definition, bind, &vars.vars).await,
 		Command::Instance(InstanceCmd::Show { instance }) => session.show_instance(*instance).await,

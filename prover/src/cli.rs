@@ -155,7 +155,8 @@ pub fn load_keys(dir: &Path) -> anyhow::Result<(Params, ProvingKey<Bn254>, Verif
     Ok((params, pk, vk))
 }
 
-fn load_vk(dir: &Path) -> anyhow::Result<(Params, VerifyingKey<Bn254>)> {
+/// The circuit parameters and verifying key of a keys directory (`setup` output).
+pub fn load_vk(dir: &Path) -> anyhow::Result<(Params, VerifyingKey<Bn254>)> {
     let params: Params = serde_json::from_slice(&read(&dir.join("params.json"))?)?;
     let vk = groth::from_bytes(&read(&dir.join(format!("verifying_key.{INSECURE}.bin")))?)?;
     Ok((params, vk))

@@ -506,4 +506,34 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     }
     await rejects(v, relayer, 'submitBatch', await batchArgs(v, b1, 1, { data: '0x' }), 'BatchAlreadyAccepted', [1n]);
   });
+  test('alstra l1 deploy deploys the committed artifacts with the keys\' verifying key; the deployment accepts signed, proven batches', async () => {
+    await fresh();
+    // anvil's dev account 3 (public test mnemonic), not one the other tests use
+    const ANVIL_KEY_3 = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
+    const out = path.join(dir, 'alstra-l1.json');
+    const deployArgs = ['l1', 'deploy', '--l1-rpc', anvil.url, '--keys', path.join(dir, 'keys'), '--out', out,
+      ...wallets.slice(0, 4).flatMap((w) => ['--validator', w.address])];
+    const run = (args, env = {}) => spawnSync(ALSTRA_BIN, args, { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
+    const r = run(deployArgs, { ALSTRA_L1_KEY: ANVIL_KEY_3 });
+    assert.equal(r.status, 0, r.stderr);
+    const d = JSON.parse(fs.readFileSync(out, 'utf8'));
+    assert.equal(d.l1ChainId, Number(anvil.chainId));
+    assert.equal(BigInt(d.genesisRoot), fx.genesisRoot, 'the genesis root of the keys\' state depth');
+    // the verifier deployed with the key as constructor argument holds the key built into the
+    // exported Verifier.sol (compiled by solc-js above)
+    assert.equal(d.verifyingKeyHash, await verifier.verifyingKeyHash());
+    const m = new ethers.Contract(d.rollupManager, artifacts.RollupManager.abi, provider);
+    assert.deepEqual([...await m.validators()], [...wallets.slice(0, 4).map((w) => w.address)].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)));
+    assert.equal(await m.dataAvailability(), ethers.getAddress(d.dataAvailability));
+    await submit(m, b1, 1);
+    await submit(m, b2, 2);
+    assert.equal(await m.stateRoot(), b2.pub.newRoot);
+    // clear errors: no key, an unreachable endpoint, a malformed key, a validator twice
+    const noKey = run(deployArgs, { ALSTRA_L1_KEY: '' });
+    assert.notEqual(noKey.status, 0);
+    const down = run([...deployArgs, '--l1-rpc', 'http://127.0.0.1:9'], { ALSTRA_L1_KEY: ANVIL_KEY_3 });
+    assert.match(down.stderr, /cannot reach the L1 Ethereum JSON-RPC endpoint http:\/\/127\.0\.0\.1:9/);
+    assert.match(run(deployArgs, { ALSTRA_L1_KEY: '0x1234' }).stderr, /--l1-key is not a 0x-prefixed 32-byte private key/);
+    assert.match(run([...deployArgs, '--validator', wallets[0].address], { ALSTRA_L1_KEY: ANVIL_KEY_3 }).stderr, /is given twice/);
+  });
 });
