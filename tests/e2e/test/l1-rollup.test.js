@@ -511,8 +511,9 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     // anvil's dev account 3 (public test mnemonic), not one the other tests use
     const ANVIL_KEY_3 = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
     const out = path.join(dir, 'alstra-l1.json');
-    const deployArgs = ['l1', 'deploy', '--l1-rpc', anvil.url, '--keys', path.join(dir, 'keys'), '--out', out,
+    const deployArgsTo = (url) => ['l1', 'deploy', '--l1-rpc', url, '--keys', path.join(dir, 'keys'), '--out', out,
       ...wallets.slice(0, 4).flatMap((w) => ['--validator', w.address])];
+    const deployArgs = deployArgsTo(anvil.url);
     const run = (args, env = {}) => spawnSync(ALSTRA_BIN, args, { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
     const r = run(deployArgs, { ALSTRA_L1_KEY: ANVIL_KEY_3 });
     assert.equal(r.status, 0, r.stderr);
@@ -531,7 +532,7 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
     // clear errors: no key, an unreachable endpoint, a malformed key, a validator twice
     const noKey = run(deployArgs, { ALSTRA_L1_KEY: '' });
     assert.notEqual(noKey.status, 0);
-    const down = run([...deployArgs, '--l1-rpc', 'http://127.0.0.1:9'], { ALSTRA_L1_KEY: ANVIL_KEY_3 });
+    const down = run(deployArgsTo('http://127.0.0.1:9'), { ALSTRA_L1_KEY: ANVIL_KEY_3 });
     assert.match(down.stderr, /cannot reach the L1 Ethereum JSON-RPC endpoint http:\/\/127\.0\.0\.1:9/);
     assert.match(run(deployArgs, { ALSTRA_L1_KEY: '0x1234' }).stderr, /--l1-key is not a 0x-prefixed 32-byte private key/);
     assert.match(run([...deployArgs, '--validator', wallets[0].address], { ALSTRA_L1_KEY: ANVIL_KEY_3 }).stderr, /is given twice/);
