@@ -47,5 +47,6 @@ pub fn generated_files() -> alloc::vec::Vec<(&'static str, alloc::string::String
         (solidity::SOLIDITY_PATH, solidity::generated_solidity()),
         (vectors::CONDITIONS_PATH, vectors::condition_vectors()),
         (proof::poseidon::CONSTANTS_PATH, proof::poseidon::generated_constants()),
+        (proof::l1::SOLIDITY_PATH, proof::l1::generated_solidity()),
     ]
 }

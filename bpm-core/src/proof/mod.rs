@@ -14,6 +14,8 @@
 //! * [`state`]: instance and rule leaves, the state root, the transition function
 //!   [`state::State::fire`] the circuit enforces, the registry, the batch witness and
 //!   commitment;
+//! * [`l1`]: the EIP-712 messages the validators sign for the L1 contracts (batch headers,
+//!   validator-set handovers);
 //! * [`replay`]: the engine's events of one action mapped to rule firings and applied, all
 //!   or nothing (what the runtime records for every engine action).
 //!
@@ -24,6 +26,7 @@ pub use ark_bn254::Fr;
 pub mod definitions;
 pub mod encoding;
 pub mod field;
+pub mod l1;
 pub mod poseidon;
 #[rustfmt::skip]
 #[allow(clippy::unreadable_literal, missing_docs)]

@@ -7,6 +7,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IGroth16Verifier} from "./IGroth16Verifier.sol";
 import {DataAvailability} from "./DataAvailability.sol";
 import {ValidatorCommittee} from "./ValidatorCommittee.sol";
+import {L1Messages} from "./generated/L1Messages.sol";
 
 /// @title AlstraNet L1 rollup manager
 /// @notice Accepts AlstraNet BPM batches in order, each only with (1) the signatures of a
@@ -24,9 +25,9 @@ import {ValidatorCommittee} from "./ValidatorCommittee.sol";
 /// see docs/prover.md.
 contract RollupManager is AccessControl, Pausable, ValidatorCommittee {
     /// @notice EIP-712 type of a batch header.
-    bytes32 public constant BATCH_HEADER_TYPEHASH = keccak256(
-        "BatchHeader(uint64 number,uint256 oldRoot,uint256 newRoot,uint256 definitionsRoot,uint256 commitment,uint32 sealedAt,bytes32 sealedAtHash)"
-    );
+    /// (The type string is generated from bpm-core/src/proof/l1.rs, which the runtime and the
+    /// relayer hash too.)
+    bytes32 public constant BATCH_HEADER_TYPEHASH = L1Messages.BATCH_HEADER_TYPEHASH;
 
     /// @notice A sealed batch as AlstraNet's rollup pallet recorded it (`pallet_rollup::BatchHeader`);
     /// the roots and commitment are BN254 scalars, the proof's public inputs.
@@ -117,7 +118,7 @@ contract RollupManager is AccessControl, Pausable, ValidatorCommittee {
         DataAvailability.Mode mode,
         uint256 genesisRoot_,
         address[] memory validators_
-    ) EIP712("AlstraNet Rollup", "1") ValidatorCommittee(validators_) {
+    ) EIP712(L1Messages.DOMAIN_NAME, L1Messages.DOMAIN_VERSION) ValidatorCommittee(validators_) {
         if (admin == address(0) || address(verifier_) == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         verifier = verifier_;

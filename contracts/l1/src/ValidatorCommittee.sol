@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {L1Messages} from "./generated/L1Messages.sol";
 
 /// @title The AlstraNet validators as seen from Ethereum
 /// @notice Keeps the consortium's current validator set (one Ethereum address per validator: the
@@ -20,8 +21,7 @@ abstract contract ValidatorCommittee is EIP712 {
     uint256 public constant MAX_VALIDATORS = 100;
 
     /// @notice EIP-712 type of a validator-set handover.
-    bytes32 public constant VALIDATOR_SET_CHANGE_TYPEHASH =
-        keccak256("ValidatorSetChange(uint64 setId,address[] validators)");
+    bytes32 public constant VALIDATOR_SET_CHANGE_TYPEHASH = L1Messages.VALIDATOR_SET_CHANGE_TYPEHASH;
 
     /// @notice Number of the current set (0 at deployment, +1 per handover).
     uint64 public validatorSetId;
