@@ -1,6 +1,7 @@
 //! `alstranet-node`: the AlstraNet appchain node (Aura + GRANDPA) with its managed Ethereum
 //! JSON-RPC endpoint (`--eth-rpc`, served by `pallet-revive-eth-rpc`).
 
+mod attester;
 mod chain_spec;
 mod cli;
 mod command;

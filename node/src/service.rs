@@ -311,6 +311,11 @@ pub fn new_full<
 
 	if role.is_authority() {
 		check_session_keys(&client, &keystore_container.keystore());
+		task_manager.spawn_handle().spawn(
+			"attester",
+			None,
+			crate::attester::run(client.clone(), keystore_container.keystore(), transaction_pool.clone()),
+		);
 
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),

@@ -9,4 +9,5 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_validator_set, ValidatorSet]
 	[pallet_issuance, Issuance]
 	[pallet_rollup, Rollup]
+	[pallet_attestation, Attestation]
 );

@@ -102,6 +102,19 @@ fn dev_node(k: Sr25519Keyring) -> (Vec<u8>, AccountId) {
 	(peer.to_vec(), k.to_account_id())
 }
 
+/// The development attestation keys (secp256k1, compressed) of `//Alice`..`//Ferdie`: what a
+/// node started with `--alice` etc. generates for the `attn` session key (the runtime presets
+/// run without std, where keys cannot be derived from a seed; the runtime tests derive them and
+/// compare). Public seeds: never use them outside test networks.
+pub const DEV_ATTESTATION_KEYS: [(&str, [u8; 33]); 6] = [
+	("Alice", hex!("020a1091341fe5664bfa1782d5e04779689068c916b04cb365ec3153755684d9a1")),
+	("Bob", hex!("0390084fdbf27d2b79d26a4f13f0ccd982cb755a661969143c37cbc49ef5b91f27")),
+	("Charlie", hex!("0389411795514af1627765eceffcbd002719f031604fadd7d188e2dc585b4e1afb")),
+	("Dave", hex!("03bc9d0ca094bd5b8b3225d7651eac5d18c1c04bf8ae8f8b263eebca4e1410ed0c")),
+	("Eve", hex!("031d10105e323c4afce225208f71a6441ee327a65b9e646e772500c74d31f669aa")),
+	("Ferdie", hex!("0291f1217d5a04cb83312ee3d88a6e6b33284e053e6ccfc3a90339a0299d12967c")),
+];
+
 /// A genesis validator: its account (the validator id) and its session keys.
 pub struct GenesisValidator {
 	/// The validator's account (`pallet_session::Config::ValidatorId`).
@@ -110,6 +123,8 @@ pub struct GenesisValidator {
 	pub aura: AuraId,
 	/// GRANDPA (ed25519) finality key.
 	pub grandpa: GrandpaId,
+	/// Attestation (secp256k1) key for L1.
+	pub attestation: pallet_attestation::AttestationId,
 }
 
 /// Builds the genesis config patch of a chain.
@@ -147,7 +162,11 @@ pub fn genesis(
 					(
 						v.account.clone(),
 						v.account.clone(),
-						SessionKeys { aura: v.aura.clone(), grandpa: v.grandpa.clone() },
+						SessionKeys {
+							aura: v.aura.clone(),
+							grandpa: v.grandpa.clone(),
+							attestation: v.attestation.clone(),
+						},
 					)
 				})
 				.collect::<Vec<_>>(),
@@ -183,7 +202,14 @@ fn validator(k: Sr25519Keyring) -> GenesisValidator {
 		Sr25519Keyring::Eve => Ed25519Keyring::Eve,
 		_ => Ed25519Keyring::Ferdie,
 	};
-	GenesisValidator { account: k.to_account_id(), aura: k.public().into(), grandpa: ed.public().into() }
+	let name = alloc::format!("{k:?}");
+	let (_, attestation) = DEV_ATTESTATION_KEYS.iter().find(|(n, _)| *n == name).expect("a development key");
+	GenesisValidator {
+		account: k.to_account_id(),
+		aura: k.public().into(),
+		grandpa: ed.public().into(),
+		attestation: sp_core::ecdsa::Public::from_raw(*attestation).into(),
+	}
 }
 
 /// The `dev` chain: Alice is the only validator, the only council member, the owner of the

@@ -115,10 +115,12 @@ pub mod opaque {
 
 	impl_opaque_keys! {
 		/// The session keys a validator holds in its keystore: `aura` (sr25519, key type
-		/// `aura`) to author blocks, `grandpa` (ed25519, key type `gran`) to vote on finality.
+		/// `aura`) to author blocks, `grandpa` (ed25519, key type `gran`) to vote on finality,
+		/// `attestation` (secp256k1, key type `attn`) to sign batches and handovers for L1.
 		pub struct SessionKeys {
 			pub aura: Aura,
 			pub grandpa: Grandpa,
+			pub attestation: Attestation,
 		}
 	}
 }
@@ -292,6 +294,17 @@ mod runtime {
 	/// The rollup: engine actions as proven transitions in the Poseidon state tree, batches.
 	#[runtime::pallet_index(16)]
 	pub type Rollup = pallet_rollup::Pallet<Runtime>;
+
+	/// The validators' attestations for L1: committees from the attestation session keys,
+	/// signatures of sealed batches and handovers. Declared after `Rollup` (its `on_initialize`
+	/// records the hash of the block that sealed a batch).
+	#[runtime::pallet_index(17)]
+	pub type Attestation = pallet_attestation::Pallet<Runtime>;
+
+	/// The relayer accounts the council authorized to report rollup batches proven, submitted
+	/// and finalized on L1.
+	#[runtime::pallet_index(18)]
+	pub type RelayerMembership = pallet_membership::Pallet<Runtime, Instance2>;
 }
 
 /// We assume that ~10% of the block weight is consumed by `on_initialize` handlers.
@@ -533,17 +546,58 @@ parameter_types! {
 	pub const RollupTreeDepth: u32 = 16;
 }
 
-/// The rollup pallet with the production circuit shape. The relayer's life-cycle reports are
-/// governance's until the relayer has its own origin (root on `dev`, a 2/3 council motion).
+parameter_types! {
+	/// Relayer accounts at most.
+	pub const MaxRelayers: u32 = 16;
+}
+
+/// The relayer accounts (`RelayerMembership`): added and removed by a 2/3 council motion (root
+/// on `dev`). Several relayers may run at once; the rollup pallet accepts each report once.
+impl pallet_membership::Config<pallet_membership::Instance2> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = EnsureRootOrTwoThirdsCouncil;
+	type RemoveOrigin = EnsureRootOrTwoThirdsCouncil;
+	type SwapOrigin = EnsureRootOrTwoThirdsCouncil;
+	type ResetOrigin = EnsureRootOrTwoThirdsCouncil;
+	type PrimeOrigin = EnsureRootOrTwoThirdsCouncil;
+	type MembershipInitialized = ();
+	type MembershipChanged = ();
+	type MaxMembers = MaxRelayers;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+/// Who reports a rollup batch's progress to L1: an account of `RelayerMembership`, or governance.
+pub type EnsureRelayer = frame_support::traits::EitherOfDiverse<
+	EnsureRootOrTwoThirdsCouncil,
+	frame_system::EnsureSignedBy<RelayerMembership, AccountId>,
+>;
+
+/// The rollup pallet with the production circuit shape; the relayers' life-cycle reports come
+/// from the council's relayer accounts (or governance).
 impl pallet_rollup::Config for Runtime {
 	type BatchSize = RollupBatchSize;
 	type SealPeriod = RollupSealPeriod;
 	type StateDepth = RollupTreeDepth;
 	type DefinitionsDepth = RollupTreeDepth;
-	type RelayerOrigin = EnsureRootOrTwoThirdsCouncil;
+	type RelayerOrigin = EnsureRelayer;
 	/// The contracts that may call the rollup precompile: a 2/3 council motion (root on `dev`).
 	type GovernanceOrigin = EnsureRootOrTwoThirdsCouncil;
 	type WeightInfo = pallet_rollup::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Attestations go before ordinary transactions in the pool.
+	pub const AttestationPriority: sp_runtime::transaction_validity::TransactionPriority =
+		sp_runtime::transaction_validity::TransactionPriority::MAX / 2;
+}
+
+/// The attestation pallet: committees as large as the validator set, the L1 target set by a
+/// 2/3 council motion (root on `dev`).
+impl pallet_attestation::Config for Runtime {
+	type MaxCommittee = MaxAuthorities;
+	type GovernanceOrigin = EnsureRootOrTwoThirdsCouncil;
+	type UnsignedPriority = AttestationPriority;
+	type WeightInfo = pallet_attestation::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_balances::Config for Runtime {
@@ -785,6 +839,28 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		fn rules(first: u64, count: u32) -> Vec<pallet_rollup::RuleRecord> {
 			// at most 4,096 rules per call (about 400 KB of response)
 			Rollup::rules(first, count.min(4096))
+		}
+	}
+
+	impl pallet_attestation::runtime_api::AttestationApi<Block> for Runtime {
+		fn l1_target() -> Option<pallet_attestation::L1TargetInfo> {
+			pallet_attestation::L1Target::<Runtime>::get()
+		}
+
+		fn current_committee() -> u64 {
+			pallet_attestation::CurrentCommittee::<Runtime>::get()
+		}
+
+		fn committee(id: u64) -> Option<Vec<[u8; 20]>> {
+			pallet_attestation::Committees::<Runtime>::get(id).map(|c| c.members.into_inner())
+		}
+
+		fn attestation(subject: pallet_attestation::Subject) -> Option<pallet_attestation::runtime_api::Attestation> {
+			Attestation::attestation(subject)
+		}
+
+		fn pending(signer: [u8; 20], limit: u32) -> Vec<(pallet_attestation::Subject, [u8; 32])> {
+			Attestation::pending_for(signer, limit.min(256))
 		}
 	}
 

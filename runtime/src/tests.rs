@@ -154,14 +154,17 @@ fn fee_settings() {
 
 #[test]
 fn session_keys_decode() {
+	use sp_core::Pair as _;
 	let keys = SessionKeys {
 		aura: Sr25519Keyring::Alice.public().into(),
 		grandpa: sp_keyring::Ed25519Keyring::Alice.public().into(),
+		attestation: sp_core::ecdsa::Pair::from_string("//Alice", None).unwrap().public().into(),
 	};
 	let raw = SessionKeys::decode_into_raw_public_keys(&codec::Encode::encode(&keys)).unwrap();
-	assert_eq!(raw.len(), 2);
+	assert_eq!(raw.len(), 3);
 	assert_eq!(raw[0].1, sp_core::crypto::key_types::AURA);
 	assert_eq!(raw[1].1, sp_core::crypto::key_types::GRANDPA);
+	assert_eq!(raw[2].1, pallet_attestation::crypto::KEY_TYPE);
 	assert!(SessionKeys::decode_into_raw_public_keys(&[1, 2, 3]).is_none());
 }
 
@@ -214,6 +217,31 @@ fn pass_council_motion(call: RuntimeCall) {
 		assert_ok!(Council::vote(RuntimeOrigin::signed(k.to_account_id()), hash, index, true));
 	}
 	assert_ok!(Council::close(alice, hash, index, Weight::from_parts(1_000_000_000_000, 1_000_000), len));
+}
+
+#[test]
+fn dev_attestation_keys_derive_from_their_seeds_and_make_the_genesis_committee() {
+	use crate::genesis_config_presets::DEV_ATTESTATION_KEYS;
+	use sp_core::Pair as _;
+	for (name, key) in DEV_ATTESTATION_KEYS {
+		let derived = sp_core::ecdsa::Pair::from_string(&format!("//{name}"), None).unwrap().public();
+		assert_eq!(derived.0, key, "attestation key of //{name}");
+	}
+	let address = |name: &str| {
+		let key = DEV_ATTESTATION_KEYS.iter().find(|(n, _)| *n == name).unwrap().1;
+		pallet_attestation::address_of(&sp_core::ecdsa::Public::from_raw(key).into()).unwrap()
+	};
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(pallet_attestation::CurrentCommittee::<Runtime>::get(), 0);
+		let members = pallet_attestation::Committees::<Runtime>::get(0).unwrap().members.into_inner();
+		let mut expected: Vec<[u8; 20]> = ["Alice", "Bob", "Charlie", "Dave"].into_iter().map(address).collect();
+		expected.sort();
+		assert_eq!(members, expected);
+	});
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		let members = pallet_attestation::Committees::<Runtime>::get(0).unwrap().members.into_inner();
+		assert_eq!(members, vec![address("Alice")]);
+	});
 }
 
 #[test]
@@ -278,6 +306,30 @@ fn only_the_council_removes_a_well_known_node() {
 		System::assert_has_event(
 			pallet_node_authorization::Event::<Runtime>::NodeRemoved { peer_id: eve_node }.into(),
 		);
+	});
+}
+
+#[test]
+fn only_council_authorized_relayers_report_batches() {
+	use frame_support::assert_ok;
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let relayer = Sr25519Keyring::Ferdie.to_account_id();
+		let report = || Rollup::mark_proven(RuntimeOrigin::signed(relayer.clone()), 1);
+		assert_eq!(report(), Err(sp_runtime::DispatchError::BadOrigin), "not a relayer yet");
+		// a single council member cannot make one
+		assert_eq!(
+			RelayerMembership::add_member(RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id()), relayer.clone().into()),
+			Err(sp_runtime::DispatchError::BadOrigin)
+		);
+		pass_council_motion(RuntimeCall::RelayerMembership(pallet_membership::Call::add_member {
+			who: relayer.clone().into(),
+		}));
+		assert!(pallet_membership::Members::<Runtime, pallet_membership::Instance2>::get().contains(&relayer));
+		// now the report reaches the rollup pallet (which has no batch 1 to advance)
+		assert_eq!(report(), Err(pallet_rollup::Error::<Runtime>::UnknownBatch.into()));
+		assert_ok!(RelayerMembership::remove_member(RuntimeOrigin::root(), relayer.clone().into()));
+		assert_eq!(report(), Err(sp_runtime::DispatchError::BadOrigin));
 	});
 }
 
