@@ -64,9 +64,14 @@ pub struct DeployArgs {
 	/// the Groth16Verifier, its state depth gives the genesis root.
 	#[arg(long)]
 	pub keys: PathBuf,
-	/// Attestation address of a validator of the initial set (repeat for each; at least one).
+	/// Attestation address of a member of AlstraNet's current validator committee (repeat for
+	/// each; at least one).
 	#[arg(long = "validator", required = true)]
 	pub validators: Vec<Address>,
+	/// Id of that committee on AlstraNet (`attestation.currentCommittee`; 0 on a new chain):
+	/// L1's validator set id, continued by each handover.
+	#[arg(long, default_value_t = 0)]
+	pub validator_set_id: u64,
 	/// Data availability: `rollup` (batch data on L1) or `validium` (commitments only).
 	#[arg(long, value_enum, default_value_t = DaMode::Rollup)]
 	pub mode: DaMode,
@@ -108,7 +113,9 @@ pub struct L1Deployment {
 	pub genesis_root: String,
 	/// `keccak256(abi.encode(vk))`, as `Groth16Verifier.verifyingKeyHash()`.
 	pub verifying_key_hash: B256,
-	/// Validator set 0.
+	/// The initial validator set's id (AlstraNet's committee id).
+	pub validator_set_id: u64,
+	/// The initial validator set.
 	pub validators: Vec<Address>,
 	/// Admin (pause/unpause).
 	pub admin: Address,
@@ -232,6 +239,7 @@ async fn deploy(args: &DeployArgs) -> Result<()> {
 			verifier_: verifier,
 			mode,
 			genesisRoot_: genesis_root,
+			validatorSetId_: args.validator_set_id,
 			validators_: validators.clone(),
 		}
 		.abi_encode(),
@@ -245,6 +253,10 @@ async fn deploy(args: &DeployArgs) -> Result<()> {
 	let m = RollupManager::new(manager, &provider);
 	ensure!(m.stateRoot().call().await? == genesis_root, "the deployed RollupManager has another genesis root");
 	ensure!(m.validators().call().await? == validators, "the deployed RollupManager has another validator set");
+	ensure!(
+		m.validatorSetId().call().await? == args.validator_set_id,
+		"the deployed RollupManager has another validator set id"
+	);
 	let data_availability = m.dataAvailability().call().await?;
 
 	let d = L1Deployment {
@@ -256,6 +268,7 @@ async fn deploy(args: &DeployArgs) -> Result<()> {
 		mode: args.mode,
 		genesis_root: genesis_root.to_string(),
 		verifying_key_hash: vk_hash,
+		validator_set_id: args.validator_set_id,
 		validators,
 		admin,
 		deployed_at_block: block,

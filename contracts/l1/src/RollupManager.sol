@@ -111,14 +111,20 @@ contract RollupManager is AccessControl, Pausable, ValidatorCommittee {
     /// @param verifier_ Groth16 verifier generated from the circuit's keys
     /// @param mode data-availability mode of the DataAvailability contract deployed here
     /// @param genesisRoot_ state root of the empty state (alstra-prover's empty tree root)
-    /// @param validators_ the consortium's validators' attestation addresses (set 0)
+    /// @param validatorSetId_ the id of AlstraNet's current validator committee
+    /// (`pallet_attestation::CurrentCommittee`; 0 on a new chain)
+    /// @param validators_ that committee's attestation addresses
     constructor(
         address admin,
         IGroth16Verifier verifier_,
         DataAvailability.Mode mode,
         uint256 genesisRoot_,
+        uint64 validatorSetId_,
         address[] memory validators_
-    ) EIP712(L1Messages.DOMAIN_NAME, L1Messages.DOMAIN_VERSION) ValidatorCommittee(validators_) {
+    )
+        EIP712(L1Messages.DOMAIN_NAME, L1Messages.DOMAIN_VERSION)
+        ValidatorCommittee(validatorSetId_, validators_)
+    {
         if (admin == address(0) || address(verifier_) == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         verifier = verifier_;

@@ -23,13 +23,14 @@ abstract contract ValidatorCommittee is EIP712 {
     /// @notice EIP-712 type of a validator-set handover.
     bytes32 public constant VALIDATOR_SET_CHANGE_TYPEHASH = L1Messages.VALIDATOR_SET_CHANGE_TYPEHASH;
 
-    /// @notice Number of the current set (0 at deployment, +1 per handover).
+    /// @notice Number of the current set (AlstraNet's committee id: as given at deployment, +1 per
+    /// handover).
     uint64 public validatorSetId;
     address[] private _validators;
     /// @dev validator address => 1 + id of the latest set it belongs to (0: never a validator).
     mapping(address => uint64) private _memberOf;
 
-    /// @notice The validator set `setId` took over (at deployment: `setId` 0).
+    /// @notice The validator set `setId` took over (also at deployment).
     event ValidatorSetChanged(uint64 indexed setId, address[] validators);
 
     /// @notice A validator set must have 1..MAX_VALIDATORS members.
@@ -47,9 +48,12 @@ abstract contract ValidatorCommittee is EIP712 {
     /// @notice Fewer current validators signed than the supermajority.
     error NotEnoughSignatures(uint256 signed, uint256 required);
 
-    /// @param validators_ the initial set (set id 0)
-    constructor(address[] memory validators_) {
-        _setValidators(0, validators_);
+    /// @param setId_ the initial set's id: AlstraNet's committee id at deployment (0 for a chain's
+    /// genesis committee; `pallet_attestation::CurrentCommittee` later), so that later handovers
+    /// carry the chain's committee ids
+    /// @param validators_ the initial set
+    constructor(uint64 setId_, address[] memory validators_) {
+        _setValidators(setId_, validators_);
     }
 
     /// @notice The current validator set.

@@ -37,7 +37,7 @@ contract RollupManagerTest is TestBase {
     }
 
     function _deploy(DataAvailability.Mode mode) internal returns (RollupManager r) {
-        r = new RollupManager(owner, IGroth16Verifier(address(verifier)), mode, BatchFixtures.GENESIS_ROOT, _addrs(keys));
+        r = new RollupManager(owner, IGroth16Verifier(address(verifier)), mode, BatchFixtures.GENESIS_ROOT, 0, _addrs(keys));
     }
 
     function _header(BatchFixtures.Batch memory f, uint256 n) internal pure returns (RollupManager.BatchHeader memory) {
@@ -189,7 +189,7 @@ contract RollupManagerTest is TestBase {
         for (uint256 n = 1; n <= 7; ++n) {
             uint256[] memory ks = new uint256[](n);
             for (uint256 i = 0; i < n; ++i) ks[i] = 0x2000 + i;
-            RollupManager r = new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, _addrs(ks));
+            RollupManager r = new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, 0, _addrs(ks));
             assertEq(r.threshold(), expected[n - 1]);
             assertGt(3 * r.threshold(), 2 * n); // more than 2/3
         }
@@ -330,17 +330,33 @@ contract RollupManagerTest is TestBase {
         assertEq(rollup.batch(2).validatorSetId, 1);
     }
 
+    function test_deployedWithTheChainsCurrentCommitteeId() public {
+        // a RollupManager deployed when AlstraNet's committee 7 is current: handovers go on from 7
+        RollupManager later =
+            new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, 7, _addrs(keys));
+        assertEq(later.validatorSetId(), 7);
+        assertTrue(later.isValidator(vm.addr(keys[0])));
+        address[] memory nextAddrs = new address[](1);
+        nextAddrs[0] = vm.addr(0x1005);
+        bytes[] memory sigs = _sign(_first(3), later.hashValidatorSetChange(1, nextAddrs));
+        vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.WrongValidatorSetId.selector, 8, 1));
+        later.changeValidators(1, nextAddrs, sigs);
+        later.changeValidators(8, nextAddrs, _sign(_first(3), later.hashValidatorSetChange(8, nextAddrs)));
+        assertEq(later.validatorSetId(), 8);
+        assertEq(later.validators(), nextAddrs);
+    }
+
     function test_invalidValidatorSetsRejected() public {
         address[] memory none = new address[](0);
         vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.ValidatorSetSize.selector, 0));
-        new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, none);
+        new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, 0, none);
         address[] memory dup = new address[](2);
         (dup[0], dup[1]) = (address(1), address(1));
         vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.InvalidValidator.selector, address(1)));
-        new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, dup);
+        new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, 0, dup);
         address[] memory zero = new address[](1);
         vm.expectRevert(abi.encodeWithSelector(ValidatorCommittee.InvalidValidator.selector, address(0)));
-        new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, zero);
+        new RollupManager(owner, IGroth16Verifier(address(verifier)), DataAvailability.Mode.Rollup, 1, 0, zero);
         // a handover to an invalid set fails after the signatures are checked
         address[] memory bad = new address[](2);
         (bad[0], bad[1]) = (vm.addr(keys[0]), vm.addr(keys[0]));

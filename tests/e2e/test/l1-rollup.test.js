@@ -191,7 +191,7 @@ describe('L1 rollup contracts on anvil with real proofs from alstra prover', () 
   /** A RollupManager administered by `owner`, with validator set 0 = the first four wallets. */
   async function deployManager(mode) {
     return deploy('RollupManager', await owner.getAddress(), await verifier.getAddress(), mode, fx.genesisRoot,
-      wallets.slice(0, 4).map((w) => w.address));
+      0n, wallets.slice(0, 4).map((w) => w.address));
   }
 
   /** EIP-712 domain of the RollupManager `m` on anvil. */
