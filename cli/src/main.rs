@@ -12,6 +12,7 @@ mod conformance;
 mod contracts;
 mod encode;
 mod l1;
+mod relayer;
 
 use alloy::primitives::{keccak256, Address, B256};
 use anyhow::{anyhow, bail, Context, Result};
@@ -71,6 +72,9 @@ pub enum Command {
 	/// The rollup's Ethereum L1 contracts: deploy them (see docs/prover.md).
 	#[command(subcommand)]
 	L1(l1::L1Cmd),
+	/// Relay sealed batches to L1: prove each, submit it with the validators' signatures, and
+	/// report it proven, submitted and finalized on AlstraNet (see docs/prover.md).
+	Relayer(relayer::RelayerArgs),
 	/// Print the audit trail of an instance (and of the instances its call activities
 	/// started) as a readable timeline, rebuilt from the chain's event logs.
 	Trail {
@@ -255,6 +259,8 @@ async fn run(cli: Cli) -> Result<()> {
 		Cli { command: Command::Prover(cmd), .. } => return alstra_prover::cli::run(cmd),
 		// Talks to L1, not to AlstraNet.
 		Cli { command: Command::L1(cmd), .. } => return l1::run(&cmd).await,
+		// Talks to L1 and to AlstraNet's Substrate side.
+		Cli { command: Command::Relayer(args), .. } => return relayer::run(&args).await,
 		cli => cli,
 	};
 	let session = chain::Session::connect(&cli).await?;
@@ -263,7 +269,8 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Participant(ParticipantCmd::Register { address, name, roles }) =>
 			session.register_participant(*address, name, roles).await,
 		Command::Bpmn(BpmnCmd::Deploy { file }) => session.deploy_model(file).await,
-		Command::Bpmn(BpmnCmd::Check { .. }) | Command::Prover(_) | Command::L1(_) => unreachable!("handled above"),
+		Command::Bpmn(BpmnCmd::Check { .. }) | Command::Prover(_) | Command::L1(_) | Command::Relayer(_) =>
+			unreachable!("handled above"),
 		Command::Instance(InstanceCmd::Start { definition, bind, vars }) =>
 			session.start_instance(definition, bind, &vars.vars).await,
 		Command::Instance(InstanceCmd::Show { instance }) => session.show_instance(*instance).await,

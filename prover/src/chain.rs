@@ -135,13 +135,30 @@ impl Node {
         Node { url }
     }
 
+    /// The endpoint's HTTP URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// Calls runtime API function `method` (`RollupApi_batch`...) with SCALE `args` at the
-    /// best block and decodes the SCALE answer.
+    /// block `at` (hex hash; the best block when `None`) and decodes the SCALE answer.
+    pub fn call_at<T: Decode>(&self, method: &str, args: impl Encode, at: Option<&str>) -> Result<T> {
+        let mut params = vec![serde_json::json!(method), serde_json::json!(format!("0x{}", hex(&args.encode())))];
+        if let Some(at) = at {
+            params.push(serde_json::json!(at));
+        }
+        let hex_answer: String = self.rpc("state_call", serde_json::Value::Array(params))?;
+        let bytes = unhex(&hex_answer)?;
+        T::decode(&mut &bytes[..]).with_context(|| format!("{method}: cannot decode the answer (is the node an AlstraNet node with the rollup pallet?)"))
+    }
+
     fn call<T: Decode>(&self, method: &str, args: impl Encode) -> Result<T> {
-        let body = serde_json::json!({
-            "jsonrpc": "2.0", "id": 1, "method": "state_call",
-            "params": [method, format!("0x{}", hex(&args.encode()))],
-        });
+        self.call_at(method, args, None)
+    }
+
+    /// Calls JSON-RPC `method` with `params` and deserializes its result.
+    pub fn rpc<T: serde::de::DeserializeOwned>(&self, method: &str, params: serde_json::Value) -> Result<T> {
+        let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
         let resp: serde_json::Value = attohttpc::post(&self.url)
             .json(&body)?
             .send()
@@ -151,9 +168,12 @@ impl Node {
         if let Some(e) = resp.get("error") {
             bail!("{method} at {}: {e}", self.url);
         }
-        let hex_answer = resp["result"].as_str().ok_or_else(|| anyhow!("{method}: no result in {resp}"))?;
-        let bytes = unhex(hex_answer)?;
-        T::decode(&mut &bytes[..]).with_context(|| format!("{method}: cannot decode the answer (is the node an AlstraNet node with the rollup pallet?)"))
+        serde_json::from_value(resp["result"].clone()).with_context(|| format!("{method}: unexpected result {}", resp["result"]))
+    }
+
+    /// The hash (hex) of the last GRANDPA-finalized block.
+    pub fn finalized_head(&self) -> Result<String> {
+        self.rpc("chain_getFinalizedHead", serde_json::json!([]))
     }
 
     /// The rollup at a glance.
@@ -260,6 +280,17 @@ fn replay_records(
 /// disagree with themselves (a replayed root, commitment or the definitions root differs from
 /// a header; the circuit shape differs from the chain's), naming the batch and field.
 pub fn batch_from_chain(node: &Node, params: Params, number: u64) -> Result<(Batch, BatchHeader)> {
+    batch_from_chain_with(node, params, number, &mut |k| node.batch_records(k))
+}
+
+/// [`batch_from_chain`], with the transition records of each batch `k` from `records(k)`
+/// (a relayer's cache holds those of batches finalized and pruned on chain).
+pub fn batch_from_chain_with(
+    node: &Node,
+    params: Params,
+    number: u64,
+    records: &mut dyn FnMut(u64) -> Result<Option<Vec<u128>>>,
+) -> Result<(Batch, BatchHeader)> {
     let header = node.batch(number)?.ok_or(ChainError::NotSealed(number))?;
     if header.transitions as usize > params.batch_size {
         bail!("batch {number} has {} transitions, the keys {} slots", header.transitions, params.batch_size);
@@ -274,7 +305,7 @@ pub fn batch_from_chain(node: &Node, params: Params, number: u64) -> Result<(Bat
     let mut replay = Replay { registry, state: State::new(params.state_depth) };
     for k in 1..number {
         let h = node.batch(k)?.ok_or(ChainError::NotSealed(k))?;
-        let records = node.batch_records(k)?.ok_or(ChainError::Pruned(k))?;
+        let records = records(k)?.ok_or(ChainError::Pruned(k))?;
         if replay.state.root() != field(&h.old_root, "old_root")? {
             bail!("batch {k}: the replayed state root differs from the header's old root");
         }
@@ -283,7 +314,7 @@ pub fn batch_from_chain(node: &Node, params: Params, number: u64) -> Result<(Bat
             bail!("batch {k}: the replayed state root differs from the header's new root");
         }
     }
-    let records = node.batch_records(number)?.ok_or(ChainError::Pruned(number))?;
+    let records = records(number)?.ok_or(ChainError::Pruned(number))?;
     let mut builder = BatchBuilder::new(params, &replay.state, number);
     replay_records(&mut replay.state, &replay.registry, &records, Some(&mut builder), number)?;
     let batch = builder.finish(&replay.state, &replay.registry);

@@ -5,12 +5,32 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ethers } from 'ethers';
-import { ACCOUNTS, alstraCli, model } from '../lib/alstra.js';
+import { ACCOUNTS, ALSTRA_BIN, alstraCli, model } from '../lib/alstra.js';
 import { jsonRpc, ROOT, startNode, tail, until } from '../lib/node.js';
 import { authorizeDeployment, batchHeader, connect, proveBatch, proverKeys, rollupStatus, sudo } from '../lib/rollup.js';
+import { startAnvil } from '../lib/anvil.js';
 import { compile } from '../lib/solc.js';
+
+/** The compressed secp256k1 public key of the dev seed //Alice: Alice's attestation session key. */
+const ALICE_ATTESTATION_KEY = '0x020a1091341fe5664bfa1782d5e04779689068c916b04cb365ec3153755684d9a1';
+/** RollupManager's EIP-712 batch header type (bpm-core/src/proof/l1.rs). */
+const BATCH_HEADER_TYPES = { BatchHeader: [
+  { name: 'number', type: 'uint64' }, { name: 'oldRoot', type: 'uint256' }, { name: 'newRoot', type: 'uint256' },
+  { name: 'definitionsRoot', type: 'uint256' }, { name: 'commitment', type: 'uint256' }, { name: 'sealedAt', type: 'uint32' },
+  { name: 'sealedAtHash', type: 'bytes32' },
+] };
+
+/** Anvil's dev accounts 0 and 1 (its public test mnemonic): the L1 deployer and the relayer. */
+const ANVIL_KEYS = ['0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+  '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'];
+/** //Ferdie's account: the relayer's AlstraNet account in these tests. */
+const FERDIE = '5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL';
+/** RollupManager's ABI (the committed artifact). */
+const L1_ABI = JSON.parse(fs.readFileSync(path.join(ROOT, 'contracts/l1/artifacts/RollupManager.json'), 'utf8')).abi;
 
 /** Alith's key: a public dev key (README). */
 const ALITH_KEY = '0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133';
@@ -58,6 +78,7 @@ describe('BPM engine on a dev node', () => {
       for (const [what, g] of gas) console.log(`#   ${what.padEnd(48)} ${g}`);
     }
     await node?.stop();
+    await anvil?.stop();
   });
 
   const rejects = (fn, re) => assert.throws(fn, (e) => { assert.match(e.stderr ?? e.message, re); return true; });
@@ -246,5 +267,109 @@ contract Rogue {
     await assert.rejects(jsonRpc(url, 'rollup_batch', ['one']), /Invalid params/, 'bad params are refused');
     await assert.rejects(jsonRpc(url, 'rollup_status', ['0x' + '11'.repeat(32)]), /the rollup runtime API call failed/,
       'an unknown block hash is refused');
+  });
+
+  let anvil; // the L1 of the last two tests
+  let l1; // its `alstra l1 deploy` addresses file
+  const l1File = () => path.join(node.basePath, 'alstra-l1.json');
+  test('the validator\'s node attests every finalized batch for the L1 target, as RollupManager hashes it (EIP-712)', async () => {
+    assert.ok(proven.length >= 2, 'the batches were sealed by an earlier test');
+    const url = node.wsUrl.replace('ws://', 'http://');
+    const api = await connect(node.wsUrl);
+    try {
+      // committee 0: Alice's attestation session key (seed //Alice, inserted by --dev)
+      const committee = (await api.query.attestation.committees(0)).unwrap().members.map((m) => ethers.getAddress(m.toHex()));
+      assert.deepEqual(committee, [ethers.computeAddress(ALICE_ATTESTATION_KEY)]);
+      assert.equal((await api.call.attestationApi.attestation({ Batch: 1 })).isNone, true, 'nothing to sign without an L1 target');
+      // the L1: RollupManager on anvil with the chain's committee 0, deployed by `alstra l1 deploy`
+      anvil = await startAnvil(['--block-time', '1']);
+      const r = spawnSync(ALSTRA_BIN, ['l1', 'deploy', '--l1-rpc', anvil.url, '--keys', proverKeys(), '--out', l1File(),
+        '--validator', committee[0], '--validator-set-id', '0'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ALSTRA_L1_KEY: ANVIL_KEYS[0] } });
+      assert.equal(r.status, 0, r.stderr);
+      l1 = JSON.parse(fs.readFileSync(l1File(), 'utf8'));
+      const target = { chainId: Number(anvil.chainId), rollupManager: l1.rollupManager };
+      const domain = { name: 'AlstraNet Rollup', version: '1', chainId: target.chainId, verifyingContract: target.rollupManager };
+      await sudo(api, api.tx.attestation.setL1Target(target));
+      const manager = new ethers.Contract(l1.rollupManager, L1_ABI, new ethers.JsonRpcProvider(anvil.url));
+      for (const [n] of proven) {
+        await until(async () => (await api.query.attestation.batchSignatures(n)).isSome, 60_000, `batch ${n} attested by Alice's node`);
+        const a = (await api.call.attestationApi.attestation({ Batch: n })).unwrap();
+        const b = await jsonRpc(url, 'rollup_batch', [n]);
+        const header = {
+          number: n, oldRoot: BigInt(b.oldRoot), newRoot: BigInt(b.newRoot), definitionsRoot: BigInt(b.definitionsRoot),
+          commitment: BigInt(b.commitment), sealedAt: b.sealedAt, sealedAtHash: b.sealedAtHash,
+        };
+        // the runtime's digest is ethers' and RollupManager's hash of the header rollup_batch serves
+        assert.equal(a.digest.toHex(), ethers.TypedDataEncoder.hash(domain, BATCH_HEADER_TYPES, header), `batch ${n}: digest`);
+        assert.equal(a.digest.toHex(), await manager.hashBatchHeader(header), `batch ${n}: RollupManager.hashBatchHeader`);
+        assert.deepEqual([a.committee.toNumber(), a.threshold.toNumber(), a.signatures.length], [0, 1, 1]);
+        const [signer, signature] = a.signatures[0];
+        assert.equal(ethers.getAddress(signer.toHex()), committee[0]);
+        assert.equal(ethers.verifyTypedData(domain, BATCH_HEADER_TYPES, header, signature.toHex()), committee[0],
+          `batch ${n}: the signature recovers to Alice's attestation address`);
+        // and L1's committee check accepts the chain's signatures as they are
+        await manager.requireSupermajority(a.digest.toHex(), a.signatures.map(([, sig]) => sig.toHex()));
+      }
+      const owed = await api.call.attestationApi.pending(committee[0], 16);
+      assert.equal(owed.length, 0, 'nothing left to sign');
+    } finally {
+      await api.disconnect();
+    }
+  });
+
+  test('the relayer proves every batch, submits it to L1 with the chain\'s signatures and reports it finalized on AlstraNet', async () => {
+    assert.ok(l1, 'the L1 was deployed by the previous test');
+    const url = node.wsUrl.replace('ws://', 'http://');
+    const last = proven.length;
+    const api = await connect(node.wsUrl);
+    try {
+      await sudo(api, api.tx.relayerMembership.addMember(FERDIE));
+    } finally {
+      await api.disconnect();
+    }
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relayer-'));
+    const relay = () => spawnSync(ALSTRA_BIN, ['relayer', '--node', node.wsUrl, '--l1-rpc', anvil.url, '--deployment', l1File(),
+      '--keys', proverKeys(), '--relayer-suri', '//Ferdie', '--confirmations', '2', '--poll-seconds', '2',
+      '--data-dir', dataDir, '--until-batch', String(last)],
+    { encoding: 'utf8', timeout: 900_000, env: { ...process.env, ALSTRA_L1_KEY: ANVIL_KEYS[1] } });
+    const t0 = Date.now();
+    const r = relay();
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    console.log(`# measured: ${last} batches relayed (proven, submitted, reported finalized) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    for (const line of r.stdout.split('\n').filter((l) => / accepted on L1 /.test(l))) console.log(`#   ${line}`);
+    const provider = new ethers.JsonRpcProvider(anvil.url);
+    const manager = new ethers.Contract(l1.rollupManager, L1_ABI, provider);
+    const relayerAddress = new ethers.Wallet(ANVIL_KEYS[1]).address;
+    assert.equal(await manager.lastBatch(), BigInt(last), 'every batch on L1');
+    assert.equal(await manager.stateRoot(), BigInt((await jsonRpc(url, 'rollup_batch', [last])).newRoot), 'L1\'s state root is the chain\'s');
+    for (const [n] of proven) {
+      const b = await jsonRpc(url, 'rollup_batch', [n]);
+      assert.equal(b.status, 'finalized', `batch ${n} finalized on AlstraNet`);
+      const rec = await manager.batch(n);
+      assert.deepEqual([rec.newRoot, rec.validatorSetId, rec.relayer], [BigInt(b.newRoot), 0n, relayerAddress]);
+      assert.equal(await jsonRpc(url, 'rollup_batchRecords', [n]), null, `batch ${n}: records pruned on chain`);
+      assert.ok(fs.existsSync(path.join(dataDir, 'records', `${n}.json`)), `batch ${n}: records kept by the relayer`);
+    }
+    // a relayer started again finds everything done and sends nothing
+    const blockBefore = await provider.getBlockNumber();
+    const nonceBefore = await provider.getTransactionCount(relayerAddress);
+    const again = relay();
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /done/);
+    assert.ok((await provider.getBlockNumber()) >= blockBefore);
+    assert.equal(await provider.getTransactionCount(relayerAddress), nonceBefore, 'no L1 transaction');
+    // wrong endpoints and keys are named
+    const bad = (over, env = {}) => {
+      const opts = { '--node': node.wsUrl, '--l1-rpc': anvil.url, '--deployment': l1File(), '--keys': proverKeys(), '--relayer-suri': '//Ferdie', ...over };
+      return spawnSync(ALSTRA_BIN, ['relayer', ...Object.entries(opts).flat()],
+        { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ALSTRA_L1_KEY: ANVIL_KEYS[1], ...env } });
+    };
+    assert.match(bad({ '--l1-rpc': 'http://127.0.0.1:9' }).stderr, /cannot reach the L1 Ethereum JSON-RPC endpoint http:\/\/127\.0\.0\.1:9/);
+    assert.match(bad({}, { ALSTRA_L1_KEY: '0x12' }).stderr, /--l1-key is not a 0x-prefixed 32-byte private key/);
+    assert.match(bad({ '--node': 'ws://127.0.0.1:9' }).stderr, /cannot reach the AlstraNet node at ws:\/\/127\.0\.0\.1:9/);
+    // an addresses file of another L1 contract: the validators do not sign for it
+    const other = path.join(dataDir, 'other-l1.json');
+    fs.writeFileSync(other, JSON.stringify({ ...l1, rollupManager: l1.dataAvailability }));
+    assert.match(bad({ '--deployment': other }).stderr, /validators sign for L1 target .* not for RollupManager/);
   });
 });

@@ -1,0 +1,479 @@
+//! `alstra relayer`: carries AlstraNet's sealed rollup batches to Ethereum L1 and reports their
+//! progress back on chain.
+//!
+//! Every round it derives what to do from the two chains alone (no local state decides), so a
+//! relayer killed at any step and restarted, or several relayers at once, end with every batch
+//! on L1 exactly once:
+//!
+//! 1. **Report back** (a `RelayerMembership` account, `--relayer-suri`): the lowest batch whose
+//!    status on AlstraNet's finalized chain lags behind L1 moves one step: `Rollup.mark_proven`
+//!    once L1 accepted it (a valid proof exists), `mark_submitted` with the L1 transaction that
+//!    carried it (found in `BatchAccepted` logs), `mark_finalized` once that L1 block is final
+//!    (the `finalized` block tag, or `--confirmations N` blocks on a dev L1).
+//! 2. **Hand over** the validator set on L1 when the next batch was signed by a newer committee
+//!    than L1's (`changeValidators`, with the handover's attestations from the chain).
+//! 3. **Submit** the next batch (`lastBatch + 1` on L1) once it is sealed in a finalized block and
+//!    a supermajority of its committee signed it: its witness is rebuilt from chain data, proven
+//!    (Groth16 with fresh randomness) and verified locally, its digest recomputed and compared
+//!    with the one the validators signed, then `RollupManager.submitBatch(header, proof,
+//!    signatures, data)` is sent (data: the records, in rollup mode).
+//!
+//! A round does at most one write (an L1 transaction or an AlstraNet extrinsic, each awaited:
+//! the receipt, or the extrinsic's finalization), then the next round reads both chains again.
+//! An L1 transaction that a reorg drops is sent again, because L1's `lastBatch` says so; a report
+//! or batch another relayer already made is refused by the chain or L1 and counted as done.
+//!
+//! Transition records of batches finalized on L1 are pruned on AlstraNet, and proving batch `n`
+//! replays every earlier batch: the relayer keeps each batch's records in `--data-dir`
+//! (`records/<n>.json`) as soon as it sees them, so that it can go on after a restart.
+
+use crate::l1::{L1Deployment, RollupManager};
+use alloy::{
+	network::EthereumWallet,
+	primitives::{Address, Bytes, B256, U256},
+	providers::{DynProvider, Provider, ProviderBuilder},
+	signers::local::PrivateKeySigner,
+};
+use alstra_bpm_core::proof::l1::{BatchHeaderMessage, Domain};
+use alstra_prover::chain::{self as chain_data, BatchHeader, BatchStatus, Node, RollupStatus};
+use anyhow::{anyhow, bail, ensure, Context, Result};
+use codec::{Decode, Encode};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use subxt::{OnlineClient, PolkadotConfig};
+use subxt_signer::{sr25519::Keypair, SecretUri};
+
+/// Arguments of `alstra relayer`.
+#[derive(Debug, clap::Args)]
+pub struct RelayerArgs {
+	/// AlstraNet node (Substrate JSON-RPC, `ws://` or `http://`; the same port serves both).
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	pub node: String,
+	/// Ethereum JSON-RPC endpoint of the L1.
+	#[arg(long)]
+	pub l1_rpc: String,
+	/// Private key (0x + 32 bytes hex) of the L1 account that pays for the submissions; also
+	/// read from ALSTRA_L1_KEY.
+	#[arg(long, env = "ALSTRA_L1_KEY", hide_env_values = true)]
+	pub l1_key: String,
+	/// The addresses file of `alstra l1 deploy`.
+	#[arg(long, default_value = "alstra-l1.json")]
+	pub deployment: PathBuf,
+	/// Keys directory of the batch circuit (`alstra prover setup`; the verifier on L1 holds its
+	/// verifying key).
+	#[arg(long)]
+	pub keys: PathBuf,
+	/// Secret URI (sr25519) of the relayer's AlstraNet account, a member of `RelayerMembership`
+	/// (e.g. `//Ferdie` on a dev chain); also read from ALSTRA_RELAYER_SURI.
+	#[arg(long, env = "ALSTRA_RELAYER_SURI", hide_env_values = true)]
+	pub relayer_suri: String,
+	/// L1 finality: 0 uses the `finalized` block tag (Ethereum's Casper FFG); N > 0 counts N
+	/// blocks on top of the batch's block (a dev L1 such as anvil, which finalizes nothing).
+	#[arg(long, default_value_t = 0)]
+	pub confirmations: u64,
+	/// Seconds between rounds that found nothing to do.
+	#[arg(long, default_value_t = 6)]
+	pub poll_seconds: u64,
+	/// Where the relayer keeps the batches' transition records (needed to prove after pruning).
+	#[arg(long, default_value = "alstra-relayer")]
+	pub data_dir: PathBuf,
+	/// Stop once batch N is finalized on AlstraNet (all of `1..=N` relayed); runs forever
+	/// otherwise.
+	#[arg(long)]
+	pub until_batch: Option<u64>,
+}
+
+/// `pallet_attestation::Subject`.
+#[derive(Clone, Copy, Debug, Encode)]
+enum Subject {
+	Batch(u64),
+	Handover(u64),
+}
+
+/// `pallet_attestation::runtime_api::Attestation`.
+#[derive(Clone, Debug, Decode)]
+struct Attestation {
+	digest: [u8; 32],
+	committee: u64,
+	threshold: u32,
+	signatures: Vec<([u8; 20], [u8; 65])>,
+}
+
+/// `pallet_attestation::L1TargetInfo`.
+#[derive(Clone, Copy, Debug, Decode, PartialEq, Eq)]
+struct L1Target {
+	chain_id: u64,
+	rollup_manager: [u8; 20],
+}
+
+/// What a round did.
+#[derive(Debug, PartialEq, Eq)]
+enum Round {
+	/// Wrote something: go on at once.
+	Progress(String),
+	/// Waiting for the chain, the validators or L1.
+	Idle(String),
+	/// `--until-batch` is finalized.
+	Done,
+}
+
+/// The relayer's connections.
+struct Relayer {
+	api: OnlineClient<PolkadotConfig>,
+	node: Node,
+	signer: Keypair,
+	l1: DynProvider,
+	manager: RollupManager::RollupManagerInstance<DynProvider>,
+	deployment: L1Deployment,
+	keys: PathBuf,
+	confirmations: u64,
+	data_dir: PathBuf,
+	until: Option<u64>,
+	/// The lowest batch not known to be finalized on AlstraNet.
+	low: AtomicU64,
+}
+
+/// Runs `alstra relayer`.
+pub async fn run(args: &RelayerArgs) -> Result<()> {
+	let relayer = Relayer::connect(args).await?;
+	loop {
+		match relayer.round().await {
+			Ok(Round::Done) => {
+				println!("batch {} is finalized on AlstraNet: done", args.until_batch.unwrap_or_default());
+				return Ok(());
+			},
+			Ok(Round::Progress(what)) => println!("{what}"),
+			Ok(Round::Idle(why)) => {
+				eprintln!("waiting: {why}");
+				tokio::time::sleep(Duration::from_secs(args.poll_seconds)).await;
+			},
+			Err(e) => {
+				eprintln!("error (retrying in {} s): {e:#}", args.poll_seconds);
+				tokio::time::sleep(Duration::from_secs(args.poll_seconds)).await;
+			},
+		}
+	}
+}
+
+fn u256_le(bytes: &[u8; 32]) -> U256 {
+	U256::from_le_bytes(*bytes)
+}
+
+impl Relayer {
+	/// Connects to both chains and checks that they and the arguments fit together, with an
+	/// error that names what is wrong.
+	async fn connect(args: &RelayerArgs) -> Result<Self> {
+		let deployment: L1Deployment = serde_json::from_slice(
+			&std::fs::read(&args.deployment).with_context(|| format!("cannot read {}", args.deployment.display()))?,
+		)
+		.with_context(|| format!("{} is not an `alstra l1 deploy` addresses file", args.deployment.display()))?;
+		let key: B256 = args.l1_key.parse().map_err(|_| anyhow!("--l1-key is not a 0x-prefixed 32-byte private key"))?;
+		let wallet = EthereumWallet::from(PrivateKeySigner::from_bytes(&key).context("--l1-key is not a valid secp256k1 key")?);
+		let url = args.l1_rpc.parse().with_context(|| format!("--l1-rpc {} is not a URL", args.l1_rpc))?;
+		let l1 = ProviderBuilder::new().wallet(wallet).connect_http(url).erased();
+		let chain_id = l1
+			.get_chain_id()
+			.await
+			.with_context(|| format!("cannot reach the L1 Ethereum JSON-RPC endpoint {}", args.l1_rpc))?;
+		ensure!(
+			chain_id == deployment.l1_chain_id,
+			"the L1 at {} has chain id {chain_id}, {} was deployed on chain {}",
+			args.l1_rpc,
+			args.deployment.display(),
+			deployment.l1_chain_id
+		);
+		ensure!(
+			!l1.get_code_at(deployment.rollup_manager).await?.is_empty(),
+			"no contract at RollupManager {} on L1 chain {chain_id}",
+			deployment.rollup_manager
+		);
+		let manager = RollupManager::new(deployment.rollup_manager, l1.clone());
+		let ws = args.node.replacen("http://", "ws://", 1).replacen("https://", "wss://", 1);
+		let api = OnlineClient::<PolkadotConfig>::from_url(&ws)
+			.await
+			.with_context(|| format!("cannot reach the AlstraNet node at {ws}"))?;
+		let uri = SecretUri::from_str(&args.relayer_suri).map_err(|_| anyhow!("--relayer-suri is not a secret URI"))?;
+		let signer = Keypair::from_uri(&uri).map_err(|e| anyhow!("--relayer-suri: {e}"))?;
+		std::fs::create_dir_all(args.data_dir.join("records"))
+			.with_context(|| format!("cannot create {}", args.data_dir.display()))?;
+		let relayer = Relayer {
+			api,
+			node: Node::new(&args.node),
+			signer,
+			l1,
+			manager,
+			deployment,
+			keys: args.keys.clone(),
+			confirmations: args.confirmations,
+			data_dir: args.data_dir.clone(),
+			until: args.until_batch,
+			low: AtomicU64::new(1),
+		};
+		let target: Option<L1Target> = relayer.call("AttestationApi_l1_target", ()).await?;
+		let expected = L1Target { chain_id, rollup_manager: relayer.deployment.rollup_manager.into_array() };
+		ensure!(
+			target == Some(expected),
+			"AlstraNet's validators sign for L1 target {target:?}, not for RollupManager {} on chain {chain_id}: \
+			 governance sets it with attestation.setL1Target",
+			relayer.deployment.rollup_manager
+		);
+		Ok(relayer)
+	}
+
+	/// Calls a runtime API function at the last finalized block and decodes its answer.
+	async fn call<T: Decode>(&self, function: &str, args: impl Encode) -> Result<T> {
+		let at = self.api.at_current_block().await.context("cannot read AlstraNet's finalized block")?;
+		let encoded = args.encode();
+		let bytes = at
+			.runtime_apis()
+			.call_raw(function, Some(&encoded))
+			.await
+			.with_context(|| format!("{function} at AlstraNet's finalized block"))?;
+		T::decode(&mut &bytes[..]).with_context(|| format!("{function}: cannot decode the answer"))
+	}
+
+	/// Sends `Rollup.<call>(args)` as the relayer account and waits for it in a finalized block.
+	async fn report<A: subxt::ext::scale_encode::EncodeAsFields>(&self, call: &str, args: A) -> Result<()> {
+		let tx = subxt::dynamic::transaction("Rollup", call, args);
+		let at = self.api.at_current_block().await?;
+		at.transactions()
+			.sign_and_submit_then_watch_default(&tx, &self.signer)
+			.await
+			.with_context(|| format!("Rollup.{call}: cannot submit"))?
+			.wait_for_finalized_success()
+			.await
+			.with_context(|| format!("Rollup.{call} failed (is the relayer account a member of RelayerMembership?)"))?;
+		Ok(())
+	}
+
+	/// Whether L1 block `block` is final.
+	async fn l1_final(&self, block: u64) -> Result<bool> {
+		if self.confirmations == 0 {
+			let finalized = self
+				.l1
+				.get_block_by_number(alloy::eips::BlockNumberOrTag::Finalized)
+				.await?
+				.map(|b| b.header.number)
+				.unwrap_or_default();
+			Ok(finalized >= block)
+		} else {
+			Ok(self.l1.get_block_number().await? >= block + self.confirmations)
+		}
+	}
+
+	/// One round (see the module docs).
+	async fn round(&self) -> Result<Round> {
+		let status: RollupStatus = self.call("RollupApi_status", ()).await?;
+		let l1_last: u64 = self.manager.lastBatch().call().await?.try_into()?;
+		// the batches from the lowest one not finalized on AlstraNet (those below never change)
+		let low = self.low.load(Ordering::Relaxed);
+		let mut headers: Vec<BatchHeader> = Vec::new();
+		for n in low..status.next_batch {
+			let h: BatchHeader = self.call::<Option<BatchHeader>>("RollupApi_batch", n).await?.ok_or_else(|| anyhow!("batch {n} has no header"))?;
+			if headers.is_empty() && h.status == BatchStatus::Finalized {
+				self.low.store(n + 1, Ordering::Relaxed);
+				continue;
+			}
+			headers.push(h);
+		}
+		let low = self.low.load(Ordering::Relaxed);
+		if self.until.is_some_and(|until| until < low) {
+			return Ok(Round::Done);
+		}
+		let status_of = |n: u64| if n < low { Some(BatchStatus::Finalized) } else { headers.get((n - low) as usize).map(|h| h.status) };
+		// 1. report back, in order
+		for h in headers.iter().filter(|h| h.number <= l1_last) {
+			let n = h.number;
+			let previous = if n > 1 { status_of(n - 1) } else { None };
+			let at_least = |s: BatchStatus| previous.is_none_or(|p| p as u8 >= s as u8);
+			match h.status {
+				BatchStatus::Sealed if at_least(BatchStatus::Proven) => {
+					self.report("mark_proven", (n,)).await?;
+					return Ok(Round::Progress(format!("batch {n}: reported proven on AlstraNet")));
+				},
+				BatchStatus::Proven if at_least(BatchStatus::Submitted) => {
+					let tx = self.l1_transaction(n).await?;
+					self.report("mark_submitted", (n, tx.0)).await?;
+					return Ok(Round::Progress(format!("batch {n}: reported submitted on AlstraNet (L1 transaction {tx})")));
+				},
+				BatchStatus::Submitted if at_least(BatchStatus::Finalized) => {
+					let record = self.manager.batch(U256::from(n)).call().await?;
+					if self.l1_final(record.l1BlockNumber).await? {
+						self.report("mark_finalized", (n,)).await?;
+						return Ok(Round::Progress(format!("batch {n}: reported finalized on AlstraNet")));
+					}
+				},
+				_ => {},
+			}
+		}
+		// 2. and 3. the next batch to L1
+		let next = l1_last + 1;
+		let Some(header) = headers.iter().find(|h| h.number == next) else {
+			return Ok(Round::Idle(format!("batch {next} is not sealed in a finalized block yet")));
+		};
+		let Some(attestation) = self.call::<Option<Attestation>>("AttestationApi_attestation", Subject::Batch(next)).await?
+		else {
+			return Ok(Round::Idle(format!("batch {next}: nothing to sign yet (seal hash not recorded)")));
+		};
+		if (attestation.signatures.len() as u32) < attestation.threshold {
+			return Ok(Round::Idle(format!(
+				"batch {next}: {} of the {} signatures needed from committee {}",
+				attestation.signatures.len(),
+				attestation.threshold,
+				attestation.committee
+			)));
+		}
+		let l1_set = self.manager.validatorSetId().call().await?;
+		if l1_set < attestation.committee {
+			return self.hand_over(l1_set + 1).await;
+		}
+		ensure!(
+			l1_set == attestation.committee,
+			"batch {next} was signed by committee {}, L1 already has committee {l1_set}: it cannot be submitted",
+			attestation.committee
+		);
+		self.submit(header.clone(), attestation).await
+	}
+
+	/// The L1 transaction that carried batch `n` (its `BatchAccepted` log).
+	async fn l1_transaction(&self, n: u64) -> Result<B256> {
+		let logs = self
+			.manager
+			.BatchAccepted_filter()
+			.topic1(U256::from(n))
+			.from_block(self.deployment.deployed_at_block)
+			.query()
+			.await?;
+		logs.first()
+			.and_then(|(_, log)| log.transaction_hash)
+			.ok_or_else(|| anyhow!("no BatchAccepted log of batch {n} on L1"))
+	}
+
+	/// Hands L1 over to committee `k` with its predecessor's signatures.
+	async fn hand_over(&self, k: u64) -> Result<Round> {
+		let Some(a) = self.call::<Option<Attestation>>("AttestationApi_attestation", Subject::Handover(k)).await? else {
+			bail!("the handover to committee {k} is unknown to AlstraNet");
+		};
+		if (a.signatures.len() as u32) < a.threshold {
+			return Ok(Round::Idle(format!(
+				"handover to committee {k}: {} of the {} signatures of committee {}",
+				a.signatures.len(),
+				a.threshold,
+				a.committee
+			)));
+		}
+		let members: Vec<[u8; 20]> =
+			self.call::<Option<Vec<[u8; 20]>>>("AttestationApi_committee", k).await?.ok_or_else(|| anyhow!("no committee {k}"))?;
+		let members: Vec<Address> = members.into_iter().map(Address::from).collect();
+		let digest = alstra_bpm_core::proof::l1::validator_set_change_digest(&self.domain(), k, &members.iter().map(|m| m.into_array()).collect::<Vec<_>>());
+		ensure!(digest == a.digest, "handover to committee {k}: the signed digest is not the one computed here");
+		let signatures: Vec<Bytes> = a.signatures.iter().map(|(_, s)| Bytes::copy_from_slice(s)).collect();
+		let receipt = self
+			.manager
+			.changeValidators(k, members, signatures)
+			.send()
+			.await
+			.with_context(|| format!("changeValidators({k}) was refused by L1"))?
+			.get_receipt()
+			.await?;
+		ensure!(receipt.status(), "changeValidators({k}) reverted in {}", receipt.transaction_hash);
+		Ok(Round::Progress(format!("L1 handed over to committee {k} ({})", receipt.transaction_hash)))
+	}
+
+	fn domain(&self) -> Domain {
+		Domain { chain_id: self.deployment.l1_chain_id, verifying_contract: self.deployment.rollup_manager.into_array() }
+	}
+
+	/// The records of batch `k`: from the cache, else from the chain (and cached).
+	fn records(node: &Node, dir: &Path, k: u64) -> Result<Option<Vec<u128>>> {
+		let file = dir.join("records").join(format!("{k}.json"));
+		if let Ok(text) = std::fs::read_to_string(&file) {
+			let hex: Vec<String> = serde_json::from_str(&text).with_context(|| format!("{} is corrupt", file.display()))?;
+			return hex
+				.iter()
+				.map(|h| u128::from_str_radix(h, 16).map_err(|_| anyhow!("{} is corrupt", file.display())))
+				.collect::<Result<Vec<_>>>()
+				.map(Some);
+		}
+		let Some(records) = node.batch_records(k)? else { return Ok(None) };
+		let hex: Vec<String> = records.iter().map(|r| format!("{r:x}")).collect();
+		std::fs::write(&file, serde_json::to_string(&hex)?).with_context(|| format!("cannot write {}", file.display()))?;
+		Ok(Some(records))
+	}
+
+	/// Proves batch `header.number` and submits it with `attestation`'s signatures.
+	async fn submit(&self, header: BatchHeader, attestation: Attestation) -> Result<Round> {
+		let n = header.number;
+		let sealed_at_hash: String = self.node.rpc("chain_getBlockHash", serde_json::json!([header.sealed_at]))?;
+		let sealed_at_hash: B256 = sealed_at_hash.parse().context("chain_getBlockHash")?;
+		let message = BatchHeaderMessage {
+			number: n,
+			old_root: header.old_root,
+			new_root: header.new_root,
+			definitions_root: header.defs_root,
+			commitment: header.commitment,
+			sealed_at: header.sealed_at,
+			sealed_at_hash: sealed_at_hash.0,
+		};
+		ensure!(
+			message.digest(&self.domain()) == attestation.digest,
+			"batch {n}: the digest the validators signed is not the header's (another sealing block hash?)"
+		);
+		// prove (CPU-bound: off the async runtime)
+		let (node_url, keys, dir) = (self.node.url().to_string(), self.keys.clone(), self.data_dir.clone());
+		let t0 = std::time::Instant::now();
+		let (proof, batch) = tokio::task::spawn_blocking(move || -> Result<_> {
+			let node = Node::new(&node_url);
+			let (params, pk, vk) = alstra_prover::cli::load_keys(&keys)?;
+			let (batch, _) = chain_data::batch_from_chain_with(&node, params, n, &mut |k| Relayer::records(&node, &dir, k))?;
+			let proof = alstra_prover::groth::prove(&pk, &batch, alstra_prover::groth::ProofRandomness::Os)?;
+			ensure!(alstra_prover::groth::verify(&vk, &batch.public_inputs(), &proof)?, "batch {n}: the proof does not verify");
+			Ok((proof, batch))
+		})
+		.await??;
+		let proving = t0.elapsed();
+		let (a, b, c) = alstra_prover::export::solidity_calldata(&proof);
+		let num = |s: &String| s.parse::<U256>().expect("decimal coordinates");
+		let proof = RollupManager::Proof {
+			a: [num(&a[0]), num(&a[1])],
+			b: [[num(&b[0][0]), num(&b[0][1])], [num(&b[1][0]), num(&b[1][1])]],
+			c: [num(&c[0]), num(&c[1])],
+		};
+		let data: Bytes = match self.deployment.mode {
+			crate::l1::DaMode::Rollup => batch.records().iter().flat_map(|r| r.to_be_bytes()[4..].to_vec()).collect::<Vec<u8>>().into(),
+			crate::l1::DaMode::Validium => Bytes::new(),
+		};
+		let l1_header = RollupManager::BatchHeader {
+			number: n,
+			oldRoot: u256_le(&header.old_root),
+			newRoot: u256_le(&header.new_root),
+			definitionsRoot: u256_le(&header.defs_root),
+			commitment: u256_le(&header.commitment),
+			sealedAt: header.sealed_at,
+			sealedAtHash: sealed_at_hash,
+		};
+		let signatures: Vec<Bytes> = attestation.signatures.iter().map(|(_, s)| Bytes::copy_from_slice(s)).collect();
+		let sent = self.manager.submitBatch(l1_header, proof, signatures, data).send().await;
+		let pending = match sent {
+			Ok(p) => p,
+			Err(e) => {
+				let last: u64 = self.manager.lastBatch().call().await?.try_into()?;
+				if last >= n {
+					return Ok(Round::Progress(format!("batch {n} was submitted by another relayer")));
+				}
+				return Err(anyhow!(e).context(format!("submitBatch({n}) was refused by L1")));
+			},
+		};
+		let receipt = pending.get_receipt().await?;
+		ensure!(receipt.status(), "submitBatch({n}) reverted in {}", receipt.transaction_hash);
+		Ok(Round::Progress(format!(
+			"batch {n} ({} transitions) proven in {:.1} s and accepted on L1 in {} (gas {})",
+			header.transitions,
+			proving.as_secs_f64(),
+			receipt.transaction_hash,
+			receipt.gas_used
+		)))
+	}
+}
