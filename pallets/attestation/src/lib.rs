@@ -129,35 +129,6 @@ const SECP256K1_HALF_N: [u8; 32] = [
 	0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
 ];
 
-/// Why an attestation is refused (the pallet error of [`Call::attest`], and in the pool an
-/// `InvalidTransaction::Custom` with [`AttestError::code`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AttestError {
-	/// No L1 target is set: nothing can be signed yet.
-	NoL1Target,
-	/// No such sealed batch.
-	UnknownBatch,
-	/// The batch's sealing block hash is recorded in the next block: try again then.
-	SealHashNotRecorded,
-	/// The batch is finalized on L1: its attestations are no longer needed.
-	BatchFinalized,
-	/// No such committee (handovers go to committees 1, 2, ...).
-	UnknownCommittee,
-	/// `v` is not 27 or 28, `s` is not in the lower half, or no key recovers from it.
-	InvalidSignature,
-	/// The signer is not a member of the committee that must sign this subject.
-	NotCommitteeMember,
-	/// This member already attested this subject.
-	AlreadyAttested,
-}
-
-impl AttestError {
-	/// The `InvalidTransaction::Custom` code in the transaction pool.
-	pub fn code(self) -> u8 {
-		self as u8 + 1
-	}
-}
-
 /// An attestation ready to be checked: the signer and the signature list it joins.
 struct Checked {
 	signer: Address,
@@ -306,21 +277,6 @@ pub mod pallet {
 		AlreadyAttested,
 	}
 
-	impl<T: Config> From<AttestError> for Error<T> {
-		fn from(e: AttestError) -> Self {
-			match e {
-				AttestError::NoL1Target => Error::NoL1Target,
-				AttestError::UnknownBatch => Error::UnknownBatch,
-				AttestError::SealHashNotRecorded => Error::SealHashNotRecorded,
-				AttestError::BatchFinalized => Error::BatchFinalized,
-				AttestError::UnknownCommittee => Error::UnknownCommittee,
-				AttestError::InvalidSignature => Error::InvalidSignature,
-				AttestError::NotCommitteeMember => Error::NotCommitteeMember,
-				AttestError::AlreadyAttested => Error::AlreadyAttested,
-			}
-		}
-	}
-
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Records the hash of the previous block for the batches it sealed, and prunes the
@@ -385,7 +341,7 @@ pub mod pallet {
 		#[pallet::weight(<T as Config>::WeightInfo::attest())]
 		pub fn attest(origin: OriginFor<T>, subject: Subject, signature: EthSignature) -> DispatchResult {
 			ensure_none(origin)?;
-			let checked = Self::check(subject, &signature).map_err(Error::<T>::from)?;
+			let checked = Self::check(subject, &signature)?;
 			Self::record(subject, checked, signature);
 			Ok(())
 		}
@@ -403,10 +359,11 @@ pub mod pallet {
 				return InvalidTransaction::Call.into();
 			};
 			let checked = Self::check(*subject, signature).map_err(|e| match e {
-				AttestError::BatchFinalized | AttestError::AlreadyAttested => InvalidTransaction::Stale,
-				AttestError::SealHashNotRecorded => InvalidTransaction::Future,
-				AttestError::InvalidSignature | AttestError::NotCommitteeMember => InvalidTransaction::BadProof,
-				other => InvalidTransaction::Custom(other.code()),
+				Error::<T>::BatchFinalized | Error::<T>::AlreadyAttested => InvalidTransaction::Stale,
+				Error::<T>::SealHashNotRecorded => InvalidTransaction::Future,
+				Error::<T>::InvalidSignature | Error::<T>::NotCommitteeMember => InvalidTransaction::BadProof,
+				// the pallet error's index, as in the metadata
+				other => InvalidTransaction::Custom(other.encode()[0]),
 			})?;
 			ValidTransaction::with_tag_prefix("AlstraAttestation")
 				.priority(T::UnsignedPriority::get())
@@ -420,33 +377,33 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// The digest of `subject` that its committee signs, with that committee's id.
 		///
-		/// Errors: [`AttestError::NoL1Target`], [`AttestError::UnknownBatch`],
-		/// [`AttestError::SealHashNotRecorded`], [`AttestError::BatchFinalized`],
-		/// [`AttestError::UnknownCommittee`].
-		pub fn digest(subject: Subject) -> Result<([u8; 32], u64), AttestError> {
-			let domain: Domain = L1Target::<T>::get().ok_or(AttestError::NoL1Target)?.into();
+		/// Errors: [`Error::NoL1Target`], [`Error::UnknownBatch`],
+		/// [`Error::SealHashNotRecorded`], [`Error::BatchFinalized`],
+		/// [`Error::UnknownCommittee`].
+		pub fn digest(subject: Subject) -> Result<([u8; 32], u64), Error<T>> {
+			let domain: Domain = L1Target::<T>::get().ok_or(Error::<T>::NoL1Target)?.into();
 			match subject {
 				Subject::Batch(n) => {
 					let message = Self::batch_message(n)?;
-					let header = pallet_rollup::Batches::<T>::get(n).ok_or(AttestError::UnknownBatch)?;
-					ensure!(header.status != pallet_rollup::BatchStatus::Finalized, AttestError::BatchFinalized);
-					let committee = Self::committee_at(header.sealed_at).ok_or(AttestError::UnknownCommittee)?;
+					let header = pallet_rollup::Batches::<T>::get(n).ok_or(Error::<T>::UnknownBatch)?;
+					ensure!(header.status != pallet_rollup::BatchStatus::Finalized, Error::<T>::BatchFinalized);
+					let committee = Self::committee_at(header.sealed_at).ok_or(Error::<T>::UnknownCommittee)?;
 					Ok((message.digest(&domain), committee))
 				},
 				Subject::Handover(k) => {
-					ensure!(k > 0, AttestError::UnknownCommittee);
-					let next = Committees::<T>::get(k).ok_or(AttestError::UnknownCommittee)?;
+					ensure!(k > 0, Error::<T>::UnknownCommittee);
+					let next = Committees::<T>::get(k).ok_or(Error::<T>::UnknownCommittee)?;
 					Ok((messages::validator_set_change_digest(&domain, k, &next.members), k - 1))
 				},
 			}
 		}
 
-		/// Batch `n`'s header as L1 takes it. Errors: [`AttestError::UnknownBatch`],
-		/// [`AttestError::SealHashNotRecorded`].
-		pub fn batch_message(n: u64) -> Result<BatchHeaderMessage, AttestError> {
+		/// Batch `n`'s header as L1 takes it. Errors: [`Error::UnknownBatch`],
+		/// [`Error::SealHashNotRecorded`].
+		pub fn batch_message(n: u64) -> Result<BatchHeaderMessage, Error<T>> {
 			use sp_runtime::SaturatedConversion;
-			let header = pallet_rollup::Batches::<T>::get(n).ok_or(AttestError::UnknownBatch)?;
-			let hash = SealHashes::<T>::get(n).ok_or(AttestError::SealHashNotRecorded)?;
+			let header = pallet_rollup::Batches::<T>::get(n).ok_or(Error::<T>::UnknownBatch)?;
+			let hash = SealHashes::<T>::get(n).ok_or(Error::<T>::SealHashNotRecorded)?;
 			let mut sealed_at_hash = [0u8; 32];
 			sealed_at_hash.copy_from_slice(hash.as_ref());
 			Ok(BatchHeaderMessage {
@@ -531,15 +488,15 @@ pub mod pallet {
 
 		/// Checks an attestation: recovers the signer and checks it against the subject's
 		/// committee and the signatures already collected.
-		fn check(subject: Subject, signature: &EthSignature) -> Result<Checked, AttestError> {
+		fn check(subject: Subject, signature: &EthSignature) -> Result<Checked, Error<T>> {
 			let (digest, committee) = Self::digest(subject)?;
-			let signer = recover(signature, &digest).ok_or(AttestError::InvalidSignature)?;
-			let members = Committees::<T>::get(committee).ok_or(AttestError::UnknownCommittee)?.members;
-			ensure!(members.binary_search(&signer).is_ok(), AttestError::NotCommitteeMember);
+			let signer = recover(signature, &digest).ok_or(Error::<T>::InvalidSignature)?;
+			let members = Committees::<T>::get(committee).ok_or(Error::<T>::UnknownCommittee)?.members;
+			ensure!(members.binary_search(&signer).is_ok(), Error::<T>::NotCommitteeMember);
 			if let Some(s) = Self::signatures(subject) {
 				ensure!(
 					s.signatures.binary_search_by(|(a, _)| a.cmp(&signer)).is_err(),
-					AttestError::AlreadyAttested
+					Error::<T>::AlreadyAttested
 				);
 			}
 			Ok(Checked { signer, committee })

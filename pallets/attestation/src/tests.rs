@@ -148,7 +148,7 @@ fn the_seal_hash_is_recorded_in_the_next_block() {
 		run_to_block(4);
 		seal_batch(1, 4);
 		assert_ok!(Attestation::set_l1_target(RuntimeOrigin::root(), TARGET));
-		assert_eq!(Attestation::digest(Subject::Batch(1)), Err(AttestError::SealHashNotRecorded));
+		assert!(matches!(Attestation::digest(Subject::Batch(1)), Err(Error::<Test>::SealHashNotRecorded)));
 		run_to_block(5);
 		assert_eq!(SealHashes::<Test>::get(1), Some(block_hash(4)));
 		assert_eq!(NextSealHash::<Test>::get(), 2);
@@ -359,7 +359,7 @@ fn the_pool_takes_a_valid_attestation_once_and_refuses_the_rest() {
 		assert_ok!(attest("Alice", Subject::Batch(1)));
 		assert_eq!(refused(call("Alice")), TransactionValidityError::Invalid(InvalidTransaction::Stale));
 		let future = Call::<Test>::attest { subject: Subject::Batch(2), signature: [0; 65] };
-		assert_eq!(refused(future), TransactionValidityError::Invalid(InvalidTransaction::Custom(AttestError::UnknownBatch.code())));
+		assert_eq!(refused(future), TransactionValidityError::Invalid(InvalidTransaction::Custom(Error::<Test>::UnknownBatch.encode()[0])));
 	});
 }
 
