@@ -5,12 +5,15 @@
 # exported by Signavio), runs an instance to completion as the three participants with the
 # `alstra` CLI, and prints the audit trail. The registry and the engine report every firing to
 # the rollup precompile (authorized by sudo), so the run ends with the instance's firings in
-# sealed batches of the rollup pallet, each proven from chain data by `alstra prover prove`
-# (INSECURE seeded test keys, made once and cached), printing the proof's new root and the
-# pallet's. The chain keeps running until Ctrl-C.
+# sealed batches of the rollup pallet, signed by the validator's node, and on Ethereum L1: anvil
+# (or L1_RPC) gets the L1 contracts (`alstra l1 deploy`, with the chain's validator committee),
+# and `alstra relayer` proves each batch from chain data (INSECURE seeded test keys, made once
+# and cached), submits it and reports it finalized on AlstraNet; the run prints L1's accepted
+# batches and state root next to the chain's. The chain and anvil keep running until Ctrl-C.
 #   scripts/run.sh [extra alstranet-node flags]
 # Environment: CARGO_TARGET_DIR (default ~/.cache/alstranet/target),
-#   ALSTRANET_BASE_PATH (default: a new temp dir), RPC_PORT (9944), ETH_RPC_PORT (8545).
+#   ALSTRANET_BASE_PATH (default: a new temp dir), RPC_PORT (9944), ETH_RPC_PORT (8545),
+#   L1_PORT (anvil's, 8546), or L1_RPC and ALSTRA_L1_KEY for another Ethereum network.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 setup_all
 build_node
@@ -98,11 +101,39 @@ NEXT_BATCH=$(le_hex "${STATUS:168:16}")
 [ "$OPEN" -eq 0 ] && [ "$NEXT_BATCH" -gt 1 ] || { echo "no sealed batch (open: $OPEN, next batch: $NEXT_BATCH)" >&2; exit 1; }
 KEYS="$CARGO_TARGET_DIR/prover-keys-16-16-16-seed42"
 [ -f "$KEYS/params.json" ] || "$ALSTRA_BIN" prover setup --out "$KEYS" --batch-size 16 --state-depth 16 --defs-depth 16 --seed 42
-for N in $(seq 1 $((NEXT_BATCH - 1))); do
-	printf '\033[1;32m$ alstra prover prove --node ws://127.0.0.1:%s --batch %s\033[0m\n' "$RPC_PORT" "$N"
-	"$ALSTRA_BIN" prover prove --keys "$KEYS" --node "ws://127.0.0.1:$RPC_PORT" --batch "$N" --out "$BASE_PATH/proof-$N"
-done
+
+# ---- Ethereum L1: the contracts, the validators' signatures, the relayer -------------------------
+# anvil (npm @foundry-rs/anvil) by default; L1_RPC=<url> ALSTRA_L1_KEY=<funded key> for a real
+# network (the key pays for the deployment and the relayer's submissions).
+if [ -z "${L1_RPC:-}" ]; then
+	L1_PORT="${L1_PORT:-8546}"
+	ANVIL_BIN=$(cd "$ROOT/tests/e2e" && node bin/anvil-path.mjs)
+	log "starting anvil as the L1 (http://127.0.0.1:$L1_PORT, a block per second; log $BASE_PATH/anvil.log)"
+	"$ANVIL_BIN" --host 127.0.0.1 --port "$L1_PORT" --block-time 1 >"$BASE_PATH/anvil.log" 2>&1 &
+	ANVIL_PID=$!
+	trap 'kill $ANVIL_PID 2>/dev/null; kill -INT $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null' EXIT INT TERM
+	L1_RPC="http://127.0.0.1:$L1_PORT"
+	# anvil's dev accounts 0 (deployer) and 1 (relayer): its public test mnemonic
+	DEPLOYER_L1_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
+	RELAYER_L1_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
+	CONFIRMATIONS=2 # anvil finalizes nothing: two blocks on top count as final
+	for _ in $(seq 1 60); do rpc "$L1_RPC" eth_chainId >/dev/null && break; sleep 0.5; done
+else
+	[ -n "${ALSTRA_L1_KEY:-}" ] || { echo "L1_RPC is set: set ALSTRA_L1_KEY too (a funded key on that network)" >&2; exit 1; }
+	DEPLOYER_L1_KEY=$ALSTRA_L1_KEY RELAYER_L1_KEY=$ALSTRA_L1_KEY CONFIRMATIONS=0 # the `finalized` tag
+fi
+L1_FILE="$BASE_PATH/alstra-l1.json"
+printf '\033[1;32m$ alstra l1 deploy --l1-rpc %s --keys %s --node ws://127.0.0.1:%s\033[0m\n' "$L1_RPC" "$KEYS" "$RPC_PORT"
+ALSTRA_L1_KEY=$DEPLOYER_L1_KEY "$ALSTRA_BIN" l1 deploy --l1-rpc "$L1_RPC" --keys "$KEYS" --node "ws://127.0.0.1:$RPC_PORT" --out "$L1_FILE"
+printf '\033[1;32m$ node tests/e2e/bin/setup-l1.mjs  # governance (sudo on dev): the validators sign for it, Ferdie relays\033[0m\n'
+(cd "$ROOT/tests/e2e" && node bin/setup-l1.mjs "ws://127.0.0.1:$RPC_PORT" "$L1_FILE" 5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL)
+LAST=$((NEXT_BATCH - 1))
+printf '\033[1;32m$ alstra relayer --node ws://127.0.0.1:%s --l1-rpc %s --relayer-suri //Ferdie --until-batch %s\033[0m\n' "$RPC_PORT" "$L1_RPC" "$LAST"
+ALSTRA_L1_KEY=$RELAYER_L1_KEY "$ALSTRA_BIN" relayer --node "ws://127.0.0.1:$RPC_PORT" --l1-rpc "$L1_RPC" --deployment "$L1_FILE" \
+	--keys "$KEYS" --relayer-suri //Ferdie --confirmations "$CONFIRMATIONS" --poll-seconds 3 \
+	--data-dir "$BASE_PATH/relayer" --until-batch "$LAST" 2> >(grep -v '^waiting' >&2)
+(cd "$ROOT/tests/e2e" && node bin/l1-status.mjs "http://127.0.0.1:$RPC_PORT" "$L1_FILE" "$L1_RPC")
 
 echo
-log "main job done; the chain keeps running (Substrate ws://127.0.0.1:$RPC_PORT, Ethereum http://127.0.0.1:$ETH_RPC_PORT). Press Ctrl-C to stop."
+log "main job done; the chain keeps running (Substrate ws://127.0.0.1:$RPC_PORT, Ethereum http://127.0.0.1:$ETH_RPC_PORT, L1 $L1_RPC). Press Ctrl-C to stop."
 wait $NODE_PID

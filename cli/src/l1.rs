@@ -64,9 +64,13 @@ pub struct DeployArgs {
 	/// the Groth16Verifier, its state depth gives the genesis root.
 	#[arg(long)]
 	pub keys: PathBuf,
+	/// Read the initial validator set from this AlstraNet node: its current committee
+	/// (`AttestationApi`), id and members (instead of `--validator` and `--validator-set-id`).
+	#[arg(long, conflicts_with_all = ["validators", "validator_set_id"])]
+	pub node: Option<String>,
 	/// Attestation address of a member of AlstraNet's current validator committee (repeat for
-	/// each; at least one).
-	#[arg(long = "validator", required = true)]
+	/// each; at least one, unless `--node`).
+	#[arg(long = "validator", required_unless_present = "node")]
 	pub validators: Vec<Address>,
 	/// Id of that committee on AlstraNet (`attestation.currentCommittee`; 0 on a new chain):
 	/// L1's validator set id, continued by each handover.
@@ -209,7 +213,10 @@ async fn deploy(args: &DeployArgs) -> Result<()> {
 		.with_context(|| format!("cannot reach the L1 Ethereum JSON-RPC endpoint {}", args.l1_rpc))?;
 	let balance = provider.get_balance(deployer).await?;
 	ensure!(!balance.is_zero(), "the deploying account {deployer} has no ether on L1 chain {chain_id}");
-	let mut validators = args.validators.clone();
+	let (validator_set_id, mut validators) = match &args.node {
+		Some(node) => crate::relayer::current_committee(node).await?,
+		None => (args.validator_set_id, args.validators.clone()),
+	};
 	validators.sort();
 	if let Some(w) = validators.windows(2).find(|w| w[0] == w[1]) {
 		bail!("--validator {} is given twice", w[0]);
@@ -239,7 +246,7 @@ async fn deploy(args: &DeployArgs) -> Result<()> {
 			verifier_: verifier,
 			mode,
 			genesisRoot_: genesis_root,
-			validatorSetId_: args.validator_set_id,
+			validatorSetId_: validator_set_id,
 			validators_: validators.clone(),
 		}
 		.abi_encode(),
@@ -254,7 +261,7 @@ async fn deploy(args: &DeployArgs) -> Result<()> {
 	ensure!(m.stateRoot().call().await? == genesis_root, "the deployed RollupManager has another genesis root");
 	ensure!(m.validators().call().await? == validators, "the deployed RollupManager has another validator set");
 	ensure!(
-		m.validatorSetId().call().await? == args.validator_set_id,
+		m.validatorSetId().call().await? == validator_set_id,
 		"the deployed RollupManager has another validator set id"
 	);
 	let data_availability = m.dataAvailability().call().await?;
@@ -268,7 +275,7 @@ async fn deploy(args: &DeployArgs) -> Result<()> {
 		mode: args.mode,
 		genesis_root: genesis_root.to_string(),
 		verifying_key_hash: vk_hash,
-		validator_set_id: args.validator_set_id,
+		validator_set_id,
 		validators,
 		admin,
 		deployed_at_block: block,

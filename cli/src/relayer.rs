@@ -157,6 +157,32 @@ pub async fn run(args: &RelayerArgs) -> Result<()> {
 	}
 }
 
+/// Calls runtime API function `function` (`AttestationApi_committee`...) with SCALE `args` at
+/// AlstraNet's last finalized block and decodes its answer.
+pub async fn runtime_call<T: Decode>(api: &OnlineClient<PolkadotConfig>, function: &str, args: impl Encode) -> Result<T> {
+	let at = api.at_current_block().await.context("cannot read AlstraNet's finalized block")?;
+	let encoded = args.encode();
+	let bytes = at
+		.runtime_apis()
+		.call_raw(function, Some(&encoded))
+		.await
+		.with_context(|| format!("{function} at AlstraNet's finalized block"))?;
+	T::decode(&mut &bytes[..]).with_context(|| format!("{function}: cannot decode the answer"))
+}
+
+/// AlstraNet's current validator committee: its id and its members' attestation addresses.
+pub async fn current_committee(node: &str) -> Result<(u64, Vec<Address>)> {
+	let ws = node.replacen("http://", "ws://", 1).replacen("https://", "wss://", 1);
+	let api = OnlineClient::<PolkadotConfig>::from_url(&ws)
+		.await
+		.with_context(|| format!("cannot reach the AlstraNet node at {ws}"))?;
+	let id: u64 = runtime_call(&api, "AttestationApi_current_committee", ()).await?;
+	let members: Option<Vec<[u8; 20]>> = runtime_call(&api, "AttestationApi_committee", id).await?;
+	let members = members.ok_or_else(|| anyhow!("AlstraNet has no committee {id}"))?;
+	ensure!(!members.is_empty(), "AlstraNet's committee {id} is empty (no validator has an attestation key)");
+	Ok((id, members.into_iter().map(Address::from).collect()))
+}
+
 fn u256_le(bytes: &[u8; 32]) -> U256 {
 	U256::from_le_bytes(*bytes)
 }
@@ -224,14 +250,7 @@ impl Relayer {
 
 	/// Calls a runtime API function at the last finalized block and decodes its answer.
 	async fn call<T: Decode>(&self, function: &str, args: impl Encode) -> Result<T> {
-		let at = self.api.at_current_block().await.context("cannot read AlstraNet's finalized block")?;
-		let encoded = args.encode();
-		let bytes = at
-			.runtime_apis()
-			.call_raw(function, Some(&encoded))
-			.await
-			.with_context(|| format!("{function} at AlstraNet's finalized block"))?;
-		T::decode(&mut &bytes[..]).with_context(|| format!("{function}: cannot decode the answer"))
+		runtime_call(&self.api, function, args).await
 	}
 
 	/// Sends `Rollup.<call>(args)` as the relayer account and waits for it in a finalized block.

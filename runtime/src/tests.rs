@@ -319,7 +319,8 @@ fn only_council_authorized_relayers_report_batches() {
 		assert_eq!(report(), Err(sp_runtime::DispatchError::BadOrigin), "not a relayer yet");
 		// a single council member cannot make one
 		assert_eq!(
-			RelayerMembership::add_member(RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id()), relayer.clone().into()),
+			RelayerMembership::add_member(RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id()), relayer.clone().into())
+				.map_err(|e| e.error),
 			Err(sp_runtime::DispatchError::BadOrigin)
 		);
 		pass_council_motion(RuntimeCall::RelayerMembership(pallet_membership::Call::add_member {
