@@ -131,7 +131,7 @@ LAST=$((NEXT_BATCH - 1))
 printf '\033[1;32m$ alstra relayer --node ws://127.0.0.1:%s --l1-rpc %s --relayer-suri //Ferdie --until-batch %s\033[0m\n' "$RPC_PORT" "$L1_RPC" "$LAST"
 ALSTRA_L1_KEY=$RELAYER_L1_KEY "$ALSTRA_BIN" relayer --node "ws://127.0.0.1:$RPC_PORT" --l1-rpc "$L1_RPC" --deployment "$L1_FILE" \
 	--keys "$KEYS" --relayer-suri //Ferdie --confirmations "$CONFIRMATIONS" --poll-seconds 3 \
-	--data-dir "$BASE_PATH/relayer" --until-batch "$LAST" 2> >(grep -v '^waiting' >&2)
+	--data-dir "$BASE_PATH/relayer" --until-batch "$LAST"
 (cd "$ROOT/tests/e2e" && node bin/l1-status.mjs "http://127.0.0.1:$RPC_PORT" "$L1_FILE" "$L1_RPC")
 
 echo

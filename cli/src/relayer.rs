@@ -38,6 +38,7 @@ use alstra_bpm_core::proof::l1::{BatchHeaderMessage, Domain};
 use alstra_prover::chain::{self as chain_data, BatchHeader, BatchStatus, Node, RollupStatus};
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use codec::{Decode, Encode};
+use prometheus_endpoint::prometheus;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -83,7 +84,15 @@ pub struct RelayerArgs {
 	/// otherwise.
 	#[arg(long)]
 	pub until_batch: Option<u64>,
+	/// Serve Prometheus metrics on this address (e.g. 127.0.0.1:9616), at `/metrics`.
+	#[arg(long)]
+	pub prometheus: Option<std::net::SocketAddr>,
 }
+
+/// How many times (every 2 s) the relayer reads the L1 target at AlstraNet's finalized block
+/// before it says the validators sign for another one (a target set a few blocks ago is not
+/// finalized yet).
+const TARGET_WAIT_ROUNDS: u32 = 15;
 
 /// `pallet_attestation::Subject`.
 #[derive(Clone, Copy, Debug, Encode)]
@@ -133,24 +142,99 @@ struct Relayer {
 	until: Option<u64>,
 	/// The lowest batch not known to be finalized on AlstraNet.
 	low: AtomicU64,
+	metrics: Metrics,
+}
+
+/// The relayer's Prometheus metrics (`--prometheus ADDR`, served at `/metrics`).
+struct Metrics {
+	batches_pending: prometheus::IntGauge,
+	l1_last_batch: prometheus::IntGauge,
+	last_finalized_batch: prometheus::IntGauge,
+	proving_seconds: prometheus::Histogram,
+	l1_gas_used: prometheus::IntCounter,
+	submitted: prometheus::IntCounter,
+	errors: prometheus::IntCounter,
+}
+
+impl Metrics {
+	fn new(registry: &prometheus::Registry) -> Result<Self> {
+		use prometheus::{Histogram, HistogramOpts, IntCounter, IntGauge};
+		let m = Metrics {
+			batches_pending: IntGauge::new(
+				"alstra_relayer_batches_pending",
+				"Sealed batches in AlstraNet's finalized chain that are not finalized on L1 yet",
+			)?,
+			l1_last_batch: IntGauge::new("alstra_relayer_l1_last_batch", "RollupManager.lastBatch on L1")?,
+			last_finalized_batch: IntGauge::new(
+				"alstra_relayer_last_finalized_batch",
+				"The last batch reported finalized on AlstraNet (all earlier ones are too)",
+			)?,
+			proving_seconds: Histogram::with_opts(
+				HistogramOpts::new("alstra_relayer_proving_seconds", "Time to rebuild, prove and verify one batch")
+					.buckets(vec![5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0]),
+			)?,
+			l1_gas_used: IntCounter::new(
+				"alstra_relayer_l1_gas_used_total",
+				"Gas used by this relayer's L1 transactions (submitBatch, changeValidators)",
+			)?,
+			submitted: IntCounter::new("alstra_relayer_batches_submitted_total", "Batches this relayer got accepted on L1")?,
+			errors: IntCounter::new("alstra_relayer_errors_total", "Rounds that failed (and were retried)")?,
+		};
+		registry.register(Box::new(m.batches_pending.clone()))?;
+		registry.register(Box::new(m.l1_last_batch.clone()))?;
+		registry.register(Box::new(m.last_finalized_batch.clone()))?;
+		registry.register(Box::new(m.proving_seconds.clone()))?;
+		registry.register(Box::new(m.l1_gas_used.clone()))?;
+		registry.register(Box::new(m.submitted.clone()))?;
+		registry.register(Box::new(m.errors.clone()))?;
+		Ok(m)
+	}
 }
 
 /// Runs `alstra relayer`.
 pub async fn run(args: &RelayerArgs) -> Result<()> {
-	let relayer = Relayer::connect(args).await?;
+	// logs: RUST_LOG (default: this command's at `info`, others' warnings), to stdout. Not
+	// `info` for every crate: arkworks opens a tracing span per constraint namespace, and a
+	// subscriber that records them slows proving down by orders of magnitude.
+	let _ = tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,alstra=info")),
+		)
+		.with_target(false)
+		.try_init();
+	let registry = prometheus::Registry::new();
+	let metrics = Metrics::new(&registry)?;
+	if let Some(addr) = args.prometheus {
+		let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("--prometheus {addr}: cannot listen"))?;
+		drop(listener); // free the port for the endpoint: the bind above checks it early
+		tokio::spawn(async move {
+			if let Err(e) = prometheus_endpoint::init_prometheus(addr, registry).await {
+				tracing::error!("the Prometheus endpoint on {addr} stopped: {e}");
+			}
+		});
+		tracing::info!("Prometheus metrics on http://{addr}/metrics");
+	}
+	let relayer = Relayer::connect(args, metrics).await?;
+	let mut last_wait = String::new();
 	loop {
 		match relayer.round().await {
 			Ok(Round::Done) => {
-				println!("batch {} is finalized on AlstraNet: done", args.until_batch.unwrap_or_default());
+				tracing::info!("batch {} is finalized on AlstraNet: done", args.until_batch.unwrap_or_default());
 				return Ok(());
 			},
-			Ok(Round::Progress(what)) => println!("{what}"),
+			Ok(Round::Progress(what)) => tracing::info!("{what}"),
 			Ok(Round::Idle(why)) => {
-				eprintln!("waiting: {why}");
+				// said once per reason, not every round
+				if why != last_wait {
+					tracing::info!("waiting: {why}");
+					last_wait = why;
+				}
 				tokio::time::sleep(Duration::from_secs(args.poll_seconds)).await;
 			},
 			Err(e) => {
-				eprintln!("error (retrying in {} s): {e:#}", args.poll_seconds);
+				relayer.metrics.errors.inc();
+				tracing::warn!("round failed (retrying in {} s): {e:#}", args.poll_seconds);
 				tokio::time::sleep(Duration::from_secs(args.poll_seconds)).await;
 			},
 		}
@@ -190,7 +274,7 @@ fn u256_le(bytes: &[u8; 32]) -> U256 {
 impl Relayer {
 	/// Connects to both chains and checks that they and the arguments fit together, with an
 	/// error that names what is wrong.
-	async fn connect(args: &RelayerArgs) -> Result<Self> {
+	async fn connect(args: &RelayerArgs, metrics: Metrics) -> Result<Self> {
 		let deployment: L1Deployment = serde_json::from_slice(
 			&std::fs::read(&args.deployment).with_context(|| format!("cannot read {}", args.deployment.display()))?,
 		)
@@ -236,9 +320,20 @@ impl Relayer {
 			data_dir: args.data_dir.clone(),
 			until: args.until_batch,
 			low: AtomicU64::new(1),
+			metrics,
 		};
-		let target: Option<L1Target> = relayer.call("AttestationApi_l1_target", ()).await?;
 		let expected = L1Target { chain_id, rollup_manager: relayer.deployment.rollup_manager.into_array() };
+		// a target just set may not be finalized yet: wait a little before calling it wrong
+		let mut target: Option<L1Target> = None;
+		for attempt in 0..TARGET_WAIT_ROUNDS {
+			target = relayer.call("AttestationApi_l1_target", ()).await?;
+			if target == Some(expected) {
+				break;
+			}
+			if attempt + 1 < TARGET_WAIT_ROUNDS {
+				tokio::time::sleep(Duration::from_secs(2)).await;
+			}
+		}
 		ensure!(
 			target == Some(expected),
 			"AlstraNet's validators sign for L1 target {target:?}, not for RollupManager {} on chain {chain_id}: \
@@ -298,6 +393,9 @@ impl Relayer {
 			headers.push(h);
 		}
 		let low = self.low.load(Ordering::Relaxed);
+		self.metrics.last_finalized_batch.set(low as i64 - 1);
+		self.metrics.batches_pending.set(headers.len() as i64);
+		self.metrics.l1_last_batch.set(l1_last as i64);
 		if self.until.is_some_and(|until| until < low) {
 			return Ok(Round::Done);
 		}
@@ -398,6 +496,7 @@ impl Relayer {
 			.get_receipt()
 			.await?;
 		ensure!(receipt.status(), "changeValidators({k}) reverted in {}", receipt.transaction_hash);
+		self.metrics.l1_gas_used.inc_by(receipt.gas_used);
 		Ok(Round::Progress(format!("L1 handed over to committee {k} ({})", receipt.transaction_hash)))
 	}
 
@@ -453,6 +552,7 @@ impl Relayer {
 		})
 		.await??;
 		let proving = t0.elapsed();
+		self.metrics.proving_seconds.observe(proving.as_secs_f64());
 		let (a, b, c) = alstra_prover::export::solidity_calldata(&proof);
 		let num = |s: &String| s.parse::<U256>().expect("decimal coordinates");
 		let proof = RollupManager::Proof {
@@ -487,6 +587,8 @@ impl Relayer {
 		};
 		let receipt = pending.get_receipt().await?;
 		ensure!(receipt.status(), "submitBatch({n}) reverted in {}", receipt.transaction_hash);
+		self.metrics.l1_gas_used.inc_by(receipt.gas_used);
+		self.metrics.submitted.inc();
 		Ok(Round::Progress(format!(
 			"batch {n} ({} transitions) proven in {:.1} s and accepted on L1 in {} (gas {})",
 			header.transitions,

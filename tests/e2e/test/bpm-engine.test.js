@@ -6,11 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ethers } from 'ethers';
 import { ACCOUNTS, ALSTRA_BIN, alstraCli, model } from '../lib/alstra.js';
-import { jsonRpc, ROOT, startNode, tail, until } from '../lib/node.js';
+import { freePort, jsonRpc, ROOT, startNode, tail, until } from '../lib/node.js';
 import { authorizeDeployment, batchHeader, connect, proveBatch, proverKeys, rollupStatus, sudo } from '../lib/rollup.js';
 import { startAnvil } from '../lib/anvil.js';
 import { compile } from '../lib/solc.js';
@@ -24,11 +24,13 @@ const BATCH_HEADER_TYPES = { BatchHeader: [
   { name: 'sealedAtHash', type: 'bytes32' },
 ] };
 
-/** Anvil's dev accounts 0 and 1 (its public test mnemonic): the L1 deployer and the relayer. */
+/** Anvil's dev accounts 0, 1 and 2 (its public test mnemonic): the L1 deployer and two relayers. */
 const ANVIL_KEYS = ['0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
-  '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'];
-/** //Ferdie's account: the relayer's AlstraNet account in these tests. */
+  '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+  '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a'];
+/** //Ferdie's and //Eve's accounts: the relayers' AlstraNet accounts in these tests. */
 const FERDIE = '5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL';
+const EVE = '5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw';
 /** RollupManager's ABI (the committed artifact). */
 const L1_ABI = JSON.parse(fs.readFileSync(path.join(ROOT, 'contracts/l1/artifacts/RollupManager.json'), 'utf8')).abi;
 
@@ -324,46 +326,72 @@ contract Rogue {
     const api = await connect(node.wsUrl);
     try {
       await sudo(api, api.tx.relayerMembership.addMember(FERDIE));
+      await sudo(api, api.tx.relayerMembership.addMember(EVE));
     } finally {
       await api.disconnect();
     }
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relayer-'));
-    const relay = (until = last) => spawnSync(ALSTRA_BIN, ['relayer', '--node', node.wsUrl, '--l1-rpc', anvil.url, '--deployment', l1File(),
-      '--keys', proverKeys(), '--relayer-suri', '//Ferdie', '--confirmations', '2', '--poll-seconds', '2',
-      '--data-dir', dataDir, '--until-batch', String(until)],
-    { encoding: 'utf8', timeout: 900_000, env: { ...process.env, ALSTRA_L1_KEY: ANVIL_KEYS[1] } });
+    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relayer-eve-'));
+    const relayArgs = ({ suri = '//Ferdie', dir = dataDir, until: u = last } = {}) => ['relayer', '--node', node.wsUrl, '--l1-rpc', anvil.url,
+      '--deployment', l1File(), '--keys', proverKeys(), '--relayer-suri', suri, '--confirmations', '2', '--poll-seconds', '2',
+      '--data-dir', dir, '--until-batch', String(u)];
+    const relay = (u = last) => spawnSync(ALSTRA_BIN, relayArgs({ until: u }),
+      { encoding: 'utf8', timeout: 900_000, env: { ...process.env, ALSTRA_L1_KEY: ANVIL_KEYS[1] } });
+    /** A relayer in the background: { out, exited } (stdout and stderr collected). */
+    const background = (args, l1Key) => {
+      const proc = spawn(ALSTRA_BIN, args, { env: { ...process.env, ALSTRA_L1_KEY: l1Key } });
+      const out = { stdout: '', stderr: '' };
+      proc.stdout.on('data', (d) => { out.stdout += d; });
+      proc.stderr.on('data', (d) => { out.stderr += d; });
+      return { out, exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))) };
+    };
     const provider = new ethers.JsonRpcProvider(anvil.url);
     const manager = new ethers.Contract(l1.rollupManager, L1_ABI, provider);
     const t0 = Date.now();
-    // a relayer that stops once batch 1 is finalized, then another run that goes on from there
+    // a relayer that stops once batch 1 is finalized, then two relayers at once (Ferdie and Eve,
+    // each with its own L1 account) that go on from there
     const first = relay(1);
     assert.equal(first.status, 0, `${first.stdout}\n${first.stderr}`);
     assert.equal((await jsonRpc(url, 'rollup_batch', [1])).status, 'finalized');
     assert.ok((await manager.lastBatch()) >= 1n);
-    const r = relay();
-    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-    console.log(`# measured: ${last} batches relayed (proven, submitted, reported finalized) in ${((Date.now() - t0) / 1000).toFixed(1)} s, in two runs`);
-    for (const line of `${first.stdout}${r.stdout}`.split('\n').filter((l) => / accepted on L1 /.test(l))) console.log(`#   ${line}`);
-    assert.equal(`${first.stdout}${r.stdout}`.match(/ accepted on L1 /g).length, last, 'each batch submitted once');
-    const relayerAddress = new ethers.Wallet(ANVIL_KEYS[1]).address;
+    const metricsPort = await freePort();
+    const ferdie = background([...relayArgs(), '--prometheus', `127.0.0.1:${metricsPort}`], ANVIL_KEYS[1]);
+    const eve = background(relayArgs({ suri: '//Eve', dir: otherDir }), ANVIL_KEYS[2]);
+    // Ferdie's Prometheus metrics, scraped while it works
+    const metric = (text, name) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
+    let scraped;
+    await until(async () => {
+      scraped = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      return metric(scraped, 'alstra_relayer_l1_last_batch') >= 2;
+    }, 600_000, 'the relayer\'s metrics after batch 2 reached L1');
+    assert.ok(metric(scraped, 'alstra_relayer_last_finalized_batch') >= 1, scraped);
+    assert.ok(metric(scraped, 'alstra_relayer_batches_pending') >= 1, scraped);
+    assert.match(scraped, /^alstra_relayer_proving_seconds_count \d+$/m);
+    const [ferdieExit, eveExit] = await Promise.all([ferdie.exited, eve.exited]);
+    assert.equal(ferdieExit, 0, `${ferdie.out.stdout}\n${ferdie.out.stderr}`);
+    assert.equal(eveExit, 0, `${eve.out.stdout}\n${eve.out.stderr}`);
+    console.log(`# measured: ${last} batches relayed (proven, submitted, reported finalized) in ${((Date.now() - t0) / 1000).toFixed(1)} s (one relayer for batch 1, then two at once)`);
+    const logs = `${first.stdout}${ferdie.out.stdout}${eve.out.stdout}`;
+    for (const line of logs.split('\n').filter((l) => / accepted on L1 /.test(l))) console.log(`#   ${line}`);
+    assert.equal(logs.match(/ accepted on L1 /g).length, last, 'each batch accepted once, by one of the relayers');
+    const relayers = [ANVIL_KEYS[1], ANVIL_KEYS[2]].map((k) => new ethers.Wallet(k).address);
     assert.equal(await manager.lastBatch(), BigInt(last), 'every batch on L1');
     assert.equal(await manager.stateRoot(), BigInt((await jsonRpc(url, 'rollup_batch', [last])).newRoot), 'L1\'s state root is the chain\'s');
     for (const [n] of proven) {
       const b = await jsonRpc(url, 'rollup_batch', [n]);
       assert.equal(b.status, 'finalized', `batch ${n} finalized on AlstraNet`);
       const rec = await manager.batch(n);
-      assert.deepEqual([rec.newRoot, rec.validatorSetId, rec.relayer], [BigInt(b.newRoot), 0n, relayerAddress]);
+      assert.deepEqual([rec.newRoot, rec.validatorSetId], [BigInt(b.newRoot), 0n]);
+      assert.ok(relayers.includes(rec.relayer), `batch ${n} carried by ${rec.relayer}`);
       assert.equal(await jsonRpc(url, 'rollup_batchRecords', [n]), null, `batch ${n}: records pruned on chain`);
       assert.ok(fs.existsSync(path.join(dataDir, 'records', `${n}.json`)), `batch ${n}: records kept by the relayer`);
     }
     // a relayer started again finds everything done and sends nothing
-    const blockBefore = await provider.getBlockNumber();
-    const nonceBefore = await provider.getTransactionCount(relayerAddress);
+    const nonceBefore = await provider.getTransactionCount(relayers[0]);
     const again = relay();
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /done/);
-    assert.ok((await provider.getBlockNumber()) >= blockBefore);
-    assert.equal(await provider.getTransactionCount(relayerAddress), nonceBefore, 'no L1 transaction');
+    assert.equal(await provider.getTransactionCount(relayers[0]), nonceBefore, 'no L1 transaction');
     // wrong endpoints and keys are named
     const bad = (over, env = {}) => {
       const opts = { '--node': node.wsUrl, '--l1-rpc': anvil.url, '--deployment': l1File(), '--keys': proverKeys(), '--relayer-suri': '//Ferdie', ...over };
