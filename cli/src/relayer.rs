@@ -23,6 +23,9 @@
 //! An L1 transaction that a reorg drops is sent again, because L1's `lastBatch` says so; a report
 //! or batch another relayer already made is refused by the chain or L1 and counted as done.
 //!
+//! Fault injection (tests): `ALSTRA_RELAYER_CRASH_AT=<point>` makes the relayer exit at once
+//! with code 86 when it reaches `<point>`, as a relayer killed there would (see [`crash_point`]).
+//!
 //! Transition records of batches finalized on L1 are pruned on AlstraNet, and proving batch `n`
 //! replays every earlier batch: the relayer keeps each batch's records in `--data-dir`
 //! (`records/<n>.json`) as soon as it sees them, so that it can go on after a restart.
@@ -45,6 +48,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use subxt::{OnlineClient, PolkadotConfig};
 use subxt_signer::{sr25519::Keypair, SecretUri};
+
+/// Exit code of a relayer stopped by [`crash_point`].
+pub const CRASH_EXIT_CODE: i32 = 86;
+
+/// Where a relayer can be made to die, for the restart tests: `proved` (a batch proven and
+/// verified, before its L1 transaction is sent), `sent` (the L1 transaction sent, before its
+/// receipt: pending or mined), `finalizing` (a batch final on L1, before `mark_finalized` is sent
+/// to AlstraNet). If `ALSTRA_RELAYER_CRASH_AT` names `point`, the process exits with
+/// [`CRASH_EXIT_CODE`] without any clean-up, as `kill -9` would leave it.
+fn crash_point(point: &str) {
+	if std::env::var("ALSTRA_RELAYER_CRASH_AT").is_ok_and(|p| p == point) {
+		eprintln!("ALSTRA_RELAYER_CRASH_AT={point}: exiting here as a killed relayer would");
+		std::process::exit(CRASH_EXIT_CODE);
+	}
+}
 
 /// Arguments of `alstra relayer`.
 #[derive(Debug, clap::Args)]
@@ -418,6 +436,7 @@ impl Relayer {
 				BatchStatus::Submitted if at_least(BatchStatus::Finalized) => {
 					let record = self.manager.batch(U256::from(n)).call().await?;
 					if self.l1_final(record.l1BlockNumber).await? {
+						crash_point("finalizing");
 						self.report("mark_finalized", (n,)).await?;
 						return Ok(Round::Progress(format!("batch {n}: reported finalized on AlstraNet")));
 					}
@@ -553,6 +572,7 @@ impl Relayer {
 		.await??;
 		let proving = t0.elapsed();
 		self.metrics.proving_seconds.observe(proving.as_secs_f64());
+		crash_point("proved");
 		let (a, b, c) = alstra_prover::export::solidity_calldata(&proof);
 		let num = |s: &String| s.parse::<U256>().expect("decimal coordinates");
 		let proof = RollupManager::Proof {
@@ -585,6 +605,7 @@ impl Relayer {
 				return Err(anyhow!(e).context(format!("submitBatch({n}) was refused by L1")));
 			},
 		};
+		crash_point("sent");
 		let receipt = pending.get_receipt().await?;
 		ensure!(receipt.status(), "submitBatch({n}) reverted in {}", receipt.transaction_hash);
 		self.metrics.l1_gas_used.inc_by(receipt.gas_used);

@@ -1,7 +1,10 @@
-//! `alstra prover setup|prove|verify|export|fixtures|bench` (also the `alstra-prover` binary).
+//! `alstra prover setup|ceremony|prove|verify|export|fixtures|bench` (also the `alstra-prover`
+//! binary).
 //!
-//! Files in a keys directory: `params.json` (circuit shape), `proving_key.INSECURE.bin`,
-//! `verifying_key.INSECURE.bin` (arkworks compressed). A proof directory: `proof.bin`,
+//! Files in a keys directory: `params.json` (circuit shape), and either `proving_key.bin`,
+//! `verifying_key.bin` (imported from a ceremony's zkey by `ceremony import`, which also writes
+//! `ceremony.json`) or `proving_key.INSECURE.bin`, `verifying_key.INSECURE.bin` (seeded test
+//! keys from `setup`); proving keys uncompressed, verifying keys compressed (arkworks). A proof directory: `proof.bin`,
 //! `public.json` (snarkjs public signals), `batch.json` (the witness, when made by `--demo`).
 
 use crate::export;
@@ -36,6 +39,13 @@ pub enum ProverCmd {
         /// RNG seed (public: keys from it are INSECURE).
         #[arg(long, default_value_t = 42)]
         seed: u64,
+    },
+    /// The phase-2 trusted-setup ceremony with snarkjs: export the circuit, import the final
+    /// zkey (`scripts/ceremony.sh` runs the whole ceremony; see docs/prover.md).
+    Ceremony {
+        /// The ceremony step.
+        #[command(subcommand)]
+        cmd: CeremonyCmd,
     },
     /// Prove a batch: a sealed batch of an AlstraNet node (`--node URL --batch N`), a witness
     /// file (`batch.json`), or a demo walk on real BPMN models.
@@ -126,6 +136,57 @@ pub enum ProverCmd {
     },
 }
 
+/// Circuit shape flags of the ceremony commands (defaults: the runtime's, 16 slots, depths 16).
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct ShapeArgs {
+    /// Transition slots per batch (the runtime's `RollupBatchSize`).
+    #[arg(long, default_value_t = 16)]
+    pub batch_size: usize,
+    /// Depth of the instance tree (the runtime's `RollupTreeDepth`).
+    #[arg(long, default_value_t = 16)]
+    pub state_depth: usize,
+    /// Depth of the definitions tree (the runtime's `RollupTreeDepth`).
+    #[arg(long, default_value_t = 16)]
+    pub defs_depth: usize,
+}
+
+impl ShapeArgs {
+    fn params(self) -> anyhow::Result<Params> {
+        anyhow::ensure!((1..=32).contains(&self.state_depth) && (1..=32).contains(&self.defs_depth), "depths must be 1..=32");
+        anyhow::ensure!(self.batch_size >= 1, "batch size must be at least 1");
+        Ok(Params { state_depth: self.state_depth, defs_depth: self.defs_depth, batch_size: self.batch_size })
+    }
+}
+
+/// `alstra prover ceremony <cmd>`.
+#[derive(Subcommand, Debug, Clone)]
+pub enum CeremonyCmd {
+    /// Write the circuit in circom's R1CS format (`circuit.r1cs`) and its shape (`params.json`)
+    /// to `--out`, and print the powers of tau it needs.
+    R1cs {
+        /// Output directory.
+        #[arg(long, default_value = "ceremony")]
+        out: PathBuf,
+        /// The circuit's shape.
+        #[command(flatten)]
+        shape: ShapeArgs,
+    },
+    /// Check a final snarkjs zkey against the circuit of `--params` and write a keys directory
+    /// (`proving_key.bin`, `verifying_key.bin`, `params.json`, `ceremony.json`). Run
+    /// `snarkjs zkey verify` on it first: this command checks the circuit, not the transcript.
+    Import {
+        /// The final zkey (after the beacon).
+        #[arg(long)]
+        zkey: PathBuf,
+        /// The `params.json` written by `ceremony r1cs`.
+        #[arg(long)]
+        params: PathBuf,
+        /// Keys directory to write.
+        #[arg(long, default_value = "prover-keys")]
+        out: PathBuf,
+    },
+}
+
 fn spinner(msg: &str) -> ProgressBar {
     let pb = ProgressBar::new_spinner();
     pb.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("template"));
@@ -145,21 +206,53 @@ fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
+/// Where a keys directory's keys came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// A phase-2 ceremony's zkey (`ceremony import`): `*_key.bin`.
+    Ceremony,
+    /// Seeded test keys (`setup`): `*_key.INSECURE.bin`.
+    Insecure,
+}
+
+/// The origin of the keys in `dir` and the path of its `kind` key (`proving_key` or
+/// `verifying_key`). Errors: neither file, or both (an ambiguous directory).
+pub fn key_file(dir: &Path, kind: &str) -> anyhow::Result<(KeyOrigin, PathBuf)> {
+    let real = dir.join(format!("{kind}.bin"));
+    let test = dir.join(format!("{kind}.{INSECURE}.bin"));
+    match (real.exists(), test.exists()) {
+        (true, false) => Ok((KeyOrigin::Ceremony, real)),
+        (false, true) => Ok((KeyOrigin::Insecure, test)),
+        (true, true) => anyhow::bail!("{} holds both {} and {}: keep one kind of keys per directory", dir.display(), real.display(), test.display()),
+        (false, false) => anyhow::bail!("{}: no {kind}.bin (ceremony import) nor {kind}.{INSECURE}.bin (setup)", dir.display()),
+    }
+}
+
 /// Loads `params.json` and the keys of a keys directory.
 pub fn load_keys(dir: &Path) -> anyhow::Result<(Params, ProvingKey<Bn254>, VerifyingKey<Bn254>)> {
     let params: Params = serde_json::from_slice(&read(&dir.join("params.json"))?)?;
     let pb = spinner("loading proving key");
-    let pk = groth::pk_from_bytes(&read(&dir.join(format!("proving_key.{INSECURE}.bin")))?)?;
+    let pk = groth::pk_from_bytes(&read(&key_file(dir, "proving_key")?.1)?)?;
     pb.finish_and_clear();
-    let vk = groth::from_bytes(&read(&dir.join(format!("verifying_key.{INSECURE}.bin")))?)?;
+    let (_, vk) = load_vk(dir)?;
     Ok((params, pk, vk))
 }
 
-/// The circuit parameters and verifying key of a keys directory (`setup` output).
+/// The circuit parameters and verifying key of a keys directory (`setup` or `ceremony import`
+/// output).
 pub fn load_vk(dir: &Path) -> anyhow::Result<(Params, VerifyingKey<Bn254>)> {
     let params: Params = serde_json::from_slice(&read(&dir.join("params.json"))?)?;
-    let vk = groth::from_bytes(&read(&dir.join(format!("verifying_key.{INSECURE}.bin")))?)?;
+    let vk = groth::from_bytes(&read(&key_file(dir, "verifying_key")?.1)?)?;
     Ok((params, vk))
+}
+
+/// A label of the keys in `dir` for generated files: their origin and circuit shape.
+fn keys_label(dir: &Path, params: Params) -> anyhow::Result<String> {
+    let origin = match key_file(dir, "verifying_key")?.0 {
+        KeyOrigin::Ceremony => "keys of a phase-2 ceremony".to_string(),
+        KeyOrigin::Insecure => format!("{INSECURE} test keys"),
+    };
+    Ok(format!("{origin}, {} slots, depths {}/{}", params.batch_size, params.state_depth, params.defs_depth))
 }
 
 fn load_proof(dir: &Path) -> anyhow::Result<(Proof<Bn254>, Vec<Fr>)> {
@@ -211,6 +304,38 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
             write(&out.join(format!("verifying_key.{INSECURE}.bin")), groth::to_bytes(&vk))?;
             println!("wrote {INSECURE} keys to {}", out.display());
         }
+        ProverCmd::Ceremony { cmd: CeremonyCmd::R1cs { out, shape } } => {
+            let params = shape.params()?;
+            std::fs::create_dir_all(&out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
+            let path = out.join("circuit.r1cs");
+            let file = std::fs::File::create(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let pb = spinner("synthesizing the circuit");
+            let sum = crate::ceremony::write_r1cs(params, std::io::BufWriter::new(file))?;
+            pb.finish_and_clear();
+            write(&out.join("params.json"), serde_json::to_vec_pretty(&params)?)?;
+            println!(
+                "wrote {} ({} constraints, {} wires, {} public inputs) and params.json; the powers of tau must have power >= {}",
+                path.display(), sum.constraints, sum.wires, sum.public_inputs, sum.power
+            );
+        }
+        ProverCmd::Ceremony { cmd: CeremonyCmd::Import { zkey, params, out } } => {
+            let params: Params = serde_json::from_slice(&read(&params)?).map_err(|e| anyhow::anyhow!("{}: {e}", params.display()))?;
+            let file = std::fs::File::open(&zkey).map_err(|e| anyhow::anyhow!("{}: {e}", zkey.display()))?;
+            let pb = spinner("reading and checking the zkey");
+            let key = crate::ceremony::read_zkey(&mut std::io::BufReader::new(file), params).map_err(|e| anyhow::anyhow!("{}: {e}", zkey.display()))?;
+            pb.finish_and_clear();
+            for stale in ["proving_key", "verifying_key"].map(|k| out.join(format!("{k}.{INSECURE}.bin"))) {
+                anyhow::ensure!(!stale.exists(), "{} holds {INSECURE} test keys ({}): import into another directory", out.display(), stale.display());
+            }
+            write(&out.join("params.json"), serde_json::to_vec_pretty(&params)?)?;
+            write(&out.join("proving_key.bin"), groth::pk_to_bytes(&key.pk))?;
+            write(&out.join("verifying_key.bin"), groth::to_bytes(&key.pk.vk))?;
+            write(
+                &out.join("ceremony.json"),
+                serde_json::to_vec_pretty(&serde_json::json!({"zkey": zkey.display().to_string(), "contributions": key.contributions, "domainSize": key.domain_size}))?,
+            )?;
+            println!("imported {} ({} contributions, domain {}) into {}", zkey.display(), key.contributions, key.domain_size, out.display());
+        }
         ProverCmd::Prove { keys, node, batch, witness, demo, out, seed, proof_seed } => {
             let (params, pk, vk) = load_keys(&keys)?;
             let mut chain_header = None;
@@ -250,7 +375,7 @@ pub fn run(cmd: ProverCmd) -> anyhow::Result<()> {
         }
         ProverCmd::Export { keys, proof, out } => {
             let (params, vk) = load_vk(&keys)?;
-            let label = format!("{INSECURE} test keys, {} slots, depths {}/{}", params.batch_size, params.state_depth, params.defs_depth);
+            let label = keys_label(&keys, params)?;
             write(&out.join("verification_key.json"), serde_json::to_vec_pretty(&export::snarkjs_vk(&vk))?)?;
             write(&out.join("Verifier.sol"), export::solidity_verifier(&vk, &label)?)?;
             if let Some(pdir) = proof {

@@ -21,6 +21,7 @@ pub use alstra_bpm_core::proof::{encoding, poseidon, smt, state};
 
 pub mod chain;
 pub mod circuit;
+pub mod ceremony;
 pub mod cli;
 pub mod export;
 pub mod gadgets;

@@ -348,12 +348,42 @@ contract Rogue {
     const provider = new ethers.JsonRpcProvider(anvil.url);
     const manager = new ethers.Contract(l1.rollupManager, L1_ABI, provider);
     const t0 = Date.now();
-    // a relayer that stops once batch 1 is finalized, then two relayers at once (Ferdie and Eve,
-    // each with its own L1 account) that go on from there
+    const status = async (n) => (await jsonRpc(url, 'rollup_batch', [n])).status;
+    const acceptedOnL1 = async (n) => (await manager.queryFilter(manager.filters.BatchAccepted(n))).length;
+    // A relayer killed at each step (ALSTRA_RELAYER_CRASH_AT: it exits there with code 86, as
+    // `kill -9` would leave it) and restarted: batch 1 ends on L1 exactly once, and finalized.
+    const CRASHED = 86;
+    const crashAt = (point, u) => spawnSync(ALSTRA_BIN, relayArgs({ until: u }),
+      { encoding: 'utf8', timeout: 900_000, env: { ...process.env, ALSTRA_L1_KEY: ANVIL_KEYS[1], ALSTRA_RELAYER_CRASH_AT: point } });
+    const crashed = (r, point) => assert.equal(r.status, CRASHED, `no crash at ${point}: ${r.stdout}\n${r.stderr}`);
+    crashed(crashAt('proved', 1), 'proved');
+    assert.equal(await manager.lastBatch(), 0n, 'killed after proving, before sending: nothing on L1');
+    crashed(crashAt('sent', 1), 'sent');
+    await until(async () => (await manager.lastBatch()) === 1n, 60_000, 'the transaction sent before the kill mined');
+    assert.equal(await status(1), 'sealed', 'killed before its receipt: nothing reported on AlstraNet');
+    crashed(crashAt('finalizing', 1), 'finalizing');
+    assert.equal(await status(1), 'submitted', 'killed once L1 was final, before reporting it');
     const first = relay(1);
     assert.equal(first.status, 0, `${first.stdout}\n${first.stderr}`);
-    assert.equal((await jsonRpc(url, 'rollup_batch', [1])).status, 'finalized');
-    assert.ok((await manager.lastBatch()) >= 1n);
+    assert.equal(await status(1), 'finalized');
+    assert.doesNotMatch(first.stdout, / accepted on L1 /, 'the restarted relayer did not send batch 1 again');
+    assert.equal(await acceptedOnL1(1), 1, 'batch 1 on L1 exactly once');
+
+    // An L1 reorg drops batch 2's transaction after the relayer reported it submitted (and L1
+    // final after 2 confirmations): the relayers below send it again.
+    crashed(crashAt('finalizing', 2), 'finalizing');
+    assert.equal(await status(2), 'submitted');
+    const [dropped] = await manager.queryFilter(manager.filters.BatchAccepted(2));
+    await provider.send('evm_setIntervalMining', [0]); // no block while the reorg is made
+    const head = await provider.getBlockNumber();
+    await provider.send('anvil_reorg', [head - dropped.blockNumber + 1, []]);
+    await provider.send('anvil_dropTransaction', [dropped.transactionHash]); // out of the pool too
+    await provider.send('evm_setIntervalMining', [1]);
+    assert.equal(await provider.getBlockNumber(), head, 'the reorg replaced the blocks, as many as before');
+    assert.equal(await manager.lastBatch(), 1n, 'the reorg dropped batch 2 from L1');
+    assert.equal(await acceptedOnL1(2), 0);
+
+    // Then two relayers at once (Ferdie and Eve, each with its own L1 account) go on from there.
     const metricsPort = await freePort();
     const ferdie = background([...relayArgs(), '--prometheus', `127.0.0.1:${metricsPort}`], ANVIL_KEYS[1]);
     const eve = background(relayArgs({ suri: '//Eve', dir: otherDir }), ANVIL_KEYS[2]);
@@ -371,15 +401,18 @@ contract Rogue {
     assert.equal(ferdieExit, 0, `${ferdie.out.stdout}\n${ferdie.out.stderr}`);
     assert.equal(eveExit, 0, `${eve.out.stdout}\n${eve.out.stderr}`);
     console.log(`# measured: ${last} batches relayed (proven, submitted, reported finalized) in ${((Date.now() - t0) / 1000).toFixed(1)} s (one relayer for batch 1, then two at once)`);
-    const logs = `${first.stdout}${ferdie.out.stdout}${eve.out.stdout}`;
+    const logs = `${ferdie.out.stdout}${eve.out.stdout}`;
     for (const line of logs.split('\n').filter((l) => / accepted on L1 /.test(l))) console.log(`#   ${line}`);
-    assert.equal(logs.match(/ accepted on L1 /g).length, last, 'each batch accepted once, by one of the relayers');
+    assert.equal(logs.match(/ accepted on L1 /g).length, last - 1, 'batches 2.. accepted once each, by one of the relayers');
+    const [again2] = await manager.queryFilter(manager.filters.BatchAccepted(2));
+    assert.notEqual(again2.transactionHash, dropped.transactionHash, 'batch 2 is on L1 by a new transaction, not the dropped one');
     const relayers = [ANVIL_KEYS[1], ANVIL_KEYS[2]].map((k) => new ethers.Wallet(k).address);
     assert.equal(await manager.lastBatch(), BigInt(last), 'every batch on L1');
     assert.equal(await manager.stateRoot(), BigInt((await jsonRpc(url, 'rollup_batch', [last])).newRoot), 'L1\'s state root is the chain\'s');
     for (const [n] of proven) {
       const b = await jsonRpc(url, 'rollup_batch', [n]);
       assert.equal(b.status, 'finalized', `batch ${n} finalized on AlstraNet`);
+      assert.equal(await acceptedOnL1(n), 1, `batch ${n} on L1 exactly once`);
       const rec = await manager.batch(n);
       assert.deepEqual([rec.newRoot, rec.validatorSetId], [BigInt(b.newRoot), 0n]);
       assert.ok(relayers.includes(rec.relayer), `batch ${n} carried by ${rec.relayer}`);
