@@ -79,6 +79,10 @@ pub fn run() -> sc_cli::Result<()> {
 	}
 	if let Some(Subcommand::EthRpc(_)) = &cli.subcommand {
 		let Some(Subcommand::EthRpc(cmd)) = cli.subcommand.take() else { unreachable!() };
+		// the runtime's own transaction refusals, in words (plain transfers of the native unit)
+		pallet_revive_eth_rpc::client::set_invalid_transaction_messages(|code| {
+			(code == alstranet_runtime::VALUE_TRANSFER_REFUSED).then_some(alstranet_runtime::VALUE_TRANSFER_REFUSED_MESSAGE)
+		});
 		return pallet_revive_eth_rpc::cli::run(cmd)
 			.map_err(|e| sc_cli::Error::Application(e.into()));
 	}

@@ -1,7 +1,71 @@
-//! The runtime's `BaseCallFilter`: no plain transfers of the native unit.
+//! The runtime's `BaseCallFilter`: no plain transfers of the native unit, refused at dispatch and
+//! already at transaction validation ([`RefuseFilteredCalls`]).
 
-use crate::RuntimeCall;
-use polkadot_sdk::{frame_support, pallet_balances, pallet_revive};
+use crate::{RuntimeCall, RuntimeOrigin};
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use polkadot_sdk::{
+	frame_support::{
+		pallet_prelude::TransactionSource,
+		traits::{Contains, OriginTrait},
+	},
+	pallet_balances, pallet_revive,
+	sp_runtime::{
+		impl_tx_ext_default,
+		traits::{DispatchInfoOf, TransactionExtension, ValidateResult},
+		transaction_validity::InvalidTransaction,
+	},
+	sp_weights::Weight,
+};
+use scale_info::TypeInfo;
+
+/// `InvalidTransaction::Custom` code of a transaction that [`NoPlainTransfers`] refuses: the
+/// pool answers `Invalid Transaction` (1010) with `Custom error: 100`, and the node's Ethereum
+/// endpoint turns it into [`VALUE_TRANSFER_REFUSED_MESSAGE`].
+pub const VALUE_TRANSFER_REFUSED: u8 = 100;
+
+/// What the Ethereum endpoint answers (JSON-RPC error -32003, "transaction rejected", EIP-1474)
+/// for a transaction refused with [`VALUE_TRANSFER_REFUSED`].
+pub const VALUE_TRANSFER_REFUSED_MESSAGE: &str =
+	"value transfers are not allowed on AlstraNet: the native unit pays fees and deposits only (no speculative currency); send the transaction with value 0";
+
+/// Refuses, at transaction validation, a signed transaction (Substrate-signed or Ethereum) whose
+/// call [`NoPlainTransfers`] filters: it never enters the pool or a block, so it neither consumes
+/// the sender's nonce and fee nor leaves an Ethereum transaction without a pallet-revive receipt
+/// in a block (which made the Ethereum endpoint drop the whole block: issue "Ethereum tools").
+/// The `BaseCallFilter` stays the rule at dispatch (nested calls, council motions); this
+/// extension applies the same rule, [`NoPlainTransfers::contains`], earlier. Error:
+/// `InvalidTransaction::Custom(`[`VALUE_TRANSFER_REFUSED`]`)`. No storage access: its weight is
+/// a match on the call, counted as zero.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Eq, PartialEq, Default, TypeInfo, Debug)]
+pub struct RefuseFilteredCalls;
+
+impl TransactionExtension<RuntimeCall> for RefuseFilteredCalls {
+	const IDENTIFIER: &'static str = "RefuseFilteredCalls";
+	type Implicit = ();
+	type Val = ();
+	type Pre = ();
+
+	fn weight(&self, _: &RuntimeCall) -> Weight {
+		Weight::zero()
+	}
+
+	fn validate(
+		&self,
+		origin: RuntimeOrigin,
+		call: &RuntimeCall,
+		_info: &DispatchInfoOf<RuntimeCall>,
+		_len: usize,
+		_self_implicit: Self::Implicit,
+		_inherited_implication: &impl Encode,
+		_source: TransactionSource,
+	) -> ValidateResult<Self::Val, RuntimeCall> {
+		if origin.as_signer().is_some() && !NoPlainTransfers::contains(call) {
+			return Err(InvalidTransaction::Custom(VALUE_TRANSFER_REFUSED).into());
+		}
+		Ok((Default::default(), (), origin))
+	}
+	impl_tx_ext_default!(RuntimeCall; prepare);
+}
 
 /// No speculative currency (Alastria requirement): the native unit pays fees and storage
 /// deposits but does not move between accounts. `frame_system::Config::BaseCallFilter` refuses
@@ -16,7 +80,7 @@ use polkadot_sdk::{frame_support, pallet_balances, pallet_revive};
 /// Nested calls (`Revive::eth_substrate_call`, council motions) are filtered when they dispatch.
 pub struct NoPlainTransfers;
 
-impl frame_support::traits::Contains<RuntimeCall> for NoPlainTransfers {
+impl Contains<RuntimeCall> for NoPlainTransfers {
 	fn contains(call: &RuntimeCall) -> bool {
 		use pallet_balances::Call as B;
 		use pallet_revive::Call as R;

@@ -147,6 +147,8 @@ pub type Block = sp_runtime::generic::Block<Header, UncheckedExtrinsic>;
 pub type TxExtension = (
 	// Checks that the sender is not the zero address.
 	frame_system::CheckNonZeroSender<Runtime>,
+	// Refuses plain transfers of the native unit before they enter the pool.
+	RefuseFilteredCalls,
 	// Checks that the runtime version is correct.
 	frame_system::CheckSpecVersion<Runtime>,
 	// Checks that the transaction version is correct.
@@ -183,6 +185,7 @@ impl EthExtra for EthExtraImpl {
 	fn get_eth_extension(nonce: u32, tip: Balance) -> Self::ExtensionV0 {
 		(
 			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			RefuseFilteredCalls,
 			frame_system::CheckSpecVersion::<Runtime>::new(),
 			frame_system::CheckTxVersion::<Runtime>::new(),
 			frame_system::CheckGenesis::<Runtime>::new(),
@@ -415,7 +418,7 @@ pub use governance::*;
 
 mod call_filter;
 pub mod rollup_precompile;
-pub use call_filter::NoPlainTransfers;
+pub use call_filter::{NoPlainTransfers, RefuseFilteredCalls, VALUE_TRANSFER_REFUSED, VALUE_TRANSFER_REFUSED_MESSAGE};
 
 mod rollup;
 pub use rollup::*;

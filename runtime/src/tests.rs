@@ -442,6 +442,49 @@ fn only_the_council_issues_units() {
 	});
 }
 
+/// `RefuseFilteredCalls` refuses at validation exactly what `NoPlainTransfers` filters, for a
+/// signed origin: plain transfers and Revive calls with value (`Custom(VALUE_TRANSFER_REFUSED)`),
+/// not the same calls without value, nor other calls; it is in the runtime's extension pipeline,
+/// the one Ethereum transactions get too.
+#[test]
+fn filtered_calls_are_refused_at_validation() {
+	use frame_support::dispatch::DispatchInfo;
+	use sp_runtime::{
+		traits::DispatchTransaction,
+		transaction_validity::{InvalidTransaction, TransactionSource::External, TransactionValidityError},
+	};
+	ext_from_preset(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let validate = |call: RuntimeCall| {
+			RefuseFilteredCalls
+				.validate_only(RuntimeOrigin::signed(alice.clone()), &call, &DispatchInfo::default(), 0, External, 0)
+				.map(|_| ())
+		};
+		let refused = Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(VALUE_TRANSFER_REFUSED)));
+		let eth_call = |value: u64| {
+			RuntimeCall::Revive(pallet_revive::Call::eth_call {
+				dest: polkadot_sdk::sp_core::H160::repeat_byte(7),
+				value: value.into(),
+				weight_limit: frame_support::weights::Weight::zero(),
+				eth_gas_limit: 21_000u64.into(),
+				data: vec![],
+				transaction_encoded: vec![],
+				effective_gas_price: 1u64.into(),
+				encoded_len: 0,
+			})
+		};
+		assert_eq!(validate(RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { dest: bob.clone().into(), value: 1 })), refused);
+		assert_eq!(validate(RuntimeCall::Balances(pallet_balances::Call::transfer_all { dest: bob.clone().into(), keep_alive: true })), refused);
+		assert_eq!(validate(eth_call(1)), refused, "an Ethereum transaction with value");
+		assert_eq!(validate(eth_call(0)), Ok(()), "the same call without value");
+		assert_eq!(validate(RuntimeCall::System(frame_system::Call::remark { remark: vec![1] })), Ok(()));
+		// Ethereum transactions go through the same pipeline
+		let eth_extension = <EthExtraImpl as pallet_revive::evm::runtime::EthExtra>::get_eth_extension(0, 0);
+		assert_eq!(eth_extension.1, RefuseFilteredCalls);
+	});
+}
+
 /// The rollup pallet with the runtime's configuration (trees of depth 16, batches of 16): a real
 /// model registered and an instance started by the BPM core's engine are recorded with the
 /// prover's state and definitions roots, and the open batch is sealed `RollupSealPeriod` blocks

@@ -143,33 +143,49 @@ describe('dev chain with its MetaMask endpoint', () => {
     assert.equal(await provider.getTransactionCount(wallet.address, 'pending'), nonce);
   });
 
-  // No speculative currency: the runtime's BaseCallFilter refuses plain transfers.
-  test('a plain balances transfer is refused with System.CallFiltered', async () => {
+  // No speculative currency: the runtime refuses plain transfers at transaction validation
+  // (RefuseFilteredCalls, the BaseCallFilter's rule): they never enter the pool or a block.
+  test('a plain balances transfer is refused at submission (Custom error 100), nothing moves, no nonce spent', async () => {
     const keyring = new Keyring({ type: 'sr25519' });
     const alice = keyring.addFromUri('//Alice');
     const bob = keyring.addFromUri('//Bob');
     const before = (await api.query.system.account(bob.address)).data.free.toBigInt();
-    const error = await dispatchErrorOf(api.tx.balances.transferKeepAlive(bob.address, 10n ** 12n), alice);
-    assert.equal(error, 'system.CallFiltered');
+    const nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+    await assert.rejects(api.tx.balances.transferKeepAlive(bob.address, 10n ** 12n).signAndSend(alice),
+      /1010: Invalid Transaction: Custom error: 100/);
     assert.equal((await api.query.system.account(bob.address)).data.free.toBigInt(), before, "Bob's balance did not move");
+    assert.equal((await api.rpc.system.accountNextIndex(alice.address)).toNumber(), nonce, "Alice's nonce was not spent");
   });
 
-  test('an Ethereum transaction that sends value does not move funds', async () => {
+  test('an Ethereum value transfer is refused at eth_sendRawTransaction with a clear error; the endpoint goes on', async () => {
     const baltathar = '0x3Cd0A705a2DC65e5b1E1205896BaA2be8A07c6e0';
     const before = await provider.getBalance(baltathar);
-    const startBlock = (await api.rpc.chain.getHeader()).number.toNumber();
-    let receipt = null;
-    try {
-      const tx = await wallet.sendTransaction({ to: baltathar, value: ethers.parseEther('1'), gasLimit: 100_000n });
-      // The dispatch is filtered in the block: either a failed receipt or none at all.
-      await until(async () => (await api.rpc.chain.getHeader()).number.toNumber() >= startBlock + 3, 60_000, 'three blocks');
-      receipt = await provider.getTransactionReceipt(tx.hash);
-    } catch (e) {
-      // Refused before inclusion: also fine, nothing moved.
-      assert.match(String(e.message), /filtered|revert|invalid|reject/i);
-    }
-    if (receipt) assert.equal(receipt.status, 0, 'a receipt, if any, reports failure');
+    const nonce = await provider.getTransactionCount(wallet.address, 'pending');
+    const feeData = await provider.getFeeData();
+    const value = ethers.parseEther('1');
+    // the gas a wallet would ask for (estimation does not apply the call filter): enough to pay
+    // the fees, so that the refusal is the runtime's rule and not the fee check
+    const gasLimit = await provider.estimateGas({ from: wallet.address, to: baltathar, value });
+    const base = { chainId: CHAIN_ID, nonce, maxFeePerGas: feeData.maxFeePerGas, maxPriorityFeePerGas: 0n, type: 2 };
+    const transfer = await wallet.signTransaction({ ...base, gasLimit, to: baltathar, value });
+    // the raw JSON-RPC answer: error -32003 (EIP-1474 "transaction rejected") in words
+    const res = await fetch(node.ethUrl, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_sendRawTransaction', params: [transfer] }),
+    }).then((r) => r.json());
+    assert.equal(res.error?.code, -32003, JSON.stringify(res));
+    assert.match(res.error.message, /value transfers are not allowed on AlstraNet/);
+    // ethers surfaces the same message
+    await assert.rejects(wallet.sendTransaction({ to: baltathar, value: 1n }), /value transfers are not allowed/);
+    assert.equal(await provider.getTransactionCount(wallet.address, 'pending'), nonce, 'no nonce spent');
     assert.equal(await provider.getBalance(baltathar), before, "Baltathar's balance did not move");
+    // the same nonce then carries a contract deployment (no value), which gets its receipt and
+    // appears in its block: the refused transfer never reached a block to break its receipts
+    const deploy = await wallet.sendTransaction({ ...base, data: '0x600a600c600039600a6000f3602a60005260206000f3' });
+    const receipt = await deploy.wait();
+    assert.equal(receipt.status, 1);
+    const block = await provider.getBlock(receipt.blockNumber);
+    assert.ok(block.transactions.includes(deploy.hash), 'the block lists the transaction');
   });
 
   // Council governance with governance/council-cli.cjs: on `dev` the council has one member

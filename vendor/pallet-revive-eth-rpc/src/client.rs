@@ -268,6 +268,32 @@ const REVERT_CODE: i32 = 3;
 
 const NOTIFIER_CAPACITY: usize = 16;
 
+/// AlstraNet patch (see vendor/README.md): the messages of the runtime's
+/// `InvalidTransaction::Custom(code)` refusals, installed by the embedding node with
+/// [`set_invalid_transaction_messages`].
+static INVALID_TRANSACTION_MESSAGES: std::sync::OnceLock<fn(u8) -> Option<&'static str>> =
+	std::sync::OnceLock::new();
+
+/// AlstraNet patch: installs `messages`, which names the runtime's custom transaction
+/// refusals. A transaction the pool refuses with `Invalid Transaction` (1010) and data
+/// `Custom error: <code>` for which `messages(code)` is `Some(text)` is answered with JSON-RPC
+/// error -32003 ("transaction rejected", EIP-1474) and that text, instead of the bare
+/// "Invalid Transaction". Only the first call counts.
+pub fn set_invalid_transaction_messages(messages: fn(u8) -> Option<&'static str>) {
+	let _ = INVALID_TRANSACTION_MESSAGES.set(messages);
+}
+
+/// The installed message of a pool refusal `Invalid Transaction` / `Custom error: <code>`.
+fn invalid_transaction_message(err: &subxt::rpcs::UserError) -> Option<&'static str> {
+	const POOL_INVALID_TRANSACTION: i32 = 1010;
+	if err.code != POOL_INVALID_TRANSACTION {
+		return None;
+	}
+	let data: String = serde_json::from_str(err.data.as_ref()?.get()).ok()?;
+	let code: u8 = data.strip_prefix("Custom error: ")?.trim().parse().ok()?;
+	INVALID_TRANSACTION_MESSAGES.get()?(code)
+}
+
 impl From<ClientError> for ErrorObjectOwned {
 	fn from(err: ClientError) -> Self {
 		match err {
@@ -277,6 +303,10 @@ impl From<ClientError> for ErrorObjectOwned {
 				)),
 			)) |
 			ClientError::RpcError(subxt::rpcs::Error::User(err)) => {
+				const TRANSACTION_REJECTED: i32 = -32003;
+				if let Some(message) = invalid_transaction_message(&err) {
+					return ErrorObjectOwned::owned::<Vec<u8>>(TRANSACTION_REJECTED, message, None);
+				}
 				ErrorObjectOwned::owned::<Vec<u8>>(err.code, err.message, None)
 			},
 			ClientError::TransactError(EthTransactError::Data(data)) => {
