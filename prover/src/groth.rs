@@ -5,10 +5,12 @@
 //! anyone can forge proofs for keys made this way. Production keys come from a multi-party
 //! phase-2 ceremony run with snarkjs and imported by [`crate::ceremony`] (see `docs/prover.md`).
 //!
-//! Every key, seeded or from a ceremony, is used with snarkjs' R1CS-to-QAP reduction
+//! Every key made now, seeded or from a ceremony, is for snarkjs' R1CS-to-QAP reduction
 //! ([`CircomReduction`]): a proving key imported from a snarkjs `.zkey` only works with it, and
 //! for seeded keys it changes nothing outside the proving key's `h_query` (same verifying key,
-//! same proofs: `tests/ceremony.rs` checks it).
+//! same proofs: `tests/ceremony.rs` checks it). Proving keys made before by `setup` are for
+//! libsnark's reduction; [`prove`] tells them apart by their `h_query` length
+//! ([`KeyReduction::of`]) and proves each with its own, so that they keep working.
 
 use crate::circuit::BatchCircuit;
 use crate::state::{Batch, Params};
@@ -116,13 +118,45 @@ pub enum ProofRandomness {
     Seeded(u64),
 }
 
-/// Proves `batch` with `pk`, with the proof randomness `randomness`.
+/// The QAP reduction a proving key was made for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyReduction {
+    /// snarkjs' ([`CircomReduction`]): every key `setup` and `ceremony import` make.
+    Circom,
+    /// libsnark's (arkworks' default): keys made by `setup` before the ceremony support.
+    Libsnark,
+}
+
+impl KeyReduction {
+    /// Tells the reduction from the key's `h_query`: snarkjs' has one base per point of the
+    /// QAP domain (a power of two), libsnark's one fewer (`τ^i·Z(τ)/δ` for `i < n − 1`;
+    /// ark-groth16 0.5 `generator.rs`). Errors: any other length (not a Groth16 key of ours).
+    pub fn of(pk: &ProvingKey<Bn254>) -> anyhow::Result<Self> {
+        let n = pk.h_query.len();
+        if n.is_power_of_two() {
+            Ok(KeyReduction::Circom)
+        } else if (n + 1).is_power_of_two() {
+            Ok(KeyReduction::Libsnark)
+        } else {
+            anyhow::bail!("the proving key's h query has {n} bases: neither a power of two (snarkjs' reduction) nor one fewer (libsnark's)")
+        }
+    }
+}
+
+/// Proves `batch` with `pk`, with the proof randomness `randomness`, with the reduction the key
+/// was made for ([`KeyReduction::of`]).
 pub fn prove(pk: &ProvingKey<Bn254>, batch: &Batch, randomness: ProofRandomness) -> anyhow::Result<Proof<Bn254>> {
+    fn with<R: rand::RngCore + rand::CryptoRng>(pk: &ProvingKey<Bn254>, circuit: BatchCircuit, rng: &mut R) -> anyhow::Result<Proof<Bn254>> {
+        Ok(match KeyReduction::of(pk)? {
+            KeyReduction::Circom => Snark::prove(pk, circuit, rng)?,
+            KeyReduction::Libsnark => Groth16::<Bn254, LibsnarkReduction>::prove(pk, circuit, rng)?,
+        })
+    }
     let circuit = BatchCircuit::new(batch.clone());
-    Ok(match randomness {
-        ProofRandomness::Os => Snark::prove(pk, circuit, &mut rand::rngs::OsRng)?,
-        ProofRandomness::Seeded(seed) => Snark::prove(pk, circuit, &mut ChaCha20Rng::seed_from_u64(seed))?,
-    })
+    match randomness {
+        ProofRandomness::Os => with(pk, circuit, &mut rand::rngs::OsRng),
+        ProofRandomness::Seeded(seed) => with(pk, circuit, &mut ChaCha20Rng::seed_from_u64(seed)),
+    }
 }
 
 /// Verifies `proof` for public inputs `[old_root, new_root, defs_root, commitment, number]`.

@@ -37,10 +37,15 @@ fn snarkjs_reduction_keeps_keys_and_proofs_of_libsnark() {
     wrong[3] += Fr::from(1u64);
     assert!(!groth::verify(&vk_c, &wrong, &ours).unwrap(), "a wrong commitment must not verify");
 
-    // a proof made with the libsnark bases and the circom witness map (or vice versa) is wrong:
-    // the reduction is not a no-op
+    // a proof made with the libsnark bases and the circom witness map is wrong: the reduction is
+    // not a no-op ...
     let mixed = Groth16::<Bn254, CircomReduction>::prove(&pk_l, alstra_prover::circuit::BatchCircuit::new(batch.clone()), &mut ChaCha20Rng::seed_from_u64(4)).unwrap();
     assert!(!groth::verify(&vk_c, &batch.public_inputs(), &mixed).unwrap());
+    // ... so `prove` tells a key's reduction from its h query, and keys made for libsnark's
+    // (by earlier versions of `setup`) still prove, the same proof
+    assert_eq!(groth::KeyReduction::of(&pk_c).unwrap(), groth::KeyReduction::Circom);
+    assert_eq!(groth::KeyReduction::of(&pk_l).unwrap(), groth::KeyReduction::Libsnark);
+    assert_eq!(groth::prove(&pk_l, &batch, ProofRandomness::Seeded(4)).unwrap(), ours);
 }
 
 #[test]

@@ -188,6 +188,44 @@ describe('dev chain with its MetaMask endpoint', () => {
     assert.ok(block.transactions.includes(deploy.hash), 'the block lists the transaction');
   });
 
+  // Ethereum tools: transactions sent back to back with nonces from "pending", and the pool's
+  // refusals in go-ethereum's words (which ethers maps to its error codes).
+  test('three transactions in a row take their nonces from "pending" (the pool counted) and all land', async () => {
+    const INIT = '0x600a600c600039600a6000f3602a60005260206000f3'; // deploys a contract returning 42
+    // ethers' default request cache (250 ms) would hand every send the same nonce on any chain
+    const uncached = new ethers.JsonRpcProvider(node.ethUrl, Number(CHAIN_ID), { staticNetwork: true, cacheTimeout: -1 });
+    const sender = wallet.connect(uncached);
+    const start = await uncached.getTransactionCount(wallet.address, 'latest');
+    const sent = [];
+    for (let i = 0; i < 3; i++) {
+      sent.push(await sender.sendTransaction({ data: INIT }));
+      // asked without ethers' request cache (it answers a repeated request from 250 ms back)
+      const pending = Number(await jsonRpc(node.ethUrl, 'eth_getTransactionCount', [wallet.address, 'pending']));
+      assert.equal(pending, start + i + 1, `pending nonce after ${i + 1} sent`);
+    }
+    assert.deepEqual(sent.map((t) => t.nonce), [start, start + 1, start + 2]);
+    const receipts = await Promise.all(sent.map((t) => t.wait()));
+    assert.deepEqual(receipts.map((r) => r.status), [1, 1, 1]);
+    assert.equal(await uncached.getTransactionCount(wallet.address, 'latest'), start + 3);
+    // the same signed transaction again: go-ethereum's "already known" (or, once mined, "nonce too low")
+    const raw = await sender.signTransaction({ ...(await sender.populateTransaction({ data: INIT })) });
+    await uncached.broadcastTransaction(raw);
+    await assert.rejects(uncached.broadcastTransaction(raw), /already known|nonce too low/);
+    uncached.destroy();
+  });
+
+  test('a used nonce answers "nonce too low", an unfunded account "insufficient funds" (ethers: NONCE_EXPIRED, INSUFFICIENT_FUNDS)', async () => {
+    const feeData = await provider.getFeeData();
+    const tx = { chainId: CHAIN_ID, type: 2, maxFeePerGas: feeData.maxFeePerGas, maxPriorityFeePerGas: 0n, gasLimit: 5_000_000n,
+      data: '0x600a600c600039600a6000f3602a60005260206000f3' };
+    const used = (await provider.getTransactionCount(wallet.address, 'latest')) - 1;
+    await assert.rejects(provider.broadcastTransaction(await wallet.signTransaction({ ...tx, nonce: used })),
+      (e) => e.code === 'NONCE_EXPIRED' && /nonce too low/.test(e.message));
+    const pauper = ethers.Wallet.createRandom();
+    await assert.rejects(provider.broadcastTransaction(await pauper.signTransaction({ ...tx, nonce: 0 })),
+      (e) => e.code === 'INSUFFICIENT_FUNDS' && /insufficient funds/.test(e.message));
+  });
+
   // Council governance with governance/council-cli.cjs: on `dev` the council has one member
   // (Alice), so a motion's threshold is 1 and `propose` executes the call at once.
   const cli = (...args) => spawnSync(process.execPath, [path.join(ROOT, 'governance/council-cli.cjs'), '--url', node.wsUrl, ...args],

@@ -294,6 +294,31 @@ fn invalid_transaction_message(err: &subxt::rpcs::UserError) -> Option<&'static 
 	INVALID_TRANSACTION_MESSAGES.get()?(code)
 }
 
+/// AlstraNet patch: the go-ethereum text of a transaction pool refusal, which wallets and
+/// libraries map to their error kinds (ethers: `NONCE_EXPIRED`, `INSUFFICIENT_FUNDS`,
+/// `REPLACEMENT_UNDERPRICED`; MetaMask shows them): the Substrate pool's JSON-RPC errors
+/// (`sc-rpc-api` author errors 1010 invalid, 1013 already imported, 1014 priority too low) with
+/// the `InvalidTransaction` texts of `sp-runtime` as data. `None` for any other error.
+fn geth_pool_error(err: &subxt::rpcs::UserError) -> Option<&'static str> {
+	let data: Option<String> = err.data.as_ref().and_then(|d| serde_json::from_str(d.get()).ok());
+	match (err.code, data.as_deref()) {
+		(1010, Some("Transaction is outdated")) => Some("nonce too low"),
+		// the fee is above the balance, or above what the gas limit pays for: on this chain the
+		// fee is the extrinsic's weight and length fee, so a gas limit below it fails here too
+		(1010, Some("Inability to pay some fees (e.g. account balance too low)")) =>
+			Some("insufficient funds for gas * price + value (or a gas limit below the transaction's fee)"),
+		(1010, Some("Transaction has a bad signature")) => Some("invalid sender"),
+		// pallet-revive refuses a wrong chain id, an EIP-4844/7702 transaction or an undecodable
+		// payload with `InvalidTransaction::Call`
+		(1010, Some("Transaction call is not expected")) =>
+			Some("invalid transaction: wrong chain id, unsupported type (EIP-4844, EIP-7702) or malformed"),
+		(1010, Some("Transaction would exhaust the block limits")) => Some("exceeds block gas limit"),
+		(1013, _) => Some("already known"),
+		(1014, _) => Some("replacement transaction underpriced"),
+		_ => None,
+	}
+}
+
 impl From<ClientError> for ErrorObjectOwned {
 	fn from(err: ClientError) -> Self {
 		match err {
@@ -306,6 +331,9 @@ impl From<ClientError> for ErrorObjectOwned {
 				const TRANSACTION_REJECTED: i32 = -32003;
 				if let Some(message) = invalid_transaction_message(&err) {
 					return ErrorObjectOwned::owned::<Vec<u8>>(TRANSACTION_REJECTED, message, None);
+				}
+				if let Some(message) = geth_pool_error(&err) {
+					return ErrorObjectOwned::owned::<Vec<u8>>(CALL_EXECUTION_FAILED_CODE, message, None);
 				}
 				ErrorObjectOwned::owned::<Vec<u8>>(err.code, err.message, None)
 			},
@@ -895,6 +923,17 @@ impl Client {
 	/// Get the latest finalized block.
 	pub async fn latest_finalized_block(&self) -> Arc<SubstrateBlock> {
 		self.block_provider.latest_finalized_block().await
+	}
+
+	/// AlstraNet patch: the nonce of `address`'s next transaction counting its transactions in
+	/// the pool, as Ethereum nodes answer `eth_getTransactionCount(address, "pending")`: the
+	/// node's `system_accountNextIndex` of the account an Ethereum key signs for (pallet-revive's
+	/// fallback account, `address ++ 0xEE × 12`).
+	pub async fn pending_nonce(&self, address: sp_core::H160) -> Result<U256, ClientError> {
+		let mut account = [0xEE_u8; 32];
+		account[..20].copy_from_slice(address.as_bytes());
+		let next = self.rpc.system_account_next_index(&subxt::utils::AccountId32(account)).await?;
+		Ok(U256::from(next))
 	}
 
 	/// Get the latest best block.

@@ -534,6 +534,10 @@ impl EthRpcServer for EthRpcServerImpl {
 	}
 
 	async fn get_transaction_count(&self, address: H160, block: BlockId) -> RpcResult<U256> {
+		// AlstraNet patch: "pending" counts the pool (several transactions sent in a row)
+		if matches!(block, BlockId::Number(BlockNumberOrTag::Pending)) {
+			return Ok(self.client.pending_nonce(address).await?);
+		}
 		let hash = self.client.block_hash_for_tag(block).await?;
 		let runtime_api = self.client.runtime_api(hash).await?;
 		let nonce = runtime_api
