@@ -345,7 +345,8 @@ contract Rogue {
       proc.stderr.on('data', (d) => { out.stderr += d; });
       return { out, exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))) };
     };
-    const provider = new ethers.JsonRpcProvider(anvil.url);
+    // no request cache: logs and nonces are read again right after a reorg
+    const provider = new ethers.JsonRpcProvider(anvil.url, undefined, { cacheTimeout: -1 });
     const manager = new ethers.Contract(l1.rollupManager, L1_ABI, provider);
     const t0 = Date.now();
     const status = async (n) => (await jsonRpc(url, 'rollup_batch', [n])).status;
