@@ -34,6 +34,9 @@ git diff --exit-code --stat -- contracts/bpm/artifacts contracts/l1/artifacts ||
 	exit 1
 }
 
+log "the predeployed canonical contracts match their published init code (runtime/src/predeploys.json)"
+(cd tests/e2e && node bin/generate-predeploys.mjs --check)
+
 build_node
 
 log "the runtime wasm is reproducible: no path of this checkout or machine in it"

@@ -9,7 +9,9 @@
 //!    status on AlstraNet's finalized chain lags behind L1 moves one step: `Rollup.mark_proven`
 //!    once L1 accepted it (a valid proof exists), `mark_submitted` with the L1 transaction that
 //!    carried it (found in `BatchAccepted` logs), `mark_finalized` once that L1 block is final
-//!    (the `finalized` block tag, or `--confirmations N` blocks on a dev L1).
+//!    (the `finalized` block tag, or `--confirmations N` blocks on a dev L1); if the transaction
+//!    on L1 is not the one reported (a reorg dropped it and the batch was sent again),
+//!    `mark_submitted` reports the new one first.
 //! 2. **Hand over** the validator set on L1 when the next batch was signed by a newer committee
 //!    than L1's (`changeValidators`, with the handover's attestations from the chain).
 //! 3. **Submit** the next batch (`lastBatch + 1` on L1) once it is sealed in a finalized block and
@@ -436,6 +438,15 @@ impl Relayer {
 				BatchStatus::Submitted if at_least(BatchStatus::Finalized) => {
 					let record = self.manager.batch(U256::from(n)).call().await?;
 					if self.l1_final(record.l1BlockNumber).await? {
+						// an L1 reorg dropped the reported transaction and the batch was sent
+						// again: AlstraNet records the transaction that L1 holds before finality
+						let tx = self.l1_transaction(n).await?;
+						if h.l1_transaction != Some(tx.0) {
+							self.report("mark_submitted", (n, tx.0)).await?;
+							return Ok(Round::Progress(format!(
+								"batch {n}: L1 transaction {tx} reported on AlstraNet (the one reported before left L1 in a reorg)"
+							)));
+						}
 						crash_point("finalizing");
 						self.report("mark_finalized", (n,)).await?;
 						return Ok(Round::Progress(format!("batch {n}: reported finalized on AlstraNet")));

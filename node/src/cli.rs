@@ -31,6 +31,12 @@ pub struct EthRpcParams {
 	/// `--rpc-external` is given.
 	#[arg(long, value_name = "PORT", default_value_t = 8545)]
 	pub eth_rpc_port: u16,
+
+	/// TCP port of the Ethereum endpoint's own Prometheus metrics (`/metrics`), on the same
+	/// interface as the node's Prometheus endpoint. Give each node on one machine its own port.
+	/// Without Prometheus on the node (`--no-prometheus`), the endpoint has none either.
+	#[arg(long, value_name = "PORT", default_value_t = 9616)]
+	pub eth_rpc_prometheus_port: u16,
 }
 
 #[derive(Debug, clap::Subcommand)]

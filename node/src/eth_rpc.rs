@@ -39,7 +39,9 @@ impl ChildConfig {
 	/// - `--base-path <node base path>/eth-rpc` for its receipt database;
 	/// - `--eth-pruning archive` on an archive node, else `--eth-pruning <window>`;
 	/// - `--dev` on development chains (permissive CORS for dApps on localhost);
-	/// - `--no-prometheus` when the node runs without Prometheus.
+	/// - `--prometheus-port <--eth-rpc-prometheus-port>` (and `--prometheus-external` when the
+	///   node's Prometheus listens on all interfaces), or `--no-prometheus` when the node runs
+	///   without Prometheus.
 	pub fn new(config: &Configuration, params: &EthRpcParams) -> Self {
 		let endpoint = config.rpc.addr.as_ref().and_then(|a| a.first()).map(|e| e.listen_addr);
 		let node_port = endpoint.map(|a| a.port()).unwrap_or(config.rpc.port);
@@ -75,8 +77,15 @@ impl ChildConfig {
 		if config.chain_spec.chain_type() == ChainType::Development {
 			args.push("--dev".into());
 		}
-		if config.prometheus_config.is_none() {
-			args.push("--no-prometheus".into());
+		match &config.prometheus_config {
+			None => args.push("--no-prometheus".into()),
+			Some(prometheus) => {
+				args.push("--prometheus-port".into());
+				args.push(params.eth_rpc_prometheus_port.to_string());
+				if prometheus.port.ip().is_unspecified() {
+					args.push("--prometheus-external".into());
+				}
+			},
 		}
 		let program = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("alstranet-node"));
 		Self { program, args, port: params.eth_rpc_port }

@@ -127,6 +127,30 @@ pub struct GenesisValidator {
 	pub attestation: pallet_attestation::AttestationId,
 }
 
+/// The canonical contracts that Ethereum tools expect at fixed addresses, predeployed on every
+/// chain: the deterministic-deployment proxy (CREATE2 deployer of `forge script`, EIP-2470's
+/// predecessor), the Safe singleton factory, Multicall3 and the ERC-4337 EntryPoint v0.7 with its
+/// SenderCreator. `predeploys.json` is generated, not written: `tests/e2e/bin/generate-predeploys.mjs`
+/// deploys each published init code on anvil as on Ethereum and records the resulting accounts
+/// (address, nonce, runtime code, storage); `scripts/test.sh` checks that it is up to date.
+pub const PREDEPLOYS_JSON: &str = include_str!("predeploys.json");
+
+/// `PREDEPLOYS_JSON` as pallet-revive's genesis `accounts` (`address`, `nonce`, `code`,
+/// `storage`; no balance). Panics if the generated file is malformed (a build of a broken
+/// generator's output must not start a chain).
+pub fn predeploy_accounts() -> Value {
+	let list: Vec<Value> = serde_json::from_str(PREDEPLOYS_JSON).expect("predeploys.json is a JSON array");
+	Value::Array(
+		list.into_iter()
+			.map(|a| {
+				serde_json::json!({
+					"address": a["address"], "nonce": a["nonce"], "code": a["code"], "storage": a["storage"],
+				})
+			})
+			.collect(),
+	)
+}
+
 /// Builds the genesis config patch of a chain.
 ///
 /// - `validators`: the initial validator set; Aura and GRANDPA authorities come from their
@@ -138,6 +162,8 @@ pub struct GenesisValidator {
 ///   `(PeerId bytes, owner)`; every node of the network must be among them to get peers.
 /// - `sudo`: the sudo key, `dev` only (`None` elsewhere: governance is the council).
 /// - `evm_chain_id`: EIP-155 chain id of the chain.
+///
+/// Every chain also gets the canonical contracts of `predeploy_accounts`.
 pub fn genesis(
 	validators: Vec<GenesisValidator>,
 	min_validators: u32,
@@ -182,6 +208,9 @@ pub fn genesis(
 		},
 		evm_chain_id: EvmChainIdConfig { chain_id: evm_chain_id },
 	});
+	if let Value::Object(p) = &mut patch {
+		p.insert("revive".into(), serde_json::json!({ "accounts": predeploy_accounts() }));
+	}
 	if let Some(key) = sudo {
 		let sudo = frame_support::build_struct_json_patch!(RuntimeGenesisConfig {
 			sudo: SudoConfig { key: Some(key) },

@@ -693,3 +693,53 @@ mod rollup_precompile {
 		});
 	}
 }
+
+/// Decodes a `0x`-prefixed hex string of `predeploys.json`.
+fn hex_bytes(v: &serde_json::Value) -> Vec<u8> {
+	let s = v.as_str().expect("a hex string");
+	sp_core::bytes::from_hex(s).expect("valid hex")
+}
+
+#[test]
+fn every_preset_predeploys_the_canonical_contracts() {
+	use pallet_revive::AddressMapper as _;
+	let list: Vec<serde_json::Value> =
+		serde_json::from_str(crate::genesis_config_presets::PREDEPLOYS_JSON).unwrap();
+	let addresses: Vec<&str> = list.iter().map(|a| a["address"].as_str().unwrap()).collect();
+	// forge script's CREATE2 deployer, Multicall3, the Safe factory, EntryPoint v0.7.
+	for canonical in [
+		"0x4e59b44847b379578588920cA78FbF26c0B4956C",
+		"0xcA11bde05977b3631167028862bE2a173976CA11",
+		"0x914d7Fec6aaC8cd542e72Bca78B30650d45643d7",
+		"0x0000000071727De22E5E9d8BAf0edAc6f37da032",
+	] {
+		assert!(addresses.contains(&canonical), "{canonical} is not in predeploys.json");
+	}
+	for preset in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+		ext_from_preset(preset).execute_with(|| {
+			for a in &list {
+				let address = sp_core::H160::from_slice(&hex_bytes(&a["address"]));
+				let code = hex_bytes(&a["code"]);
+				assert_eq!(Revive::code(&address), code, "{preset}: code of {}", a["name"]);
+				let account = <Runtime as pallet_revive::Config>::AddressMapper::to_account_id(&address);
+				assert_eq!(
+					System::account_nonce(&account) as u64,
+					a["nonce"].as_u64().unwrap(),
+					"{preset}: nonce of {}",
+					a["name"]
+				);
+				for (key, value) in a["storage"].as_object().unwrap() {
+					let key: [u8; 32] = hex_bytes(&serde_json::Value::String(key.clone())).try_into().unwrap();
+					assert_eq!(
+						Revive::get_storage(address, key).unwrap(),
+						Some(hex_bytes(value)),
+						"{preset}: storage of {}",
+						a["name"]
+					);
+				}
+			}
+			// An address that is not predeployed has no code.
+			assert!(Revive::code(&sp_core::H160::repeat_byte(0x42)).is_empty());
+		});
+	}
+}

@@ -568,14 +568,24 @@ pub mod pallet {
 
 		/// Reports batch `batch` sent to L1 in transaction `l1_transaction`. Origin:
 		/// [`Config::RelayerOrigin`]. The batch must be [`BatchStatus::Proven`] and its
-		/// predecessor at least submitted.
+		/// predecessor at least submitted; or already [`BatchStatus::Submitted`] with another
+		/// transaction: an L1 reorg dropped that one and the batch was sent again, so the header
+		/// records the transaction that L1 now holds (the status does not move). Reporting the
+		/// recorded transaction again fails with [`Error::WrongBatchStatus`].
 		///
 		/// Emits [`Event::BatchSubmitted`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::advance_batch())]
 		pub fn mark_submitted(origin: OriginFor<T>, batch: u64, l1_transaction: [u8; 32]) -> DispatchResult {
 			T::RelayerOrigin::ensure_origin(origin)?;
-			Self::advance(batch, BatchStatus::Proven, Some(l1_transaction))?;
+			match Batches::<T>::get(batch) {
+				Some(mut header) if header.status == BatchStatus::Submitted => {
+					ensure!(header.l1_transaction != Some(l1_transaction), Error::<T>::WrongBatchStatus);
+					header.l1_transaction = Some(l1_transaction);
+					Batches::<T>::insert(batch, header);
+				},
+				_ => Self::advance(batch, BatchStatus::Proven, Some(l1_transaction))?,
+			}
 			Self::deposit_event(Event::BatchSubmitted { batch, l1_transaction });
 			Ok(())
 		}

@@ -278,6 +278,14 @@ fn batches_go_proven_submitted_finalized_in_order_and_finalized_records_are_prun
 		assert_ok!(Rollup::mark_submitted(signed(RELAYER), 1, [0xab; 32]));
 		assert_noop!(Rollup::mark_finalized(signed(RELAYER), 2), Error::<Test>::WrongBatchStatus);
 		assert_ok!(Rollup::mark_submitted(signed(RELAYER), 2, [0xcd; 32]));
+		// an L1 reorg dropped batch 2's transaction and it was sent again: the new one is recorded,
+		// the status stays; the recorded one cannot be reported twice
+		assert_noop!(Rollup::mark_submitted(signed(RELAYER), 2, [0xcd; 32]), Error::<Test>::WrongBatchStatus);
+		assert_noop!(Rollup::mark_submitted(signed(1), 2, [0xce; 32]), DispatchError::BadOrigin);
+		assert_ok!(Rollup::mark_submitted(signed(RELAYER), 2, [0xce; 32]));
+		let h = Batches::<Test>::get(2).unwrap();
+		assert_eq!((h.status, h.l1_transaction), (BatchStatus::Submitted, Some([0xce; 32])));
+		System::assert_has_event(RuntimeEvent::Rollup(Event::BatchSubmitted { batch: 2, l1_transaction: [0xce; 32] }));
 		assert_noop!(Rollup::mark_finalized(signed(RELAYER), 2), Error::<Test>::PredecessorBehind);
 		assert!(BatchRecords::<Test>::get(1).is_some());
 		assert_ok!(Rollup::mark_finalized(signed(RELAYER), 1));

@@ -34,21 +34,26 @@ export function runNodeSync(args, opts = {}) {
 
 /**
  * Starts `alstranet-node` with `args` plus a temp `--base-path` and free ports.
- * `prepare(basePath)` runs before the node starts (e.g. to insert keys).
+ * `prepare(basePath)` runs before the node starts (e.g. to insert keys). With `prometheus`, the
+ * node and its Ethereum endpoint serve Prometheus metrics on free ports (`prometheusPort`,
+ * `ethPrometheusPort`); without, the node runs with `--no-prometheus`.
  * Returns { proc, rpcPort, ethPort, basePath, logFile, log(), waitForLog(re, ms), stop() }.
  */
-export async function startNode(args, { name = 'node', eth = false, prepare } = {}) {
+export async function startNode(args, { name = 'node', eth = false, prepare, prometheus = false } = {}) {
   const basePath = tempDir(name);
   if (prepare) prepare(basePath);
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const ethPort = await freePort();
+  const prometheusPort = prometheus ? await freePort() : undefined;
+  const ethPrometheusPort = prometheus && eth ? await freePort() : undefined;
   const full = [
     ...args,
     '--base-path', basePath,
     '--rpc-port', String(rpcPort),
     '--port', String(p2pPort),
-    '--no-prometheus',
+    ...(prometheus ? ['--prometheus-port', String(prometheusPort)] : ['--no-prometheus']),
+    ...(ethPrometheusPort ? ['--eth-rpc-prometheus-port', String(ethPrometheusPort)] : []),
     '--no-telemetry',
     '--no-mdns',
     ...(eth ? ['--eth-rpc', '--eth-rpc-port', String(ethPort)] : []),
@@ -57,7 +62,7 @@ export async function startNode(args, { name = 'node', eth = false, prepare } = 
   const out = fs.openSync(logFile, 'a');
   const proc = spawn(NODE_BIN, full, { stdio: ['ignore', out, out] });
   const node = {
-    proc, rpcPort, ethPort, basePath, logFile,
+    proc, rpcPort, ethPort, prometheusPort, ethPrometheusPort, basePath, logFile,
     wsUrl: `ws://127.0.0.1:${rpcPort}`,
     ethUrl: `http://127.0.0.1:${ethPort}`,
     log: () => fs.readFileSync(logFile, 'utf8'),

@@ -413,6 +413,8 @@ contract Rogue {
     for (const [n] of proven) {
       const b = await jsonRpc(url, 'rollup_batch', [n]);
       assert.equal(b.status, 'finalized', `batch ${n} finalized on AlstraNet`);
+      const [accepted] = await manager.queryFilter(manager.filters.BatchAccepted(n));
+      assert.equal(b.l1Transaction, accepted.transactionHash, `batch ${n}: AlstraNet records the L1 transaction that carried it`);
       assert.equal(await acceptedOnL1(n), 1, `batch ${n} on L1 exactly once`);
       const rec = await manager.batch(n);
       assert.deepEqual([rec.newRoot, rec.validatorSetId], [BigInt(b.newRoot), 0n]);

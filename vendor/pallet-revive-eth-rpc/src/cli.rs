@@ -471,12 +471,23 @@ fn rpc_module(
 
 	let health_api = SystemHealthRpcServerImpl::new(client.clone()).into_rpc();
 	let debug_api = DebugRpcServerImpl::new(client.clone()).into_rpc();
+	// AlstraNet patch: installable filters (eth_newFilter etc.), the methods upstream lacks
+	let filter_api = {
+		use crate::filters::FilterRpcServer as _;
+		crate::filters::FilterRpcServerImpl::new(client.clone()).into_rpc()
+	};
+	let compat_api = {
+		use crate::compat::CompatRpcServer as _;
+		crate::compat::CompatRpcServerImpl::new(client.clone()).into_rpc()
+	};
 	let polkadot_api = PolkadotRpcServerImpl::new(client).into_rpc();
 
 	let mut module = RpcModule::new(());
 	module.merge(eth_api).map_err(|e| sc_service::Error::Application(e.into()))?;
 	module.merge(health_api).map_err(|e| sc_service::Error::Application(e.into()))?;
 	module.merge(debug_api).map_err(|e| sc_service::Error::Application(e.into()))?;
+	module.merge(filter_api).map_err(|e| sc_service::Error::Application(e.into()))?;
+	module.merge(compat_api).map_err(|e| sc_service::Error::Application(e.into()))?;
 	module
 		.merge(polkadot_api)
 		.map_err(|e| sc_service::Error::Application(e.into()))?;

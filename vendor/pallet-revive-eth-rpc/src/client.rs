@@ -386,6 +386,12 @@ pub struct Client {
 	subscription_gap_queue: SubscriptionGapQueue,
 	/// Hands out the version-aware runtime API of specific blocks.
 	runtime_api_provider: VersionAwareRuntimeApiProvider,
+	/// AlstraNet patch: the transactions submitted through this endpoint that no block holds
+	/// yet (`eth_getTransactionByHash` of a pending transaction, pending-transaction filters).
+	pending_transactions: Arc<crate::pending::PendingTransactions>,
+	/// AlstraNet patch: the logs sent to `logs` subscribers from best blocks not yet finalized,
+	/// by block number: `(Substrate block hash, logs)` (see `subscribe_and_cache_new_blocks`).
+	best_block_logs: Arc<std::sync::Mutex<std::collections::BTreeMap<SubstrateBlockNumber, (H256, Vec<Log>)>>>,
 }
 
 /// A request to backfill a range of missed blocks (both bounds inclusive).
@@ -578,6 +584,8 @@ impl Client {
 			backfill_complete: Arc::new(AtomicBool::new(false)),
 			subscription_gap_queue,
 			runtime_api_provider,
+			pending_transactions: Default::default(),
+			best_block_logs: Default::default(),
 		};
 
 		Ok(client)
@@ -781,8 +789,31 @@ impl Client {
 
 			match subscription_type {
 				SubscriptionType::BestBlocks => {
-					let (eth_block, _) = self.process_block(&block).await?;
+					let block_number = block.block_number();
+					let (eth_block, receipt_infos) = self.process_block(&block).await?;
 					self.block_provider.update_latest(Arc::new(block), subscription_type).await;
+
+					// AlstraNet patch: `logs` subscribers get a best block's logs at once (as
+					// from an Ethereum node's head), not ~2 finality rounds later. A new best
+					// block at a height already sent retracts that branch: its logs are sent
+					// again with `removed: true`. Finality sends what was not sent (below).
+					if self.log_subscription_tx.receiver_count() > 0 {
+						let logs: Vec<Log> = receipt_infos.into_iter().flat_map(|r| r.logs).collect();
+						let retracted = {
+							let mut sent = self.best_block_logs.lock().expect("best block logs lock");
+							let retracted = sent.split_off(&block_number);
+							sent.insert(block_number, (hash, logs.clone()));
+							retracted
+						};
+						for (_, (_, logs)) in retracted.into_iter().rev() {
+							for log in logs {
+								let _ = self.log_subscription_tx.send(Log { removed: true, ..log });
+							}
+						}
+						for log in logs {
+							let _ = self.log_subscription_tx.send(log);
+						}
+					}
 
 					if let Some(sender) = &self.block_notifier {
 						if sender.receiver_count() > 0 {
@@ -815,7 +846,25 @@ impl Client {
 					self.block_provider.update_latest(Arc::new(block), subscription_type).await;
 					self.advance_sync_head(block_number, hash).await;
 
-					if self.log_subscription_tx.receiver_count() > 0 {
+					// AlstraNet patch: the logs of this block went out when it was the best block,
+					// unless another block at this height was sent then (retract it)
+					let sent_at_best = {
+						let mut sent = self.best_block_logs.lock().expect("best block logs lock");
+						let at_height = sent.remove(&block_number);
+						sent.retain(|n, _| *n > block_number);
+						at_height
+					};
+					let already_sent = match sent_at_best {
+						Some((sent_hash, _)) if sent_hash == hash => true,
+						Some((_, logs)) => {
+							for log in logs {
+								let _ = self.log_subscription_tx.send(Log { removed: true, ..log });
+							}
+							false
+						},
+						None => false,
+					};
+					if !already_sent && self.log_subscription_tx.receiver_count() > 0 {
 						let logs = match receipt_infos {
 							Some(infos) => infos.into_iter().flat_map(|r| r.logs).collect(),
 							None => {
@@ -1105,6 +1154,11 @@ impl Client {
 	pub async fn system_health(&self) -> Result<SystemHealth, ClientError> {
 		let health = self.rpc.system_health().await?;
 		Ok(health)
+	}
+
+	/// AlstraNet patch: the transactions submitted through this endpoint and not yet in a block.
+	pub fn pending_transactions(&self) -> &crate::pending::PendingTransactions {
+		&self.pending_transactions
 	}
 
 	/// Get the block number of the latest block.

@@ -62,10 +62,21 @@ pub use receipt_extractor::*;
 mod apis;
 pub use apis::*;
 
+// AlstraNet patch: transactions submitted and not yet included; installable filters; the
+// methods upstream lacks.
+pub mod compat;
+pub mod filters;
+pub mod pending;
+
 mod types;
 pub use types::*;
 
 pub const LOG_TARGET: &str = "eth-rpc";
+
+/// AlstraNet patch: `value` as JSON (the RPC types serialize infallibly).
+fn to_json(value: impl serde::Serialize) -> serde_json::Value {
+	serde_json::to_value(value).expect("RPC types serialize to JSON; qed")
+}
 
 /// An EVM RPC server implementation.
 pub struct EthRpcServerImpl {
@@ -276,6 +287,11 @@ impl EthRpcServer for EthRpcServerImpl {
 			}
 		}
 
+		// AlstraNet patch: the transaction and its sender, remembered once the pool accepts it
+		let submitted = TransactionSigned::decode(transaction.0.as_slice())
+			.ok()
+			.and_then(|signed| signed.recover_eth_address().ok().map(|from| (signed, from)));
+
 		let call = subxt_client::tx().revive().eth_transact(transaction.0);
 
 		// Subscribe to new block only when automine is enabled.
@@ -286,6 +302,12 @@ impl EthRpcServer for EthRpcServerImpl {
 			log::trace!(target: LOG_TARGET, "send_raw_transaction ethereum_hash: {hash:?} failed: {err:?}");
 			err
 		})?;
+
+		// AlstraNet patch: remembered until a block holds it (eth_getTransactionByHash answers
+		// it as pending, pending-transaction filters list it); the pool accepted it, so it decodes
+		if let Some((signed, from)) = submitted {
+			self.client.pending_transactions().insert(hash, signed, from);
+		}
 
 		if matches!(tx_status, TransactionStatus::Future) {
 			return Ok(hash);
@@ -523,14 +545,43 @@ impl EthRpcServer for EthRpcServerImpl {
 	async fn get_transaction_by_hash(
 		&self,
 		transaction_hash: H256,
-	) -> RpcResult<Option<TransactionInfoV1>> {
+	) -> RpcResult<Option<serde_json::Value>> {
 		let receipt = self.client.receipt(&transaction_hash).await;
 		let signed_tx = self.client.signed_tx_by_hash(&transaction_hash).await;
 		if let (Some(receipt), Some(signed_tx)) = (receipt, signed_tx) {
-			return Ok(Some(receipt.transaction_info(signed_tx)));
+			self.client.pending_transactions().remove(&transaction_hash);
+			return Ok(Some(to_json(receipt.transaction_info(signed_tx))));
+		}
+
+		// AlstraNet patch: a transaction submitted here and not yet in a block is answered as
+		// go-ethereum answers one of its pool: block hash, block number and index null.
+		if let Some((signed, from)) = self.client.pending_transactions().get(&transaction_hash) {
+			let info: TransactionInfoV1 = TransactionInfo {
+				block_hash: H256::zero(),
+				block_number: U256::zero(),
+				from,
+				hash: transaction_hash,
+				transaction_index: U256::zero(),
+				transaction_signed: signed,
+			}
+			.into();
+			let mut json = to_json(info);
+			for field in ["blockHash", "blockNumber", "transactionIndex"] {
+				json[field] = serde_json::Value::Null;
+			}
+			return Ok(Some(json));
 		}
 
 		Ok(None)
+	}
+
+	async fn create_access_list(
+		&self,
+		transaction: GenericTransactionV1,
+		block: Option<BlockNumberOrTag>,
+	) -> RpcResult<serde_json::Value> {
+		let gas_used = EthRpcServer::estimate_gas(self, transaction, block).await?;
+		Ok(serde_json::json!({ "accessList": [], "gasUsed": gas_used }))
 	}
 
 	async fn get_transaction_count(&self, address: H160, block: BlockId) -> RpcResult<U256> {

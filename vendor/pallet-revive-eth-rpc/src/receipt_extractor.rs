@@ -482,11 +482,16 @@ impl ReceiptExtractor {
 			|idx| eth_tx_by_index.get(&idx).map(|(_, hash, _)| *hash),
 		);
 
+		// AlstraNet patch: cumulativeGasUsed is the gas of this transaction and of the block's
+		// Ethereum transactions before it (upstream leaves 0)
+		let mut cumulative_gas_used = U256::zero();
 		eth_tx_by_index
 			.into_iter()
 			.map(|(transaction_index, (call, transaction_hash, receipt_gas_info))| {
 				let reverted = reverted_extrinsics.contains(&transaction_index);
 				let logs = logs_by_extrinsic.remove(&transaction_index).unwrap_or_default();
+				cumulative_gas_used = cumulative_gas_used.saturating_add(U256::from(receipt_gas_info.gas_used));
+				let cumulative_gas_used = cumulative_gas_used;
 				self.decode_transaction_and_build_receipt(
 					eth_block_hash,
 					eth_block_number,
@@ -497,6 +502,10 @@ impl ReceiptExtractor {
 					reverted,
 					logs,
 				)
+				.map(|(tx, mut receipt)| {
+					receipt.cumulative_gas_used = cumulative_gas_used;
+					(tx, receipt)
+				})
 				.inspect_err(|err| {
 					log::warn!(target: LOG_TARGET, "Error extracting extrinsic: {err:?}");
 				})
@@ -554,9 +563,15 @@ impl ReceiptExtractor {
 		block: &SubstrateBlock,
 		transaction_index: usize,
 	) -> Result<(TransactionSigned, ReceiptInfo), ClientError> {
+		// AlstraNet patch: cumulativeGasUsed (see extract_from_block_with_eth_hash)
+		let mut cumulative_gas_used = U256::zero();
 		let (eth_call, receipt_gas_info, transaction_hash) = self
 			.get_block_extrinsics(block)
 			.await?
+			.take_while(|(_, _, extrinsic_index)| *extrinsic_index <= transaction_index)
+			.inspect(|(_, receipt_gas_info, _)| {
+				cumulative_gas_used = cumulative_gas_used.saturating_add(U256::from(receipt_gas_info.gas_used));
+			})
 			.find_map(|(call, receipt_gas_info, extrinsic_index)| {
 				(extrinsic_index == transaction_index).then(|| {
 					let hash = H256(keccak_256(&call.payload));
@@ -597,6 +612,10 @@ impl ReceiptExtractor {
 			reverted,
 			logs,
 		)
+		.map(|(tx, mut receipt)| {
+			receipt.cumulative_gas_used = cumulative_gas_used;
+			(tx, receipt)
+		})
 	}
 
 	/// Get the Ethereum block hash for the Substrate block with specific hash.

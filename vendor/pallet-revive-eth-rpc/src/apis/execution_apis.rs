@@ -129,11 +129,22 @@ pub trait EthRpc {
 	) -> RpcResult<Option<TransactionInfoV1>>;
 
 	/// Returns the information about a transaction requested by transaction hash.
+	/// AlstraNet patch: JSON, so that a pending transaction can have null block fields.
 	#[method(name = "eth_getTransactionByHash")]
 	async fn get_transaction_by_hash(
 		&self,
 		transaction_hash: H256,
-	) -> RpcResult<Option<TransactionInfoV1>>;
+	) -> RpcResult<Option<serde_json::Value>>;
+
+	/// AlstraNet patch: an access list (EIP-2930) for `transaction` and the gas it uses. The
+	/// list is empty (valid, if not the cheapest: pallet-revive prices no access list), the gas
+	/// is `eth_estimateGas`'s.
+	#[method(name = "eth_createAccessList")]
+	async fn create_access_list(
+		&self,
+		transaction: GenericTransactionV1,
+		block: Option<BlockNumberOrTag>,
+	) -> RpcResult<serde_json::Value>;
 
 	/// Returns the number of transactions sent from an address.
 	#[method(name = "eth_getTransactionCount")]

@@ -57,6 +57,19 @@ pub struct BlockHeader {
 	pub gas_used: U256,
 	/// Timestamp
 	pub timestamp: U256,
+	/// AlstraNet patch: the header fields of London, Shanghai and Cancun, as go-ethereum sends
+	/// them in `newHeads` (wallets read the base fee from here; upstream omits them).
+	/// Base fee per gas (EIP-1559)
+	pub base_fee_per_gas: U256,
+	/// Withdrawals root (EIP-4895)
+	pub withdrawals_root: H256,
+	/// Blob gas used (EIP-4844)
+	pub blob_gas_used: U256,
+	/// Excess blob gas (EIP-4844)
+	pub excess_blob_gas: U256,
+	/// Parent beacon block root (EIP-4788)
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub parent_beacon_block_root: Option<H256>,
 }
 
 impl From<BlockV1> for BlockHeader {
@@ -78,6 +91,11 @@ impl From<BlockV1> for BlockHeader {
 			gas_limit: block.gas_limit,
 			gas_used: block.gas_used,
 			timestamp: block.timestamp,
+			base_fee_per_gas: block.base_fee_per_gas,
+			withdrawals_root: block.withdrawals_root,
+			blob_gas_used: block.blob_gas_used,
+			excess_blob_gas: block.excess_blob_gas,
+			parent_beacon_block_root: block.parent_beacon_block_root,
 		}
 	}
 }
