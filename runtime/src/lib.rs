@@ -470,6 +470,17 @@ impl pallet_evm_chain_id::Config for Runtime {}
 parameter_types! {
 	/// Share of a code upload's deposit that is locked while contracts use the code.
 	pub CodeHashLockupDepositPercent: Perbill = Perbill::from_percent(30);
+	/// Storage deposit per item outside a contract's own storage (a contract's account and
+	/// info, a code blob and its info), in planck: 0.02 unit, refunded when the item goes.
+	/// pallet-revive's test value (0.2 unit) made a deployment of a 368-byte contract cost
+	/// 0.78 unit, above what EVM tools size a deployment at (Ethereum's 32,000 gas for CREATE
+	/// plus 200 per code byte, at `GasScale`'s price); with 0.02 unit it costs ~0.1 unit.
+	pub const DepositPerItem: Balance = 2 * currency::CENTS;
+	/// Storage deposit per item of a contract's own storage (a slot), in planck: 1/100 of
+	/// `DepositPerItem`, as pallet-revive's default ratio.
+	pub const DepositPerChildTrieItem: Balance = 2 * currency::CENTS / 100;
+	/// Storage deposit per byte of code or storage, in planck (0.00001 unit).
+	pub const DepositPerByte: Balance = currency::MILLICENTS;
 }
 
 #[derive_impl(pallet_revive::config_preludes::TestDefaultConfig)]
@@ -477,6 +488,9 @@ impl pallet_revive::Config for Runtime {
 	type AddressMapper = AccountId32Mapper<Self>;
 	type ChainId = pallet_evm_chain_id::ChainIdOf<Runtime>;
 	type CodeHashLockupDepositPercent = CodeHashLockupDepositPercent;
+	type DepositPerItem = DepositPerItem;
+	type DepositPerChildTrieItem = DepositPerChildTrieItem;
+	type DepositPerByte = DepositPerByte;
 	type Balance = Balance;
 	type Currency = Balances;
 	/// 1 planck (10^-12 unit) = 10^6 wei (10^-18 ether-unit): native 12 decimals, EVM 18.
@@ -493,11 +507,10 @@ impl pallet_revive::Config for Runtime {
 	type AutoMap = ConstBool<true>;
 	/// Planck per unit of Ethereum gas: the gas price is 5·10^6 planck = 5·10^12 wei (5,000
 	/// gwei) and a transaction's gas is its fee (weight, length) plus storage deposit divided by
-	/// that. Chosen so that pallet-revive's gas stays below what EVM tools size from Ethereum
-	/// gas (forge script's simulation × 1.3, Hardhat's and ethers' fixed limits): measured on
-	/// the dev chain, a contract deployment takes 0.5–0.6× its Ethereum gas and a call 0.1–0.2×
-	/// (at 50,000: 52–60× and 11–16×, and `forge script --broadcast` failed). The fee paid does
-	/// not depend on it (pallet-revive `Config::GasScale`).
+	/// that. Chosen, with the deposits above, so that pallet-revive's gas stays below what EVM
+	/// tools size from Ethereum gas (forge script's simulation × 1.3, Hardhat's and ethers'
+	/// fixed limits); `bench/eth-gas.js` measures the ratio (README, "Gas on AlstraNet"). The
+	/// fee paid does not depend on it (pallet-revive `Config::GasScale`).
 	type GasScale = ConstU32<5_000_000>;
 	/// The rollup precompile (`IRollup.sol`), through which the BPM registry and engine report to
 	/// `Rollup`.

