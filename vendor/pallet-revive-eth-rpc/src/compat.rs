@@ -189,21 +189,3 @@ impl CompatRpcServer for CompatRpcServerImpl {
 	}
 }
 
-#[cfg(test)]
-mod tests {
-	use super::*;
-	use pallet_revive_types::runtime_api::InputOrDataV1;
-
-	#[test]
-	fn intrinsic_gas_as_ethereum_counts_it() {
-		let call = |to: Option<H160>, input: Vec<u8>| GenericTransactionV1 {
-			to,
-			input: InputOrDataV1 { input: Some(input.into()), data: None },
-			..Default::default()
-		};
-		assert_eq!(intrinsic_gas(&call(Some(H160::zero()), vec![])), U256::from(21_000));
-		assert_eq!(intrinsic_gas(&call(Some(H160::zero()), vec![0, 1, 2])), U256::from(21_000 + 4 + 32));
-		// a creation of 33 bytes of init code: 2 words
-		assert_eq!(intrinsic_gas(&call(None, vec![1; 33])), U256::from(21_000 + 16 * 33 + 32_000 + 4));
-	}
-}
