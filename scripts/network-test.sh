@@ -6,7 +6,7 @@
 # Environment: CARGO_TARGET_DIR; ALSTRANET_MEASUREMENTS (file to append the measurements to).
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 setup_all
-[ -x "$NODE_BIN" ] || build_node
+[ -x "$NODE_BIN" ] && [ -x "$ALSTRA_BIN" ] || build_node
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/alstranet-zombienet-XXXXXX")"
 # The raw form of the committed `local` chain spec: zombienet uses a raw spec as it is.
@@ -15,13 +15,25 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/alstranet-zombienet-XXXXXX")"
 	cat "$work/build-spec.log" >&2
 	exit 1
 }
-export ALSTRANET_NODE="$NODE_BIN" ALSTRANET_RAW_SPEC="$work/local-raw.json"
+export ALSTRANET_NODE="$NODE_BIN" ALSTRANET_RAW_SPEC="$work/local-raw.json" ALSTRA="$ALSTRA_BIN" ALSTRANET_L1_DIR="$work/l1"
+# Ethereum L1 for the validator-set handovers (zombienet/scripts/l1-bridge.cjs): anvil (the binary
+# of tests/e2e's @foundry-rs/anvil) on a free port, automining; stopped with the relayer on exit.
+anvil="$(cd "$ROOT/tests/e2e" && node -e "import('./lib/anvil.js').then((m) => console.log(m.anvilBin()))")"
+l1_port="$(node -e "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")"
+"$anvil" --host 127.0.0.1 --port "$l1_port" >"$work/anvil.log" 2>&1 &
+anvil_pid=$!
+trap 'kill "$anvil_pid" 2>/dev/null; pkill -f -- "--data-dir $work/l1/relayer" 2>/dev/null || true' EXIT
+export ALSTRANET_L1_RPC="http://127.0.0.1:$l1_port"
+for _ in $(seq 60); do
+	curl -sf -H 'content-type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$ALSTRANET_L1_RPC" >/dev/null && break
+	sleep 0.5
+done
 log "zombienet: consortium network (7 nodes, native provider); logs under $work/network"
 cd "$ROOT/zombienet"
 status=0
 npx zombienet --provider native --spawn-concurrency 1 --dir "$work/network" test consortium.zndsl || status=$?
 if [ "$status" -ne 0 ]; then
-	for f in "$work"/network/*.log; do
+	for f in "$work"/network/*.log "$work"/anvil.log "$work"/l1/relayer.log; do
 		[ -f "$f" ] || continue
 		echo "----- last lines of $(basename "$f") -----" >&2
 		tail -n 40 "$f" >&2

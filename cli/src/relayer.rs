@@ -13,7 +13,9 @@
 //!    on L1 is not the one reported (a reorg dropped it and the batch was sent again),
 //!    `mark_submitted` reports the new one first.
 //! 2. **Hand over** the validator set on L1 when the next batch was signed by a newer committee
-//!    than L1's (`changeValidators`, with the handover's attestations from the chain).
+//!    than L1's, or, when no sealed batch waits for L1, as soon as AlstraNet's finalized
+//!    committee is newer than L1's (`changeValidators`, one committee at a time, with the
+//!    handover's attestations from the chain).
 //! 3. **Submit** the next batch (`lastBatch + 1` on L1) once it is sealed in a finalized block and
 //!    a supermajority of its committee signed it: its witness is rebuilt from chain data, proven
 //!    (Groth16 with fresh randomness) and verified locally, its digest recomputed and compared
@@ -458,6 +460,15 @@ impl Relayer {
 		// 2. and 3. the next batch to L1
 		let next = l1_last + 1;
 		let Some(header) = headers.iter().find(|h| h.number == next) else {
+			// Nothing sealed waits for L1: keep L1's validator set current, so that a validator
+			// the council removed can no longer sign for L1 even while no batch is sealed. Safe:
+			// every batch sealed after AlstraNet's finalized block is signed by its current
+			// committee or a later one, never by the one L1 would leave.
+			let current: u64 = self.call("AttestationApi_current_committee", ()).await?;
+			let l1_set = self.manager.validatorSetId().call().await?;
+			if l1_set < current {
+				return self.hand_over(l1_set + 1).await;
+			}
 			return Ok(Round::Idle(format!("batch {next} is not sealed in a finalized block yet")));
 		};
 		let Some(attestation) = self.call::<Option<Attestation>>("AttestationApi_attestation", Subject::Batch(next)).await?
