@@ -24,7 +24,9 @@ workspace_cargo build --release --locked -p alstra-bpm-core --no-default-feature
 
 log "Solidity tests (Foundry): BPM engine (contracts/bpm) and L1 rollup contracts (contracts/l1)"
 # contracts/tools/forge, not `npx forge`: the npm launcher exits 0 when forge fails.
-(cd contracts/bpm && ../tools/forge test)
+# FORGE_SNAPSHOT_CHECK: the engine's gas per operation must equal the committed
+# contracts/bpm/snapshots/bpm-engine-gas.json (test/Gas.t.sol), so a gas regression fails.
+(cd contracts/bpm && FORGE_SNAPSHOT_CHECK=true ../tools/forge test)
 (cd contracts/l1 && ../tools/forge test)
 log "the committed contract artifacts match the sources"
 bash contracts/scripts/export-artifacts.sh >/dev/null

@@ -32,6 +32,9 @@ interface Vm {
     function cool(address target) external;
     function pauseGasMetering() external;
     function resumeGasMetering() external;
+    /// Records `value` as `name` in `snapshots/<group>.json`; with `FORGE_SNAPSHOT_CHECK=true`
+    /// forge test fails when a committed value differs (Foundry's gas snapshots).
+    function snapshotValue(string calldata group, string calldata name, uint256 value) external;
 
     // files and JSON (conformance vectors; read access is granted by foundry.toml's fs_permissions)
     function projectRoot() external view returns (string memory path);

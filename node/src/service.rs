@@ -4,6 +4,7 @@
 use crate::cli::EthRpcParams;
 use alstranet_runtime::{self, opaque::Block, RuntimeApi};
 use futures::FutureExt;
+use pallet_attestation::runtime_api::AttestationApi;
 use polkadot_sdk::{
 	sc_client_api::{Backend, BlockBackend},
 	sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams},
@@ -142,7 +143,10 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// Checks that a node started as a validator holds the session keys of the current authority
 /// set, and says clearly in the log what is missing and how to insert it.
 ///
-/// Returns the list of missing key kinds (`"aura"`, `"gran"`), empty when all are present.
+/// Returns the list of missing key kinds (`"aura"`, `"gran"`, `"attn"`), empty when all are
+/// present. `attn` is missing when no attestation key in the keystore has the Ethereum address
+/// of a member of the current committee (`AttestationApi::current_committee`): such a node
+/// authors and votes but never signs what L1 needs (`pallet_attestation`).
 fn check_session_keys(client: &FullClient, keystore: &KeystorePtr) -> Vec<&'static str> {
 	let best = client.info().best_hash;
 	let api = client.runtime_api();
@@ -162,22 +166,40 @@ fn check_session_keys(client: &FullClient, keystore: &KeystorePtr) -> Vec<&'stat
 	if !has_grandpa {
 		missing.push("gran");
 	}
+	let committee = api
+		.current_committee(best)
+		.and_then(|id| api.committee(best, id))
+		.ok()
+		.flatten()
+		.unwrap_or_default();
+	let has_attestation = keystore.ecdsa_public_keys(pallet_attestation::crypto::KEY_TYPE).into_iter().any(|k| {
+		pallet_attestation::address_of(&k.into()).is_some_and(|address| committee.contains(&address))
+	});
+	if !has_attestation {
+		missing.push("attn");
+	}
 	if !missing.is_empty() {
 		log::error!(
 			"❌ This node runs as a validator (--validator) but its keystore holds no {} session \
-			 key of the current authority set ({} Aura authorities, {} GRANDPA voters): it will \
-			 {}. Insert the keys with `alstranet-node key insert --chain <spec> --base-path \
-			 <path> --key-type aura --scheme sr25519 --suri <secret>` and `... --key-type gran \
-			 --scheme ed25519 --suri <secret>` (or the author_insertKey RPC), then restart. \
+			 key of the current authority set ({} Aura authorities, {} GRANDPA voters, {} \
+			 attestation committee members): it will {}. Insert the keys with `alstranet-node key \
+			 insert --chain <spec> --base-path <path> --key-type aura --scheme sr25519 --suri \
+			 <secret>`, `... --key-type gran --scheme ed25519 --suri <secret>` and `... --key-type \
+			 attn --scheme ecdsa --suri <secret>` (or the author_insertKey RPC), then restart. \
 			 See README, \"Validator session keys\".",
-			missing.join(" and "),
+			missing.join(", "),
 			aura.len(),
 			grandpa.len(),
-			match (has_aura, has_grandpa) {
-				(false, false) => "neither author blocks nor vote on finality",
-				(false, true) => "not author blocks",
-				_ => "not vote on finality",
-			},
+			committee.len(),
+			[
+				(!has_aura).then_some("not author blocks"),
+				(!has_grandpa).then_some("not vote on finality"),
+				(!has_attestation).then_some("not sign rollup batches and committee handovers for L1"),
+			]
+			.into_iter()
+			.flatten()
+			.collect::<Vec<_>>()
+			.join(", "),
 		);
 	}
 	missing

@@ -5,11 +5,17 @@ import {Models} from "./Models.sol";
 
 /// @notice Hot-path gas budgets, cold storage as in a real transaction (measured: start ~264k with two
 /// role bindings, task -> task ~50k, task through an AND join ~73k). They guard against
-/// regressions; `../tools/forge test --gas-report` gives the full per-function picture.
+/// regressions twice: each measure is below its budget, and equal to the value committed in
+/// `snapshots/bpm-engine-gas.json` (CI runs forge with `FORGE_SNAPSHOT_CHECK=true`, so any change
+/// of the engine's gas, up or down, fails until the snapshot is re-recorded: run
+/// `../tools/forge test --match-contract GasTest` and commit the file). `../tools/forge test
+/// --gas-report` gives the full per-function picture.
 contract GasTest is Models {
     uint256 internal constant SEQUENCE_STEP_BUDGET = 60_000;
     uint256 internal constant START_BUDGET = 300_000;
     uint256 internal constant JOIN_STEP_BUDGET = 90_000;
+    /// The snapshot file: `snapshots/bpm-engine-gas.json`.
+    string internal constant GROUP = "bpm-engine-gas";
 
     function _cool() internal {
         vm.cool(address(engine));
@@ -33,6 +39,7 @@ contract GasTest is Models {
         uint256 g = gasleft();
         engine.startInstance(def, bind(MANAGER, bob), noVars());
         uint256 used = g - gasleft();
+        vm.snapshotValue(GROUP, "startInstance (1 role binding)", used);
         assertLe(used, START_BUDGET, "startInstance over budget");
     }
 
@@ -40,6 +47,7 @@ contract GasTest is Models {
         buildSequence();
         uint256 id = start(alice, deploy("seq"), bind(MANAGER, bob));
         uint256 used = _measureComplete(alice, id, seqReview); // Task -> Task: no automatic step
+        vm.snapshotValue(GROUP, "completeTask (task -> task)", used);
         assertLe(used, SEQUENCE_STEP_BUDGET, "completeTask (task -> task) over budget");
     }
 
@@ -48,6 +56,7 @@ contract GasTest is Models {
         uint256 id = start(alice, deploy("par"), bind(MANAGER, bob));
         complete(bob, id, pB);
         uint256 used = _measureComplete(alice, id, pA); // fires the AND join automatically
+        vm.snapshotValue(GROUP, "completeTask (task -> AND join -> task)", used);
         assertLe(used, JOIN_STEP_BUDGET, "completeTask through a join over budget");
     }
 }

@@ -448,11 +448,13 @@ contract RollupManagerTest is TestBase {
         g0 = gasleft();
         rollup.requireSupermajority(rollup.hashBatchHeader(h), sigs);
         uint256 sigGas = g0 - gasleft();
+        uint256 rollupCalldataGas = _calldataGas(abi.encodeCall(RollupManager.submitBatch, (h, _proof(f), sigs, f.data)));
         g0 = gasleft();
         rollup.submitBatch(h, _proof(f), sigs, f.data);
         uint256 submitGas = g0 - gasleft();
         RollupManager v = _deploy(DataAvailability.Mode.Validium);
         sigs = _sign(_first(3), v.hashBatchHeader(h));
+        uint256 validiumCalldataGas = _calldataGas(abi.encodeCall(RollupManager.submitBatch, (h, _proof(f), sigs, bytes(""))));
         g0 = gasleft();
         v.submitBatch(h, _proof(f), sigs, "");
         uint256 validiumGas = g0 - gasleft();
@@ -464,5 +466,17 @@ contract RollupManagerTest is TestBase {
         emit log_named_uint("submitBatch gas per transition (rollup)", submitGas / f.transitions);
         emit log_named_uint("submitBatch gas (validium, excl. calldata)", validiumGas);
         emit log_named_uint("calldata bytes of batch data", f.data.length);
+        // What the relayer's transaction pays in all: 21000 + calldata + execution.
+        emit log_named_uint("submitBatch transaction gas (rollup)", TX_BASE_GAS + rollupCalldataGas + submitGas);
+        emit log_named_uint("submitBatch transaction gas (validium)", TX_BASE_GAS + validiumCalldataGas + validiumGas);
+    }
+
+    /// Intrinsic base cost of a transaction (Ethereum yellow paper, G_transaction).
+    uint256 internal constant TX_BASE_GAS = 21_000;
+
+    /// Calldata gas of `data` (EIP-2028: 16 per non-zero byte, 4 per zero byte; the EIP-7623
+    /// floor of Prague is not reached by a call that executes a pairing check).
+    function _calldataGas(bytes memory data) internal pure returns (uint256 gas) {
+        for (uint256 i = 0; i < data.length; ++i) gas += data[i] == 0 ? 4 : 16;
     }
 }

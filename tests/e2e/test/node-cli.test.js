@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, runNodeSync, startNode, tempDir } from '../lib/node.js';
 
-const MISSING_KEYS = /keystore holds no aura and gran session key/;
+const MISSING_KEYS = /keystore holds no aura, gran, attn session key/;
+// Any kind missing (the check names each one).
+const ANY_MISSING_KEY = /keystore holds no [a-z, ]+ session key/;
 
 describe('chain specs', () => {
   for (const chain of ['dev', 'local']) {
@@ -61,10 +63,29 @@ describe('local validators and their session keys', () => {
     }
   });
 
-  test('a validator whose keys were inserted as documented starts without the warning', async () => {
+  test('a validator without its attestation key is told that it will not sign for L1', async () => {
     const insertKeys = (base) => {
       generateNodeKey(base);
       for (const [type, scheme] of [['aura', 'sr25519'], ['gran', 'ed25519']]) {
+        const r = runNodeSync(['key', 'insert', '--chain', 'local', '--base-path', base,
+          '--key-type', type, '--scheme', scheme, '--suri', '//Charlie']);
+        assert.equal(r.status, 0, r.stderr);
+      }
+    };
+    const node = await startNode(['--chain', 'local', '--validator'], { name: 'noattn', prepare: insertKeys });
+    try {
+      await node.waitForLog(/keystore holds no attn session key/, 120_000);
+      assert.match(node.log(), /not sign rollup batches and committee handovers for L1/);
+      assert.doesNotMatch(node.log(), /not author blocks|not vote on finality/, 'aura and gran are present');
+    } finally {
+      await node.stop();
+    }
+  });
+
+  test('a validator whose keys were inserted as documented starts without the warning', async () => {
+    const insertKeys = (base) => {
+      generateNodeKey(base);
+      for (const [type, scheme] of [['aura', 'sr25519'], ['gran', 'ed25519'], ['attn', 'ecdsa']]) {
         const r = runNodeSync(['key', 'insert', '--chain', 'local', '--base-path', base,
           '--key-type', type, '--scheme', scheme, '--suri', '//Bob']);
         assert.equal(r.status, 0, r.stderr);
@@ -75,7 +96,7 @@ describe('local validators and their session keys', () => {
       // The informant prints "Idle" every few seconds once the service runs; the key check
       // happens before that.
       await node.waitForLog(/Idle|Syncing|Preparing/, 120_000);
-      assert.doesNotMatch(node.log(), MISSING_KEYS);
+      assert.doesNotMatch(node.log(), ANY_MISSING_KEY);
     } finally {
       await node.stop();
     }
