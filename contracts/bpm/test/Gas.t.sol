@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {Models} from "./Models.sol";
+import {BpmRuntime} from "../src/BpmRuntime.sol";
 
 /// @notice Hot-path gas budgets, cold storage as in a real transaction (measured: start ~264k with two
 /// role bindings, task -> task ~50k, task through an AND join ~73k). They guard against
@@ -14,6 +15,9 @@ contract GasTest is Models {
     uint256 internal constant SEQUENCE_STEP_BUDGET = 60_000;
     uint256 internal constant START_BUDGET = 300_000;
     uint256 internal constant JOIN_STEP_BUDGET = 90_000;
+    uint256 internal constant XOR_STEP_BUDGET = 200_000;
+    uint256 internal constant END_STEP_BUDGET = 120_000;
+    uint256 internal constant DEPLOY_BUDGET = 2_000_000;
     /// The snapshot file: `snapshots/bpm-engine-gas.json`.
     string internal constant GROUP = "bpm-engine-gas";
 
@@ -58,5 +62,37 @@ contract GasTest is Models {
         uint256 used = _measureComplete(alice, id, pA); // fires the AND join automatically
         vm.snapshotValue(GROUP, "completeTask (task -> AND join -> task)", used);
         assertLe(used, JOIN_STEP_BUDGET, "completeTask through a join over budget");
+    }
+
+    function testGasCompleteTaskThroughConditionalXor() public {
+        buildExclusive(true);
+        uint256 id = start(alice, deploy("xor"), bind(MANAGER, bob));
+        _cool();
+        vm.prank(alice);
+        uint256 g = gasleft();
+        engine.completeTask(id, xEnter, setVar(xAmount, 5000)); // writes amount, XOR takes [amount > 1000]
+        uint256 used = g - gasleft();
+        assertEq(engine.enabledTasks(id), u16(xBig));
+        vm.snapshotValue(GROUP, "completeTask (task writes 1 variable -> conditional XOR -> task)", used);
+        assertLe(used, XOR_STEP_BUDGET, "completeTask through a conditional XOR over budget");
+    }
+
+    function testGasCompleteLastTask() public {
+        buildSequence();
+        uint256 id = start(alice, deploy("seq"), bind(MANAGER, bob));
+        complete(alice, id, seqReview);
+        uint256 used = _measureComplete(bob, id, seqApprove); // Task -> end event: instance completed
+        assertStatus(id, BpmRuntime.InstanceStatus.Completed);
+        vm.snapshotValue(GROUP, "completeTask (task -> end event, instance completed)", used);
+        assertLe(used, END_STEP_BUDGET, "completeTask to the end event over budget");
+    }
+
+    function testGasDeployModel() public {
+        buildSequence();
+        uint256 g = gasleft();
+        deploy("seq"); // upload (definition, elements, flows) + publish: every transaction of a deploy
+        uint256 used = g - gasleft();
+        vm.snapshotValue(GROUP, "deploy the sequence model (upload + publish, 4 elements)", used);
+        assertLe(used, DEPLOY_BUDGET, "deploying a 4-element model over budget");
     }
 }
