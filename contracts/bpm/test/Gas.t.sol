@@ -4,8 +4,9 @@ pragma solidity ^0.8.24;
 import {Models} from "./Models.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
 
-/// @notice Hot-path gas budgets, cold storage as in a real transaction (measured: start ~264k with two
-/// role bindings, task -> task ~50k, task through an AND join ~73k). They guard against
+/// @notice Hot-path gas budgets, cold storage as in a real transaction (measured: start ~265k with one
+/// role binding, task -> task ~51k, through an AND join ~75k, through a conditional XOR with a
+/// variable write ~149k, to the end event ~88k, a 4-element model deploy ~1.6M). They guard against
 /// regressions twice: each measure is below its budget, and equal to the value committed in
 /// `snapshots/bpm-engine-gas.json` (CI runs forge with `FORGE_SNAPSHOT_CHECK=true`, so any change
 /// of the engine's gas, up or down, fails until the snapshot is re-recorded: run
