@@ -433,16 +433,15 @@ impl Relayer {
 					return Ok(Round::Progress(format!("batch {n}: reported proven on AlstraNet")));
 				},
 				BatchStatus::Proven if at_least(BatchStatus::Submitted) => {
-					let tx = self.l1_transaction(n).await?;
+					let (tx, _) = self.l1_transaction(n).await?;
 					self.report("mark_submitted", (n, tx.0)).await?;
 					return Ok(Round::Progress(format!("batch {n}: reported submitted on AlstraNet (L1 transaction {tx})")));
 				},
 				BatchStatus::Submitted if at_least(BatchStatus::Finalized) => {
-					let record = self.manager.batch(U256::from(n)).call().await?;
-					if self.l1_final(record.l1BlockNumber).await? {
+					let (tx, l1_block) = self.l1_transaction(n).await?;
+					if self.l1_final(l1_block).await? {
 						// an L1 reorg dropped the reported transaction and the batch was sent
 						// again: AlstraNet records the transaction that L1 holds before finality
-						let tx = self.l1_transaction(n).await?;
 						if h.l1_transaction != Some(tx.0) {
 							self.report("mark_submitted", (n, tx.0)).await?;
 							return Ok(Round::Progress(format!(
@@ -495,8 +494,9 @@ impl Relayer {
 		self.submit(header.clone(), attestation).await
 	}
 
-	/// The L1 transaction that carried batch `n` (its `BatchAccepted` log).
-	async fn l1_transaction(&self, n: u64) -> Result<B256> {
+	/// The L1 transaction that carried batch `n` and its L1 block (its `BatchAccepted` log; L1
+	/// stores only the hash of a batch's record, the record is in that log).
+	async fn l1_transaction(&self, n: u64) -> Result<(B256, u64)> {
 		let logs = self
 			.manager
 			.BatchAccepted_filter()
@@ -505,7 +505,7 @@ impl Relayer {
 			.query()
 			.await?;
 		logs.first()
-			.and_then(|(_, log)| log.transaction_hash)
+			.and_then(|(_, log)| Some((log.transaction_hash?, log.block_number?)))
 			.ok_or_else(|| anyhow!("no BatchAccepted log of batch {n} on L1"))
 	}
 

@@ -95,6 +95,10 @@ abstract contract TestBase {
         vm.assertEq(a, b);
     }
 
+    function assertEq(bytes32 a, bytes32 b, string memory err) internal pure {
+        vm.assertEq(a, b, err);
+    }
+
     function assertEq(string memory a, string memory b) internal pure {
         vm.assertEq(a, b);
     }

@@ -60,6 +60,7 @@ interface Vm {
     function assertEq(int256 left, int256 right) external pure;
     function assertEq(address left, address right) external pure;
     function assertEq(bytes32 left, bytes32 right) external pure;
+    function assertEq(bytes32 left, bytes32 right, string calldata error) external pure;
     function assertEq(string calldata left, string calldata right) external pure;
     function assertEq(bytes calldata left, bytes calldata right) external pure;
     function assertEq(uint256[] calldata left, uint256[] calldata right) external pure;

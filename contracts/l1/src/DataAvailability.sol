@@ -4,10 +4,13 @@ pragma solidity ^0.8.24;
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 
 /// @title Data availability of AlstraNet BPM batches
-/// @notice Records each accepted batch's commitment. In `Rollup` mode the batch data (the
-/// transition records) must be posted in calldata and must hash to the commitment that the
-/// Groth16 proof binds; in `Validium` mode only the commitment is recorded and the data stays
-/// with the consortium (cheaper, but L1 alone cannot rebuild the state).
+/// @notice Publishes each accepted batch's commitment in a log. In `Rollup` mode the batch data
+/// (the transition records) must be posted in calldata and must hash to the commitment that the
+/// Groth16 proof binds (`BatchDataPublished`, with the data's keccak256: the calldata of that
+/// transaction is the data); in `Validium` mode only the commitment is published
+/// (`BatchCommitmentRecorded`) and the data stays with the consortium (cheaper, but L1 alone
+/// cannot rebuild the state). Nothing is stored: the commitment is also in the manager's
+/// batch record hash, and logs and calldata are what a rebuilder reads (~44k gas less per batch).
 /// @dev Batch data = n records of 12 bytes each, big-endian
 /// `uint96(instanceId | ruleIndex << 32 | partnerId << 64)` (partnerId: the call-activity child a
 /// call creates or a return resumes from, 0 otherwise; docs/prover.md).
@@ -25,11 +28,6 @@ contract DataAvailability {
     Mode public immutable mode;
     /// @notice The RollupManager (deployer) allowed to record.
     address public immutable manager;
-
-    /// @notice Batch number => batch commitment.
-    mapping(uint256 => uint256) public commitmentOf;
-    /// @notice Batch number => keccak256 of the posted batch data (Rollup mode; 0 in Validium).
-    mapping(uint256 => bytes32) public dataHashOf;
 
     /// @notice Bytes per transition record in the batch data.
     uint256 public constant RECORD_BYTES = 12;
@@ -60,7 +58,6 @@ contract DataAvailability {
     /// @param data Rollup: the packed records; Validium: must be empty
     function record(uint256 batchNumber, uint256 commitment, bytes calldata data) external {
         if (msg.sender != manager) revert NotManager(msg.sender);
-        commitmentOf[batchNumber] = commitment;
         if (mode == Mode.Validium) {
             if (data.length != 0) revert DataNotAccepted();
             emit BatchCommitmentRecorded(batchNumber, commitment);
@@ -68,9 +65,7 @@ contract DataAvailability {
         }
         uint256 computed = commitmentOfData(batchNumber, data);
         if (computed != commitment) revert DataCommitmentMismatch(commitment, computed);
-        bytes32 h = keccak256(data);
-        dataHashOf[batchNumber] = h;
-        emit BatchDataPublished(batchNumber, commitment, h, data.length / RECORD_BYTES);
+        emit BatchDataPublished(batchNumber, commitment, keccak256(data), data.length / RECORD_BYTES);
     }
 
     /// @notice The batch commitment of packed records (see the contract docs).

@@ -83,6 +83,24 @@ contract RollupManagerTest is TestBase {
         r.submitBatch(h, _proof(f), sigs, data);
     }
 
+    /// The record L1 keeps (as its hash) of batch `n` made of `f`, sent by `relayer` in this block
+    /// while committee `setId` is L1's.
+    function _record(BatchFixtures.Batch memory f, uint256 n, uint64 setId) internal view returns (RollupManager.BatchRecord memory) {
+        RollupManager.BatchHeader memory h = _header(f, n);
+        return RollupManager.BatchRecord({
+            oldRoot: f.oldRoot,
+            newRoot: f.newRoot,
+            definitionsRoot: f.defsRoot,
+            commitment: f.commitment,
+            sealedAtHash: h.sealedAtHash,
+            sealedAt: h.sealedAt,
+            validatorSetId: setId,
+            relayer: relayer,
+            l1BlockNumber: uint64(block.number),
+            timestamp: uint64(block.timestamp)
+        });
+    }
+
     function _submit(RollupManager r, uint256 n, BatchFixtures.Batch memory f) internal {
         _submitAs(r, _first(3), n, f, f.data);
     }
@@ -156,22 +174,23 @@ contract RollupManagerTest is TestBase {
         for (uint256 i = 0; i < BatchFixtures.COUNT; ++i) {
             BatchFixtures.Batch memory f = BatchFixtures.get(i);
             RollupManager.BatchHeader memory h = _header(f, i + 1);
+            DataAvailability da = rollup.dataAvailability();
+            vm.expectEmit(true, false, false, true, address(da));
+            emit DataAvailability.BatchDataPublished(i + 1, f.commitment, keccak256(f.data), f.transitions);
             vm.expectEmit(true, true, false, true, address(rollup));
-            emit RollupManager.BatchAccepted(i + 1, f.oldRoot, f.newRoot, f.defsRoot, f.commitment, h.sealedAt, h.sealedAtHash, relayer);
+            emit RollupManager.BatchAccepted(
+                i + 1, f.oldRoot, f.newRoot, f.defsRoot, f.commitment, h.sealedAt, h.sealedAtHash, 0, relayer
+            );
             _submit(rollup, i + 1, f);
             assertEq(rollup.lastBatch(), i + 1);
             assertEq(rollup.stateRoot(), f.newRoot);
-            RollupManager.BatchRecord memory rec = rollup.batch(i + 1);
-            assertEq(rec.newRoot, f.newRoot);
-            assertEq(rec.definitionsRoot, f.defsRoot);
-            assertEq(rec.sealedAt, h.sealedAt);
-            assertEq(rec.sealedAtHash, h.sealedAtHash);
-            assertEq(rec.validatorSetId, 0);
-            assertEq(rec.relayer, relayer);
-            DataAvailability da = rollup.dataAvailability();
-            assertEq(da.commitmentOf(i + 1), f.commitment);
-            assertEq(da.dataHashOf(i + 1), keccak256(f.data));
+            // the record (from the log) is the one whose hash L1 keeps; any other field is not
+            RollupManager.BatchRecord memory rec = _record(f, i + 1, 0);
+            assertEq(rollup.batchRecordHash(i + 1), rollup.hashBatchRecord(rec));
+            rec.newRoot ^= 1;
+            assertTrue(rollup.batchRecordHash(i + 1) != rollup.hashBatchRecord(rec), "a changed root must not match");
         }
+        assertEq(rollup.batchRecordHash(BatchFixtures.COUNT + 1), bytes32(0), "no record for a batch not accepted");
     }
 
     function test_daRecomputesCommitmentFromData() public view {
@@ -327,7 +346,7 @@ contract RollupManagerTest is TestBase {
         uint256[] memory newSigners = new uint256[](3);
         (newSigners[0], newSigners[1], newSigners[2]) = (keys[1], 0x1005, 0x1006);
         _submitAs(rollup, newSigners, 2, g, g.data);
-        assertEq(rollup.batch(2).validatorSetId, 1);
+        assertEq(rollup.batchRecordHash(2), rollup.hashBatchRecord(_record(g, 2, 1)), "batch 2 accepted under set 1");
     }
 
     function test_deployedWithTheChainsCurrentCommitteeId() public {
@@ -373,7 +392,7 @@ contract RollupManagerTest is TestBase {
         // batch 2's valid, signed proof cannot replace batch 1 either
         BatchFixtures.Batch memory g = BatchFixtures.get(1);
         _expectRejected(rollup, 1, g, g.data, abi.encodeWithSelector(RollupManager.BatchAlreadyAccepted.selector, 1));
-        assertEq(rollup.batch(1).newRoot, f.newRoot);
+        assertEq(rollup.batchRecordHash(1), rollup.hashBatchRecord(_record(f, 1, 0)), "batch 1 unchanged");
     }
 
     function test_outOfOrderBatchRejected() public {
@@ -425,9 +444,10 @@ contract RollupManagerTest is TestBase {
         RollupManager v = _deploy(DataAvailability.Mode.Validium);
         BatchFixtures.Batch memory f = BatchFixtures.get(0);
         _expectRejected(v, 1, f, f.data, abi.encodeWithSelector(DataAvailability.DataNotAccepted.selector));
+        vm.expectEmit(true, false, false, true, address(v.dataAvailability()));
+        emit DataAvailability.BatchCommitmentRecorded(1, f.commitment);
         _submitAs(v, _first(3), 1, f, "");
-        assertEq(v.dataAvailability().commitmentOf(1), f.commitment);
-        assertEq(v.dataAvailability().dataHashOf(1), bytes32(0));
+        assertEq(v.lastBatch(), 1);
     }
 
     function test_onlyManagerRecordsData() public {
