@@ -70,6 +70,7 @@ library DefinitionStorage {
         mapping(uint256 scope => uint16[]) scopeStarts;
         uint16[] startElements;
         uint16[] personTasks;
+        address image; // chunk 0 of the runtime image (`RuntimeImage`), written at publish
     }
 
     /// @notice The whole registry state.

@@ -33,9 +33,18 @@ interface IProcessDefinitionRegistry {
     error IndexOutOfRange(BpmRuntime.RecordType recordType, uint256 index);
     /// @notice An element index is out of range.
     error ElementOutOfRange(uint256 definitionId, uint256 element);
+    /// @notice The runtime image (`RuntimeImage`) of the model would be `size` bytes, over `max`.
+    error RuntimeImageTooLarge(uint256 size, uint256 max);
+    /// @notice Creating chunk `chunk` of the runtime image failed (out of gas, or refused by the chain).
+    error RuntimeImageCreationFailed(uint256 chunk);
 
     /// @notice Status, counts and start role of a definition.
     function runtimeHeader(uint256 definitionId) external view returns (BpmRuntime.RuntimeHeader memory);
+
+    /// @notice Chunk 0 of the runtime image of a published definition (`RuntimeImage`: the
+    /// engine's hot-path tables as contract code, written at publish); the zero address when the
+    /// definition is not published.
+    function runtimeImage(uint256 definitionId) external view returns (address);
 
     /// @notice The none start events of the top-level scopes of executable pools, in element order.
     function startElements(uint256 definitionId) external view returns (BpmRuntime.RuntimeElement[] memory);

@@ -9,6 +9,7 @@ import {Marking} from "./Marking.sol";
 import {DefinitionStorage} from "./DefinitionStorage.sol";
 import {IProcessDefinitionRegistry} from "./IProcessDefinitionRegistry.sol";
 import {IRollup} from "./IRollup.sol";
+import {RuntimeImageWriter} from "./RuntimeImageWriter.sol";
 
 /// @title ModelCompiler
 /// @notice Publish-time validation and compilation of a Draft's records into the Petri-net runtime
@@ -45,7 +46,8 @@ contract ModelCompiler {
         _self = address(this);
     }
 
-    /// @notice Validates definition `definitionId` and writes its runtime tables; then, when
+    /// @notice Validates definition `definitionId`, writes its runtime tables and deploys its
+    /// runtime image (`RuntimeImageWriter`, read by the engine); then, when
     /// `rollup` is not the zero address, registers the definition with the rollup precompile
     /// (which reverts when the model is beyond the circuit's limits).
     /// @return startRole role of the definition's start event.
@@ -80,6 +82,7 @@ contract ModelCompiler {
         c.scopeCount = uint16(w.nScopes);
         c.triggerCount = uint16(w.nTriggers);
         c.variableCount = uint16(w.nVars);
+        c.image = RuntimeImageWriter.write(definitionId, startRole);
         if (address(rollup) != address(0)) _register(definitionId, rollup);
     }
 

@@ -355,6 +355,12 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     }
 
     /// @inheritdoc IProcessDefinitionRegistry
+    function runtimeImage(uint256 definitionId) external view returns (address) {
+        if (_l().definitions[definitionId].status != BpmRuntime.DefinitionStatus.Published) return address(0);
+        return _l().compiled[definitionId].image;
+    }
+
+    /// @inheritdoc IProcessDefinitionRegistry
     function startElements(uint256 definitionId) external view returns (BpmRuntime.RuntimeElement[] memory) {
         _published(definitionId);
         return _runtimeList(definitionId, _l().compiled[definitionId].startElements);

@@ -9,6 +9,7 @@ import {Marking} from "./Marking.sol";
 import {IProcessDefinitionRegistry} from "./IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "./IParticipantRegistry.sol";
 import {IRollup} from "./IRollup.sol";
+import {RuntimeImage} from "./RuntimeImage.sol";
 
 /// @title ProcessExecution
 /// @notice The BPM engine (spec 5.11 instances, 5.12 tasks, 5.14 messages, 5.16 audit): one
@@ -17,8 +18,11 @@ import {IRollup} from "./IRollup.sol";
 /// messages (`correlateMessage`), everything else fires automatically, in element order, until
 /// nothing is enabled. Every change is an event, so the timeline can be rebuilt from logs alone.
 /// @dev Per transaction the engine keeps the touched markings of an instance in memory (`Ctx`)
-/// and writes them back once; it reads the definition through the registry's compact runtime
-/// views, only for the elements it touches.
+/// and writes them back once. It reads a definition from its runtime image (`RuntimeImage`: data
+/// contracts written at publish, read with EXTCODECOPY), only for the elements it touches; the
+/// registry is called only to start an instance. An instance's first storage slot holds all that a
+/// task completion needs (image, status, call depth, definition); the scope bitmaps and pending
+/// messages are read only when they change or are tested.
 /// On AlstraNet the engine reports every instance start and firing to the rollup precompile
 /// (`IRollup`, `rollup`), right after the matching event and with its fields: the runtime fires
 /// the same rule of the proven state machine, and a firing it refuses reverts the transaction.
@@ -39,44 +43,47 @@ contract ProcessExecution {
     IRollup public immutable rollup;
 
     struct InstanceRecord {
-        // slot 0
-        uint64 definitionId;
+        // slot 0: what every call reads
+        address image; // chunk 0 of the definition's runtime image
         BpmRuntime.InstanceStatus status;
+        uint8 depth; // call depth: 0 for a root instance
+        uint48 definitionId;
+        uint16 markedScopes; // number of scopes whose marking is not empty
+        uint16 busyScopes; // number of scopes with a running sub-process or call-activity child
+        // slot 1: lineage
         address starter;
-        // slot 1
         uint64 parentInstance;
-        uint64 rootInstance;
         uint16 parentElement;
         uint8 parentScope;
-        uint8 depth;
-        uint16 scopeCount;
-        uint16 elementCount;
-        uint16 triggerCount;
-        // slots 2-4
-        uint256 markedScopes; // scopes whose marking is not empty
-        uint256 busyScopes; // scopes with a running sub-process or call-activity child
+        // slot 2: written for call-activity children only (a root instance is its own root)
+        uint64 rootInstance;
+        // slot 3, read when it changes or is tested
         uint256 messages; // pending message flows
     }
+
+    /// @dev `Ctx.lazy` bits: which lazily read parts of the record are in memory.
+    uint256 private constant LAZY_LINEAGE = 1; // starter, parent, parentElement (slot 1)
+    uint256 private constant LAZY_MESSAGES = 4; // messages
 
     /// @dev In-memory working copy of an instance during a transaction.
     struct Ctx {
         uint256 id;
         uint256 definitionId;
+        RuntimeImage.Image im;
         BpmRuntime.InstanceStatus status;
+        uint256 root;
+        uint8 depth;
+        uint256 lazy;
         address starter;
         uint256 parent;
-        uint256 root;
         uint16 parentElement;
-        uint8 depth;
-        uint16 elementCount;
-        uint16 triggerCount;
-        uint256 markedScopes;
+        uint256 markedScopes; // counts, as in the record
         uint256 busyScopes;
         uint256 messages;
         uint256 loaded;
         uint256 dirty;
         uint256[] marking;
-        BpmRuntime.RuntimeElement[] cand;
+        RuntimeImage.Node[] cand;
         uint256 candLen;
         bool stop;
         // values as loaded, to skip unchanged writes
@@ -97,8 +104,10 @@ contract ProcessExecution {
     mapping(uint256 instanceId => mapping(uint256 scope => uint256)) private _marking;
     mapping(uint256 instanceId => mapping(uint256 scope => uint256)) private _running;
     mapping(uint256 instanceId => mapping(uint256 index => int256)) private _variables;
+    /// @dev The first account bound to a role of a root instance (one slot for the usual one account per role).
+    mapping(uint256 rootId => mapping(bytes32 role => address account)) private _roleHolder;
+    /// @dev Further accounts bound to the same role.
     mapping(uint256 rootId => mapping(bytes32 role => mapping(address account => bool))) private _bound;
-    mapping(uint256 rootId => mapping(bytes32 role => bool)) private _roleBound;
     mapping(uint256 instanceId => uint256[]) private _children;
 
     /// @notice An instance was started (by `startInstance`, or by a call activity of `parentInstance`).
@@ -204,22 +213,23 @@ contract ProcessExecution {
         BpmRuntime.RoleBinding[] calldata bindings,
         BpmRuntime.VariableAssignment[] calldata variables
     ) external returns (uint256 instanceId) {
-        BpmRuntime.RuntimeHeader memory h = registry.runtimeHeader(definitionId);
-        if (h.status != BpmRuntime.DefinitionStatus.Published) revert DefinitionNotPublished(definitionId);
-        if (!participants.hasParticipantRole(msg.sender, h.startRole)) {
-            revert ParticipantLacksRole(msg.sender, h.startRole);
+        address image = registry.runtimeImage(definitionId);
+        if (image == address(0)) revert DefinitionNotPublished(definitionId);
+        RuntimeImage.Image memory im = RuntimeImage.open(image);
+        if (!participants.hasParticipantRole(msg.sender, im.startRole)) {
+            revert ParticipantLacksRole(msg.sender, im.startRole);
         }
         Txn memory t = Txn({actor: msg.sender, steps: 0});
-        Ctx memory c = _create(definitionId, h, msg.sender, 0, 0, 0, 0, 0);
+        Ctx memory c = _create(definitionId, im, msg.sender, 0, 0, 0, 0, 0);
         instanceId = c.id;
-        _bind(instanceId, h.startRole, msg.sender);
+        _bind(instanceId, im.startRole, msg.sender);
         for (uint256 i; i < bindings.length; ++i) {
             BpmRuntime.RoleBinding calldata b = bindings[i];
             if (!participants.hasParticipantRole(b.account, b.role)) revert ParticipantLacksRole(b.account, b.role);
             _bind(instanceId, b.role, b.account);
         }
         _assign(c, variables, msg.sender);
-        _fireStarts(c, t, registry.startElements(definitionId));
+        _fireStarts(c, t, RuntimeImage.nodes(im, im.startsOff, im.startsLen));
         _advance(c, t);
         _save(c);
     }
@@ -229,10 +239,10 @@ contract ProcessExecution {
     /// are shared by its call-activity children.
     function bindRole(uint256 instanceId, bytes32 role, address account) external {
         InstanceRecord storage r = _activeRecord(instanceId);
-        uint256 root = r.rootInstance;
+        uint256 root = r.depth == 0 ? instanceId : r.rootInstance;
         address starter = _instances[root].starter;
         if (msg.sender != starter) revert NotInstanceStarter(instanceId, msg.sender);
-        if (_roleBound[root][role]) revert RoleAlreadyBound(root, role);
+        if (_roleHolder[root][role] != address(0)) revert RoleAlreadyBound(root, role);
         if (!participants.hasParticipantRole(account, role)) revert ParticipantLacksRole(account, role);
         _bind(root, role, account);
     }
@@ -245,8 +255,8 @@ contract ProcessExecution {
         external
     {
         Ctx memory c = _loadActive(instanceId);
-        if (element >= c.elementCount) revert NotATask(instanceId, element);
-        BpmRuntime.RuntimeElement memory rt = registry.runtimeElement(c.definitionId, element);
+        if (element >= c.im.elementCount) revert NotATask(instanceId, element);
+        RuntimeImage.Node memory rt = RuntimeImage.node(c.im, element);
         if (!BpmRuntime.isPersonTask(rt.kind)) revert NotATask(instanceId, element);
         _requireBound(c, rt.role);
         uint256 s = rt.scope;
@@ -259,7 +269,7 @@ contract ProcessExecution {
         _fired(instanceId, element, rt.kind, msg.sender, take, rt.postset);
         emit TaskCompleted(instanceId, element, msg.sender);
         if (rt.messageOut != 0) _send(c, rt.messageOut);
-        _produce(c, s, rt.postset, rt.autoAfter);
+        _produce(c, rt, rt.postset);
         _afterConsume(c, s);
         _advance(c, t);
         _save(c);
@@ -273,11 +283,11 @@ contract ProcessExecution {
         external
     {
         Ctx memory c = _loadActive(instanceId);
-        if (messageFlow >= c.triggerCount) revert UnknownMessageFlow(instanceId, messageFlow);
-        (uint16 sourceElement, bytes32 role) = registry.triggerRuntime(c.definitionId, messageFlow);
+        if (messageFlow >= c.im.triggerCount) revert UnknownMessageFlow(instanceId, messageFlow);
+        (uint16 sourceElement,,, bytes32 role) = RuntimeImage.trigger(c.im, messageFlow);
         if (sourceElement != 0) revert NotExternalMessage(instanceId, messageFlow);
         _requireBound(c, role);
-        if (c.messages.has(messageFlow)) revert MessageAlreadyPending(instanceId, messageFlow);
+        if (_messagesOf(c).has(messageFlow)) revert MessageAlreadyPending(instanceId, messageFlow);
         Txn memory t = Txn({actor: msg.sender, steps: 0});
         _assign(c, payload, msg.sender);
         emit MessageCorrelated(instanceId, messageFlow, msg.sender);
@@ -303,7 +313,7 @@ contract ProcessExecution {
         info.starter = r.starter;
         info.parentInstance = r.parentInstance;
         info.parentElement = r.parentElement;
-        info.rootInstance = r.rootInstance;
+        info.rootInstance = r.status == BpmRuntime.InstanceStatus.None ? 0 : _rootOf(instanceId, r);
     }
 
     /// @notice Marking (bitmap of marked places) of a scope of an instance.
@@ -312,9 +322,13 @@ contract ProcessExecution {
     }
 
     /// @notice Bitmap of scopes that hold tokens or run a sub-process or call-activity child.
-    function activeScopes(uint256 instanceId) external view returns (uint256) {
+    function activeScopes(uint256 instanceId) external view returns (uint256 scopes) {
         InstanceRecord storage r = _instances[instanceId];
-        return r.markedScopes | r.busyScopes;
+        if (r.markedScopes == 0 && r.busyScopes == 0) return 0;
+        uint256 n = RuntimeImage.open(r.image).scopeCount;
+        for (uint256 s; s < n; ++s) {
+            if (_marking[instanceId][s] != 0 || _running[instanceId][s] != 0) scopes |= Marking.bit(s);
+        }
     }
 
     /// @notice Bitmap of pending (delivered, not yet consumed) message flows.
@@ -335,10 +349,10 @@ contract ProcessExecution {
     /// @notice True when `element` is enabled in the instance (for tasks: `completeTask` would be accepted
     /// from an account bound to its role).
     function isEnabled(uint256 instanceId, uint16 element) external view returns (bool) {
-        InstanceRecord storage r = _instances[instanceId];
-        if (r.status != BpmRuntime.InstanceStatus.Active || element >= r.elementCount) return false;
+        if (_instances[instanceId].status != BpmRuntime.InstanceStatus.Active) return false;
         Ctx memory c = _load(instanceId);
-        return _enabled(c, registry.runtimeElement(c.definitionId, element));
+        if (element >= c.im.elementCount) return false;
+        return _enabled(c, RuntimeImage.node(c.im, element));
     }
 
     /// @notice The enabled tasks of an instance, in element order.
@@ -346,7 +360,7 @@ contract ProcessExecution {
         InstanceRecord storage r = _instances[instanceId];
         if (r.status != BpmRuntime.InstanceStatus.Active) return out;
         Ctx memory c = _load(instanceId);
-        BpmRuntime.RuntimeElement[] memory tasks = registry.personTasks(c.definitionId);
+        RuntimeImage.Node[] memory tasks = RuntimeImage.nodes(c.im, c.im.tasksOff, c.im.tasksLen);
         out = new uint16[](tasks.length);
         uint256 n;
         for (uint256 i; i < tasks.length; ++i) {
@@ -359,12 +373,16 @@ contract ProcessExecution {
 
     /// @notice True when `account` is bound to `role` in the instance's root instance.
     function hasRole(uint256 instanceId, bytes32 role, address account) external view returns (bool) {
-        return _bound[_instances[instanceId].rootInstance][role][account];
+        InstanceRecord storage r = _instances[instanceId];
+        if (r.status == BpmRuntime.InstanceStatus.None) return false;
+        uint256 root = _rootOf(instanceId, r);
+        return account != address(0) && (_roleHolder[root][role] == account || _bound[root][role][account]);
     }
 
     /// @notice True when `role` has at least one bound account in the instance's root instance.
     function isRoleBound(uint256 instanceId, bytes32 role) external view returns (bool) {
-        return _roleBound[_instances[instanceId].rootInstance][role];
+        InstanceRecord storage r = _instances[instanceId];
+        return r.status != BpmRuntime.InstanceStatus.None && _roleHolder[_rootOf(instanceId, r)][role] != address(0);
     }
 
     // ------------------------------------------------------------------ instance lifecycle
@@ -385,7 +403,7 @@ contract ProcessExecution {
     /// @dev Creates an instance record and its in-memory context (emits InstanceStarted).
     function _create(
         uint256 definitionId,
-        BpmRuntime.RuntimeHeader memory h,
+        RuntimeImage.Image memory im,
         address starter,
         uint256 parent,
         uint256 root,
@@ -395,56 +413,47 @@ contract ProcessExecution {
     ) private returns (Ctx memory c) {
         uint256 id = ++_instanceCount;
         InstanceRecord storage r = _instances[id];
-        r.definitionId = uint64(definitionId);
+        r.image = im.base;
         r.status = BpmRuntime.InstanceStatus.Active;
+        r.depth = depth;
+        r.definitionId = uint48(definitionId); // the registry's count: far below 2^48
         r.starter = starter;
         r.parentInstance = uint64(parent);
-        r.rootInstance = uint64(root == 0 ? id : root);
         r.parentElement = parentElement;
         r.parentScope = parentScope;
-        r.depth = depth;
-        r.scopeCount = h.scopeCount;
-        r.elementCount = h.elementCount;
-        r.triggerCount = h.triggerCount;
+        if (depth != 0) r.rootInstance = uint64(root);
         emit InstanceStarted(id, definitionId, starter, parent);
         if (address(rollup) != address(0)) rollup.instanceStarted(id, definitionId, parent);
         c.id = id;
         c.definitionId = definitionId;
+        c.im = im;
         c.status = BpmRuntime.InstanceStatus.Active;
         c.status0 = BpmRuntime.InstanceStatus.Active;
+        c.root = depth == 0 ? id : root;
+        c.depth = depth;
+        c.lazy = LAZY_LINEAGE | LAZY_MESSAGES; // all known: a new record is empty
         c.starter = starter;
         c.parent = parent;
-        c.root = root == 0 ? id : root;
         c.parentElement = parentElement;
-        c.depth = depth;
-        c.elementCount = h.elementCount;
-        c.triggerCount = h.triggerCount;
-        c.marking = new uint256[](h.scopeCount);
-        c.cand = new BpmRuntime.RuntimeElement[](8);
+        c.marking = new uint256[](im.scopeCount);
+        c.cand = _nodeArray(8);
     }
 
-    /// @dev Loads the in-memory context of an instance (markings are read lazily).
+    /// @dev Loads the in-memory context of an instance: its first slot and its image's header
+    /// (lineage, scope bitmaps, messages and markings are read lazily).
     function _load(uint256 id) private view returns (Ctx memory c) {
         InstanceRecord storage r = _instances[id];
         c.id = id;
         c.definitionId = r.definitionId;
         c.status = r.status;
         c.status0 = c.status;
-        c.starter = r.starter;
-        c.parent = r.parentInstance;
-        c.root = r.rootInstance;
-        c.parentElement = r.parentElement;
         c.depth = r.depth;
-        c.elementCount = r.elementCount;
-        c.triggerCount = r.triggerCount;
-        c.markedScopes = r.markedScopes;
-        c.markedScopes0 = c.markedScopes;
-        c.busyScopes = r.busyScopes;
-        c.busyScopes0 = c.busyScopes;
-        c.messages = r.messages;
-        c.messages0 = c.messages;
-        c.marking = new uint256[](r.scopeCount);
-        c.cand = new BpmRuntime.RuntimeElement[](8);
+        c.markedScopes = c.markedScopes0 = r.markedScopes;
+        c.busyScopes = c.busyScopes0 = r.busyScopes;
+        c.root = _rootOf(id, r);
+        c.im = RuntimeImage.open(r.image);
+        c.marking = new uint256[](c.im.scopeCount);
+        c.cand = _nodeArray(8);
     }
 
     /// @dev Loads an active instance; reverts `InstanceNotActive`.
@@ -460,6 +469,30 @@ contract ProcessExecution {
         if (r.status != BpmRuntime.InstanceStatus.Active) revert InstanceNotActive(id, r.status);
     }
 
+    /// @dev Root of the call chain of an existing instance (itself for a root instance).
+    function _rootOf(uint256 id, InstanceRecord storage r) private view returns (uint256) {
+        return r.depth == 0 ? id : r.rootInstance;
+    }
+
+    /// @dev Reads starter, parent and parent element into `c` (once).
+    function _lineage(Ctx memory c) private view {
+        if (c.lazy & LAZY_LINEAGE != 0) return;
+        InstanceRecord storage r = _instances[c.id];
+        c.starter = r.starter;
+        c.parent = r.parentInstance;
+        c.parentElement = r.parentElement;
+        c.lazy |= LAZY_LINEAGE;
+    }
+
+    /// @dev The pending messages of `c`, read once.
+    function _messagesOf(Ctx memory c) private view returns (uint256) {
+        if (c.lazy & LAZY_MESSAGES == 0) {
+            c.messages = c.messages0 = _instances[c.id].messages;
+            c.lazy |= LAZY_MESSAGES;
+        }
+        return c.messages;
+    }
+
     /// @dev Writes back the changed markings, scope bitmaps, messages and status.
     function _save(Ctx memory c) private {
         mapping(uint256 => uint256) storage mk = _marking[c.id];
@@ -469,17 +502,20 @@ contract ProcessExecution {
         }
         c.dirty = 0;
         InstanceRecord storage r = _instances[c.id];
-        if (c.markedScopes != c.markedScopes0) r.markedScopes = c.markedScopes0 = c.markedScopes;
-        if (c.busyScopes != c.busyScopes0) r.busyScopes = c.busyScopes0 = c.busyScopes;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        if (c.markedScopes != c.markedScopes0) r.markedScopes = uint16(c.markedScopes0 = c.markedScopes); // <= 256 scopes
+        // forge-lint: disable-next-line(unsafe-typecast)
+        if (c.busyScopes != c.busyScopes0) r.busyScopes = uint16(c.busyScopes0 = c.busyScopes); // <= 256 scopes
         if (c.messages != c.messages0) r.messages = c.messages0 = c.messages;
         if (c.status != c.status0) r.status = c.status0 = c.status;
     }
 
     /// @dev After `c` was saved: while it completed and has a parent, resume the parent's call activity.
     function _propagate(Ctx memory c, Txn memory t) private {
-        while (c.status == BpmRuntime.InstanceStatus.Completed && c.parent != 0) {
+        while (c.status == BpmRuntime.InstanceStatus.Completed && c.depth != 0) {
+            _lineage(c);
             Ctx memory p = _load(c.parent);
-            _resumeCall(p, registry.runtimeElement(p.definitionId, c.parentElement), c.id);
+            _resumeCall(p, RuntimeImage.node(p.im, c.parentElement), c.id);
             _advance(p, t);
             _save(p);
             c = p;
@@ -495,7 +531,7 @@ contract ProcessExecution {
             uint256 bestPos;
             uint256 i;
             while (i < c.candLen) {
-                BpmRuntime.RuntimeElement memory rt = c.cand[i];
+                RuntimeImage.Node memory rt = c.cand[i];
                 if (!_enabled(c, rt)) {
                     c.cand[i] = c.cand[--c.candLen];
                     continue;
@@ -517,20 +553,20 @@ contract ProcessExecution {
     }
 
     /// @dev Enabling rule of docs/bpm-engine.md for one element in the current context.
-    function _enabled(Ctx memory c, BpmRuntime.RuntimeElement memory rt) private view returns (bool) {
+    function _enabled(Ctx memory c, RuntimeImage.Node memory rt) private view returns (bool) {
         BpmCore.ElementKind k = rt.kind;
-        if (k == BpmCore.ElementKind.MessageStartEvent) return c.messages.has(rt.messageIn - 1);
+        if (k == BpmCore.ElementKind.MessageStartEvent) return _messagesOf(c).has(rt.messageIn - 1);
         if (k == BpmCore.ElementKind.StartEvent) return false;
         uint256 m = _markingOf(c, rt.scope) & rt.preset;
         if (rt.joinAll) return m == rt.preset;
         if (m == 0) return false;
-        if (rt.messageIn != 0) return c.messages.has(rt.messageIn - 1);
+        if (rt.messageIn != 0) return _messagesOf(c).has(rt.messageIn - 1);
         if (k == BpmCore.ElementKind.SubProcess) return !_live(c, rt.childScope);
         return true;
     }
 
     /// @dev Fires an automatic element.
-    function _fire(Ctx memory c, Txn memory t, BpmRuntime.RuntimeElement memory rt) private {
+    function _fire(Ctx memory c, Txn memory t, RuntimeImage.Node memory rt) private {
         if (++t.steps > MAX_AUTOMATIC_STEPS) revert AutomaticStepLimitExceeded(MAX_AUTOMATIC_STEPS);
         uint256 s = rt.scope;
         BpmCore.ElementKind k = rt.kind;
@@ -540,7 +576,7 @@ contract ProcessExecution {
             take = rt.joinAll ? rt.preset : Marking.bit((m & rt.preset).lowest());
             _setMarking(c, s, m & ~take);
         }
-        if (rt.messageIn != 0) c.messages &= ~Marking.bit(rt.messageIn - 1);
+        if (rt.messageIn != 0) c.messages = _messagesOf(c) & ~Marking.bit(rt.messageIn - 1);
         uint256 produced;
         if (k == BpmCore.ElementKind.ExclusiveGateway) {
             produced = _choose(c, rt);
@@ -559,29 +595,29 @@ contract ProcessExecution {
         } else if (k == BpmCore.ElementKind.CallActivity) {
             _callActivity(c, t, rt);
         } else {
-            _produce(c, s, produced, rt.autoAfter);
+            _produce(c, rt, produced);
         }
         _afterConsume(c, s);
     }
 
     /// @dev Fires none start events: each produces its post-set (and sends its messages).
-    function _fireStarts(Ctx memory c, Txn memory t, BpmRuntime.RuntimeElement[] memory starts) private {
+    function _fireStarts(Ctx memory c, Txn memory t, RuntimeImage.Node[] memory starts) private {
         for (uint256 i; i < starts.length; ++i) {
-            BpmRuntime.RuntimeElement memory rt = starts[i];
+            RuntimeImage.Node memory rt = starts[i];
             if (++t.steps > MAX_AUTOMATIC_STEPS) revert AutomaticStepLimitExceeded(MAX_AUTOMATIC_STEPS);
             _fired(c.id, rt.index, rt.kind, t.actor, 0, rt.postset);
             if (rt.messageOut != 0) _send(c, rt.messageOut);
-            _produce(c, rt.scope, rt.postset, rt.autoAfter);
+            _produce(c, rt, rt.postset);
         }
     }
 
     /// @dev Exclusive gateway: the place of the first outgoing flow whose condition holds, else of the default flow.
-    function _choose(Ctx memory c, BpmRuntime.RuntimeElement memory rt) private view returns (uint256) {
-        BpmRuntime.Branch[] memory branches = registry.gatewayBranches(c.definitionId, rt.index);
+    function _choose(Ctx memory c, RuntimeImage.Node memory rt) private view returns (uint256) {
+        RuntimeImage.Branch[] memory branches = RuntimeImage.branches(c.im, rt);
         uint256 defaultPlace;
         bool hasDefault;
         for (uint256 i; i < branches.length; ++i) {
-            BpmRuntime.Branch memory b = branches[i];
+            RuntimeImage.Branch memory b = branches[i];
             if (b.isDefault) {
                 hasDefault = true;
                 defaultPlace = b.place;
@@ -593,11 +629,12 @@ contract ProcessExecution {
         return Marking.bit(defaultPlace);
     }
 
-    /// @dev Marks `places` in scope `s` and queues their automatic consumers.
-    function _produce(Ctx memory c, uint256 s, uint256 places, bool automatic) private view {
+    /// @dev Marks `places` (a subset of `producer`'s post-set) in its scope and queues their automatic consumers.
+    function _produce(Ctx memory c, RuntimeImage.Node memory producer, uint256 places) private view {
         if (places == 0) return;
+        uint256 s = producer.scope;
         _setMarking(c, s, _markingOf(c, s) | places);
-        if (automatic) _addCandidates(c, registry.automaticConsumers(c.definitionId, s, places));
+        if (producer.autoAfter) _addCandidates(c, RuntimeImage.consumers(c.im, producer, places));
     }
 
     /// @dev Emits MessageSent for each flow of `flows` and delivers them.
@@ -612,60 +649,65 @@ contract ProcessExecution {
     /// catch or start event); a message to a black-box pool or an informative message flow into
     /// a task is only logged.
     function _deliver(Ctx memory c, uint256 flows) private view {
-        BpmRuntime.RuntimeElement[] memory targets = registry.messageTargets(c.definitionId, flows);
-        for (uint256 i; i < targets.length; ++i) {
-            c.messages |= Marking.bit(targets[i].messageIn - 1);
-            _addCandidate(c, targets[i]);
+        for (uint256 bits = flows; bits != 0; bits &= bits - 1) {
+            uint256 flow = bits.lowest();
+            if (flow >= c.im.triggerCount) break;
+            (, uint16 target, bool waits,) = RuntimeImage.trigger(c.im, flow);
+            if (!waits) continue;
+            c.messages = _messagesOf(c) | Marking.bit(flow);
+            _addCandidate(c, RuntimeImage.node(c.im, target));
         }
     }
 
     /// @dev A sub-process scope that holds nothing any more (no token, no running child) completes.
     function _afterConsume(Ctx memory c, uint256 s) private {
         if (c.stop || _live(c, s)) return;
-        uint256 parentElement = registry.scopeRuntime(c.definitionId, s).parentElement;
+        uint256 parentElement = RuntimeImage.scope(c.im, s).parentElement;
         if (parentElement == 0) return;
-        _completeSubprocess(c, registry.runtimeElement(c.definitionId, parentElement - 1));
+        _completeSubprocess(c, RuntimeImage.node(c.im, parentElement - 1));
     }
 
     /// @dev Fires the none start events of the child scope; a child scope that ends at once completes at once.
-    function _enterSubprocess(Ctx memory c, Txn memory t, BpmRuntime.RuntimeElement memory sub) private {
+    function _enterSubprocess(Ctx memory c, Txn memory t, RuntimeImage.Node memory sub) private {
         _incBusy(c, sub.scope);
-        _fireStarts(c, t, registry.scopeStartEvents(c.definitionId, sub.childScope));
+        RuntimeImage.Scope memory child = RuntimeImage.scope(c.im, sub.childScope);
+        _fireStarts(c, t, RuntimeImage.nodes(c.im, child.startsOff, child.startsLen));
         if (!_live(c, sub.childScope)) _completeSubprocess(c, sub);
     }
 
     /// @dev Produces the post-set of a sub-process whose child scope holds nothing any more.
-    function _completeSubprocess(Ctx memory c, BpmRuntime.RuntimeElement memory sub) private {
+    function _completeSubprocess(Ctx memory c, RuntimeImage.Node memory sub) private {
         _decBusy(c, sub.scope);
         emit SubProcessCompleted(c.id, sub.index, sub.childScope);
         if (address(rollup) != address(0)) rollup.subProcessCompleted(c.id, sub.index);
-        _produce(c, sub.scope, sub.postset, sub.autoAfter);
+        _produce(c, sub, sub.postset);
         _addCandidate(c, sub); // its next token may be waiting to enter again
     }
 
     /// @dev Starts and runs a child instance of the latest version of `calledProcess`; resumes at once if it completes.
-    function _callActivity(Ctx memory c, Txn memory t, BpmRuntime.RuntimeElement memory call) private {
+    function _callActivity(Ctx memory c, Txn memory t, RuntimeImage.Node memory call) private {
         if (c.depth >= MAX_CALL_DEPTH) revert CallDepthExceeded(c.id, c.depth + 1);
         bytes32 key = call.calledProcess;
         uint32 version = registry.latestVersion(key);
         if (version == 0) revert CalledProcessNotDeployed(key);
         uint256 definitionId = registry.definitionOf(key, version);
-        BpmRuntime.RuntimeHeader memory h = registry.runtimeHeader(definitionId);
+        RuntimeImage.Image memory im = RuntimeImage.open(registry.runtimeImage(definitionId));
         _incBusy(c, call.scope);
-        Ctx memory child = _create(definitionId, h, c.starter, c.id, c.root, call.index, call.scope, c.depth + 1);
+        _lineage(c);
+        Ctx memory child = _create(definitionId, im, c.starter, c.id, c.root, call.index, call.scope, c.depth + 1);
         _children[c.id].push(child.id);
-        _fireStarts(child, t, registry.startElements(definitionId));
+        _fireStarts(child, t, RuntimeImage.nodes(im, im.startsOff, im.startsLen));
         _advance(child, t);
         _save(child);
         if (child.status == BpmRuntime.InstanceStatus.Completed) _resumeCall(c, call, child.id);
     }
 
     /// @dev Produces the post-set of a call activity whose child instance completed.
-    function _resumeCall(Ctx memory c, BpmRuntime.RuntimeElement memory call, uint256 childId) private {
+    function _resumeCall(Ctx memory c, RuntimeImage.Node memory call, uint256 childId) private {
         _decBusy(c, call.scope);
         emit CallActivityCompleted(c.id, call.index, childId);
         if (address(rollup) != address(0)) rollup.callActivityCompleted(c.id, call.index, childId);
-        _produce(c, call.scope, call.postset, call.autoAfter);
+        _produce(c, call, call.postset);
     }
 
     /// @dev Terminate end event: clears its scope and the scopes nested in it (a top-level scope:
@@ -674,17 +716,19 @@ contract ProcessExecution {
         uint256 parentElement;
         uint256 set;
         {
-            BpmRuntime.ScopeRuntime memory sr = registry.scopeRuntime(c.definitionId, s);
+            RuntimeImage.Scope memory sr = RuntimeImage.scope(c.im, s);
             parentElement = sr.parentElement;
             set = parentElement == 0 ? type(uint256).max : sr.descendants;
         }
-        for (uint256 bits = c.markedScopes & set; bits != 0; bits &= bits - 1) {
-            _setMarking(c, bits.lowest(), 0);
+        mapping(uint256 => uint256) storage running = _running[c.id];
+        for (uint256 x; x < c.im.scopeCount; ++x) {
+            if (!set.has(x)) continue;
+            if (_markingOf(c, x) != 0) _setMarking(c, x, 0);
+            if (running[x] != 0) {
+                delete running[x];
+                --c.busyScopes;
+            }
         }
-        for (uint256 bits = c.busyScopes & set; bits != 0; bits &= bits - 1) {
-            delete _running[c.id][bits.lowest()];
-        }
-        c.busyScopes &= ~set;
         _killChildren(c.id, set);
         if (parentElement == 0) c.stop = true;
     }
@@ -696,11 +740,10 @@ contract ProcessExecution {
             uint256 kid = kids[i];
             InstanceRecord storage r = _instances[kid];
             if (r.status != BpmRuntime.InstanceStatus.Active || !scopes.has(r.parentScope)) continue;
-            for (uint256 bits = r.markedScopes; bits != 0; bits &= bits - 1) {
-                delete _marking[kid][bits.lowest()];
-            }
-            for (uint256 bits = r.busyScopes; bits != 0; bits &= bits - 1) {
-                delete _running[kid][bits.lowest()];
+            uint256 n = RuntimeImage.open(r.image).scopeCount;
+            for (uint256 x; x < n; ++x) {
+                delete _marking[kid][x];
+                delete _running[kid][x];
             }
             r.markedScopes = 0;
             r.busyScopes = 0;
@@ -715,53 +758,60 @@ contract ProcessExecution {
     /// @dev Marking of scope `s`, read from storage on first use.
     function _markingOf(Ctx memory c, uint256 s) private view returns (uint256 m) {
         if (c.loaded.has(s)) return c.marking[s];
-        if (c.markedScopes.has(s)) m = _marking[c.id][s];
+        m = _marking[c.id][s]; // 0 for a scope without tokens
         c.marking[s] = m;
         c.loaded |= Marking.bit(s);
     }
 
-    /// @dev Sets the marking of scope `s` in memory (written back by `_save`).
-    function _setMarking(Ctx memory c, uint256 s, uint256 m) private pure {
+    /// @dev Sets the marking of scope `s` in memory (written back by `_save`); a scope that gains
+    /// its first token or loses its last one counts in `markedScopes`.
+    function _setMarking(Ctx memory c, uint256 s, uint256 m) private view {
+        bool wasMarked = _markingOf(c, s) != 0;
         c.marking[s] = m;
-        c.loaded |= Marking.bit(s);
         c.dirty |= Marking.bit(s);
-        if (m == 0) c.markedScopes &= ~Marking.bit(s);
-        else c.markedScopes |= Marking.bit(s);
+        if (wasMarked && m == 0) --c.markedScopes;
+        else if (!wasMarked && m != 0) ++c.markedScopes;
     }
 
     /// @dev True when scope `s` holds a token or runs a sub-process or call-activity child.
-    function _live(Ctx memory c, uint256 s) private pure returns (bool) {
-        return (c.markedScopes | c.busyScopes).has(s);
+    function _live(Ctx memory c, uint256 s) private view returns (bool) {
+        return _markingOf(c, s) != 0 || _running[c.id][s] != 0;
     }
 
     /// @dev One more running sub-process or child instance started from scope `s`.
     function _incBusy(Ctx memory c, uint256 s) private {
-        ++_running[c.id][s];
-        c.busyScopes |= Marking.bit(s);
+        if (_running[c.id][s]++ == 0) ++c.busyScopes;
     }
 
     /// @dev One running sub-process or child instance of scope `s` less.
     function _decBusy(Ctx memory c, uint256 s) private {
-        uint256 n = _running[c.id][s] - 1;
-        _running[c.id][s] = n;
-        if (n == 0) c.busyScopes &= ~Marking.bit(s);
+        if (--_running[c.id][s] == 0) --c.busyScopes;
     }
 
     /// @dev Queues automatic elements for the next advancement steps.
-    function _addCandidates(Ctx memory c, BpmRuntime.RuntimeElement[] memory list) private pure {
+    function _addCandidates(Ctx memory c, RuntimeImage.Node[] memory list) private pure {
         for (uint256 i; i < list.length; ++i) {
             _addCandidate(c, list[i]);
         }
     }
 
+    /// @dev A memory array of `n` node pointers, not initialised (entries are written before they are read).
+    function _nodeArray(uint256 n) private pure returns (RuntimeImage.Node[] memory a) {
+        assembly ("memory-safe") {
+            a := mload(0x40)
+            mstore(a, n)
+            mstore(0x40, add(a, mul(add(n, 1), 32)))
+        }
+    }
+
     /// @dev Queues one automatic element (once).
-    function _addCandidate(Ctx memory c, BpmRuntime.RuntimeElement memory rt) private pure {
+    function _addCandidate(Ctx memory c, RuntimeImage.Node memory rt) private pure {
         uint256 n = c.candLen;
         for (uint256 i; i < n; ++i) {
             if (c.cand[i].index == rt.index) return;
         }
         if (n == c.cand.length) {
-            BpmRuntime.RuntimeElement[] memory grown = new BpmRuntime.RuntimeElement[](n * 2);
+            RuntimeImage.Node[] memory grown = _nodeArray(n * 2);
             for (uint256 i; i < n; ++i) {
                 grown[i] = c.cand[i];
             }
@@ -773,16 +823,23 @@ contract ProcessExecution {
 
     /// @dev Reverts `MissingRole` unless the caller is bound to `role` in the root instance and still a participant.
     function _requireBound(Ctx memory c, bytes32 role) private view {
-        if (!_bound[c.root][role][msg.sender] || !participants.isParticipant(msg.sender)) {
+        if (
+            (_roleHolder[c.root][role] != msg.sender && !_bound[c.root][role][msg.sender])
+                || !participants.isParticipant(msg.sender)
+        ) {
             revert MissingRole(c.id, role, msg.sender);
         }
     }
 
     /// @dev Binds `account` to `role` in root instance `root` (idempotent).
     function _bind(uint256 root, bytes32 role, address account) private {
-        if (_bound[root][role][account]) return;
-        _bound[root][role][account] = true;
-        _roleBound[root][role] = true;
+        address holder = _roleHolder[root][role];
+        if (holder == address(0)) {
+            _roleHolder[root][role] = account;
+        } else {
+            if (holder == account || _bound[root][role][account]) return;
+            _bound[root][role][account] = true;
+        }
         emit RoleBound(root, role, account);
     }
 
@@ -791,9 +848,11 @@ contract ProcessExecution {
         for (uint256 i; i < list.length; ++i) {
             uint8 index = list[i].index;
             int256 value = list[i].value;
-            (bool exists, BpmCore.VariableType varType) = registry.variableType(c.definitionId, index);
-            if (!exists) revert UnknownVariable(c.id, index);
-            if (varType == BpmCore.VariableType.Bool && value != 0 && value != 1) {
+            if (index >= c.im.variableCount) revert UnknownVariable(c.id, index);
+            if (
+                value != 0 && value != 1
+                    && RuntimeImage.variableType(c.im, index) == BpmCore.VariableType.Bool
+            ) {
                 revert InvalidBoolValue(c.id, index, value);
             }
             _variables[c.id][index] = value;

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {BpmCore} from "./generated/BpmCore.sol";
+
+/// @title RuntimeImage
+/// @notice Reader of a published definition's *runtime image*: the tables the engine needs on its
+/// hot path (flow nodes, scopes, message flows, variable types, start events, automatic consumers,
+/// gateway branches), written once at publish by `RuntimeImageWriter` as the code of data-only
+/// contracts (SSTORE2-style) and read by the engine with `EXTCODECOPY`. One cold `EXTCODECOPY`
+/// (2,600 gas, EIP-2929) plus 3 gas per word replaces a cross-contract call and one cold `SLOAD`
+/// (2,100 gas) per word of a storage table (docs/bpm-engine.md, "Runtime image").
+/// @dev Layout, in *virtual* byte offsets: the image is cut into chunks of `CHUNK` bytes, chunk k
+/// is the code of one contract (a `0x00` STOP byte, so that a call to it does nothing, then
+/// bytes [k*CHUNK, (k+1)*CHUNK) of the image; EIP-170 caps code at 24,576 bytes). Chunk 0 holds
+/// the header and the addresses of the other chunks. All integers are big-endian.
+///
+/// | offset | size | content |
+/// |---|---|---|
+/// | 0 | 32 | counts: elementCount u16, scopeCount u16, triggerCount u16, variableCount u16, chunkCount u16, startsOff u32, startsLen u16, tasksOff u32, tasksLen u16 |
+/// | 32 | 32 | section offsets: elements u32, scopes u32, triggers u32, variables u32 |
+/// | 64 | 32 | start role |
+/// | 96 | 20 * (chunkCount - 1) | addresses of chunks 1.. |
+/// | elements | 192 * elementCount | per flow node: packed word (`_unpackNode`), role (person tasks only), pre-set, post-set, messageOut, calledProcess |
+/// | scopes | 64 * scopeCount | parentElement u16, pool u8, startsOff u32, startsLen u16; descendants bitmap |
+/// | triggers | 64 * triggerCount | sourceElement u16, target u16, targetWaits u8; role of the source pool |
+/// | variables | variableCount | `BpmCore.VariableType` per variable |
+/// | lists | | u16 element lists (top-level start events, scope start events, person tasks), automatic consumers (place u8, element u16 per entry), gateway branches (place u8, isDefault u8, conditionOff u32, conditionLen u16 per entry), condition bytecode |
+library RuntimeImage {
+    /// @notice Image bytes per chunk contract: the EIP-170 code limit (24,576) less the STOP byte.
+    uint256 internal constant CHUNK = 24_575;
+    /// @notice Maximum chunks of one image (a chunk-0 directory of 63 addresses): about 1.5 MB.
+    uint256 internal constant MAX_CHUNKS = 64;
+    /// @notice Byte offset of the chunk directory in the image.
+    uint256 internal constant DIRECTORY = 96;
+    /// @notice Bytes of a flow-node record.
+    uint256 internal constant NODE_BYTES = 192;
+    /// @notice Bytes of a scope record.
+    uint256 internal constant SCOPE_BYTES = 64;
+    /// @notice Bytes of a message-flow record.
+    uint256 internal constant TRIGGER_BYTES = 64;
+    /// @notice Bytes of an automatic-consumer entry (place u8, element u16).
+    uint256 internal constant CONSUMER_BYTES = 3;
+    /// @notice Bytes of a gateway-branch entry (place u8, isDefault u8, conditionOff u32, conditionLen u16).
+    uint256 internal constant BRANCH_BYTES = 8;
+
+    /// @notice The image of one definition, with its header decoded.
+    struct Image {
+        address base; // chunk 0
+        uint16 elementCount;
+        uint16 scopeCount;
+        uint16 triggerCount;
+        uint16 variableCount;
+        uint16 chunkCount;
+        uint32 startsOff;
+        uint16 startsLen;
+        uint32 tasksOff;
+        uint16 tasksLen;
+        uint32 elementsOff;
+        uint32 scopesOff;
+        uint32 triggersOff;
+        uint32 variablesOff;
+        bytes32 startRole;
+    }
+
+    /// @notice A flow node as the engine uses it (the fields of `BpmRuntime.RuntimeElement` and
+    /// where its automatic consumers and gateway branches are).
+    /// @param consumersOff image offset of its automatic consumers: (place, element) for each place
+    ///        of its post-set consumed by an automatic element, in place then element order.
+    /// @param branchesOff ExclusiveGateway: image offset of its outgoing flows in document order.
+    struct Node {
+        uint16 index;
+        BpmCore.ElementKind kind;
+        uint8 scope;
+        uint8 childScope;
+        bool joinAll;
+        bool autoAfter;
+        uint16 messageIn;
+        bytes32 role;
+        uint256 preset;
+        uint256 postset;
+        uint256 messageOut;
+        bytes32 calledProcess;
+        uint32 consumersOff;
+        uint16 consumersLen;
+        uint32 branchesOff;
+        uint16 branchesLen;
+    }
+
+    /// @notice A scope as the engine uses it.
+    struct Scope {
+        uint16 parentElement; // index + 1 of the SubProcess opening it, 0 for a pool's process
+        uint8 pool;
+        uint32 startsOff; // its none start events (u16 list)
+        uint16 startsLen;
+        uint256 descendants; // bitmap of the scope and every scope nested in it
+    }
+
+    /// @notice An outgoing flow of an exclusive gateway.
+    struct Branch {
+        uint8 place;
+        bool isDefault;
+        bytes condition; // empty: unconditional
+    }
+
+    /// @notice Opens the image whose chunk 0 is `base` (reads its 96-byte header).
+    function open(address base) internal view returns (Image memory im) {
+        im.base = base;
+        bytes memory h = new bytes(96);
+        assembly ("memory-safe") {
+            extcodecopy(base, add(h, 32), 1, 96)
+        }
+        uint256 w0 = _w(h, 0);
+        uint256 w1 = _w(h, 32);
+        im.elementCount = uint16(w0 >> 240);
+        im.scopeCount = uint16(w0 >> 224);
+        im.triggerCount = uint16(w0 >> 208);
+        im.variableCount = uint16(w0 >> 192);
+        im.chunkCount = uint16(w0 >> 176);
+        im.startsOff = uint32(w0 >> 144);
+        im.startsLen = uint16(w0 >> 128);
+        im.tasksOff = uint32(w0 >> 96);
+        im.tasksLen = uint16(w0 >> 80);
+        im.elementsOff = uint32(w1 >> 224);
+        im.scopesOff = uint32(w1 >> 192);
+        im.triggersOff = uint32(w1 >> 160);
+        im.variablesOff = uint32(w1 >> 128);
+        im.startRole = bytes32(_w(h, 64));
+    }
+
+    /// @notice Flow node `e` (`e < elementCount`, checked by the caller).
+    function node(Image memory im, uint256 e) internal view returns (Node memory n) {
+        bytes memory b = read(im, im.elementsOff + e * NODE_BYTES, NODE_BYTES);
+        uint256 w0 = _w(b, 0);
+        n.index = uint16(e);
+        n.kind = BpmCore.ElementKind(uint8(w0 >> 248));
+        n.scope = uint8(w0 >> 240);
+        n.childScope = uint8(w0 >> 232);
+        n.joinAll = uint8(w0 >> 224) & 1 != 0;
+        n.autoAfter = uint8(w0 >> 224) & 2 != 0;
+        n.messageIn = uint16(w0 >> 208);
+        n.consumersOff = uint32(w0 >> 176);
+        n.consumersLen = uint16(w0 >> 160);
+        n.branchesOff = uint32(w0 >> 128);
+        n.branchesLen = uint16(w0 >> 112);
+        n.role = bytes32(_w(b, 32));
+        n.preset = _w(b, 64);
+        n.postset = _w(b, 96);
+        n.messageOut = _w(b, 128);
+        n.calledProcess = bytes32(_w(b, 160));
+    }
+
+    /// @notice The flow nodes of a u16 list at `off` (`len` entries).
+    function nodes(Image memory im, uint256 off, uint256 len) internal view returns (Node[] memory out) {
+        bytes memory b = read(im, off, len * 2);
+        out = new Node[](len);
+        for (uint256 i; i < len; ++i) {
+            out[i] = node(im, (uint256(uint8(b[2 * i])) << 8) | uint8(b[2 * i + 1]));
+        }
+    }
+
+    /// @notice The automatic consumers of the places `places` of `producer`'s post-set.
+    function consumers(Image memory im, Node memory producer, uint256 places) internal view returns (Node[] memory out) {
+        uint256 len = producer.consumersLen;
+        bytes memory b = read(im, producer.consumersOff, len * CONSUMER_BYTES);
+        out = new Node[](len);
+        uint256 n;
+        for (uint256 i; i < len; ++i) {
+            uint256 at = i * CONSUMER_BYTES;
+            if ((places >> uint8(b[at])) & 1 == 0) continue;
+            out[n++] = node(im, (uint256(uint8(b[at + 1])) << 8) | uint8(b[at + 2]));
+        }
+        assembly ("memory-safe") {
+            mstore(out, n)
+        }
+    }
+
+    /// @notice The outgoing flows of exclusive gateway `gateway`, in document order.
+    function branches(Image memory im, Node memory gateway) internal view returns (Branch[] memory out) {
+        uint256 len = gateway.branchesLen;
+        bytes memory b = read(im, gateway.branchesOff, len * BRANCH_BYTES);
+        out = new Branch[](len);
+        for (uint256 i; i < len; ++i) {
+            uint256 w = _w(b, i * BRANCH_BYTES); // reads past the end are zero-padded by the load
+            out[i].place = uint8(w >> 248);
+            out[i].isDefault = uint8(w >> 240) != 0;
+            uint256 condLen = uint16(w >> 192);
+            if (condLen != 0) out[i].condition = read(im, uint32(w >> 208), condLen);
+        }
+    }
+
+    /// @notice Scope `s` (`s < scopeCount`, checked by the caller).
+    function scope(Image memory im, uint256 s) internal view returns (Scope memory sc) {
+        bytes memory b = read(im, im.scopesOff + s * SCOPE_BYTES, SCOPE_BYTES);
+        uint256 w0 = _w(b, 0);
+        sc.parentElement = uint16(w0 >> 240);
+        sc.pool = uint8(w0 >> 232);
+        sc.startsOff = uint32(w0 >> 200);
+        sc.startsLen = uint16(w0 >> 184);
+        sc.descendants = _w(b, 32);
+    }
+
+    /// @notice Message flow `t` (`t < triggerCount`, checked by the caller): its sending element
+    /// (index + 1, 0 for a black-box pool), its target, whether the target waits for it, and the
+    /// role of its sending pool.
+    function trigger(Image memory im, uint256 t)
+        internal
+        view
+        returns (uint16 sourceElement, uint16 target, bool targetWaits, bytes32 sourceRole)
+    {
+        bytes memory b = read(im, im.triggersOff + t * TRIGGER_BYTES, TRIGGER_BYTES);
+        uint256 w0 = _w(b, 0);
+        sourceElement = uint16(w0 >> 240);
+        target = uint16(w0 >> 224);
+        targetWaits = uint8(w0 >> 216) != 0;
+        sourceRole = bytes32(_w(b, 32));
+    }
+
+    /// @notice Type of variable `index` (`index < variableCount`, checked by the caller).
+    function variableType(Image memory im, uint256 index) internal view returns (BpmCore.VariableType) {
+        return BpmCore.VariableType(uint8(read(im, im.variablesOff + index, 1)[0]));
+    }
+
+    /// @notice `len` bytes of the image from virtual offset `off`, across chunks.
+    function read(Image memory im, uint256 off, uint256 len) internal view returns (bytes memory out) {
+        out = new bytes(len);
+        uint256 dest;
+        assembly ("memory-safe") {
+            dest := add(out, 32)
+        }
+        while (len != 0) {
+            uint256 k = off / CHUNK;
+            uint256 local = off - k * CHUNK;
+            uint256 n = CHUNK - local;
+            if (n > len) n = len;
+            address chunk = k == 0 ? im.base : _chunk(im.base, k);
+            assembly ("memory-safe") {
+                extcodecopy(chunk, dest, add(local, 1), n)
+            }
+            dest += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /// @dev Address of chunk `k >= 1`, from chunk 0's directory.
+    function _chunk(address base, uint256 k) private view returns (address a) {
+        bytes memory b = new bytes(32);
+        assembly ("memory-safe") {
+            extcodecopy(base, add(b, 32), add(1, add(96, mul(20, sub(k, 1)))), 20)
+            a := shr(96, mload(add(b, 32)))
+        }
+    }
+
+    /// @dev The 32-byte word of `b` at byte `at`. Bytes past the end of `b` are whatever memory
+    /// follows it: callers only use the bytes of the word that lie inside `b`.
+    function _w(bytes memory b, uint256 at) private pure returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := mload(add(add(b, 32), at))
+        }
+    }
+}
