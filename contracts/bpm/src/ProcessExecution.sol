@@ -50,19 +50,18 @@ contract ProcessExecution {
         uint48 definitionId;
         uint16 markedScopes; // number of scopes whose marking is not empty
         uint16 busyScopes; // number of scopes with a running sub-process or call-activity child
-        // slot 1: lineage
-        address starter;
+        // slot 1: lineage, written for call-activity children only (a root instance is its own
+        // root; the starter of a root instance is the holder of its start role, `_starterOf`)
         uint64 parentInstance;
+        uint64 rootInstance;
         uint16 parentElement;
         uint8 parentScope;
-        // slot 2: written for call-activity children only (a root instance is its own root)
-        uint64 rootInstance;
-        // slot 3, read when it changes or is tested
+        // slot 2, read when it changes or is tested
         uint256 messages; // pending message flows
     }
 
     /// @dev `Ctx.lazy` bits: which lazily read parts of the record are in memory.
-    uint256 private constant LAZY_LINEAGE = 1; // starter, parent, parentElement (slot 1)
+    uint256 private constant LAZY_LINEAGE = 1; // parent, parentElement (slot 1)
     uint256 private constant LAZY_MESSAGES = 4; // messages
 
     /// @dev In-memory working copy of an instance during a transaction.
@@ -74,7 +73,6 @@ contract ProcessExecution {
         uint256 root;
         uint8 depth;
         uint256 lazy;
-        address starter;
         uint256 parent;
         uint16 parentElement;
         uint256 markedScopes; // counts, as in the record
@@ -239,9 +237,8 @@ contract ProcessExecution {
     /// are shared by its call-activity children.
     function bindRole(uint256 instanceId, bytes32 role, address account) external {
         InstanceRecord storage r = _activeRecord(instanceId);
-        uint256 root = r.depth == 0 ? instanceId : r.rootInstance;
-        address starter = _instances[root].starter;
-        if (msg.sender != starter) revert NotInstanceStarter(instanceId, msg.sender);
+        uint256 root = _rootOf(instanceId, r);
+        if (msg.sender != _starterOf(root)) revert NotInstanceStarter(instanceId, msg.sender);
         if (_roleHolder[root][role] != address(0)) revert RoleAlreadyBound(root, role);
         if (!participants.hasParticipantRole(account, role)) revert ParticipantLacksRole(account, role);
         _bind(root, role, account);
@@ -310,7 +307,8 @@ contract ProcessExecution {
         InstanceRecord storage r = _instances[instanceId];
         info.definitionId = r.definitionId;
         info.status = r.status;
-        info.starter = r.starter;
+        if (r.status == BpmRuntime.InstanceStatus.None) return info;
+        info.starter = _starterOf(_rootOf(instanceId, r));
         info.parentInstance = r.parentInstance;
         info.parentElement = r.parentElement;
         info.rootInstance = r.status == BpmRuntime.InstanceStatus.None ? 0 : _rootOf(instanceId, r);
@@ -417,11 +415,12 @@ contract ProcessExecution {
         r.status = BpmRuntime.InstanceStatus.Active;
         r.depth = depth;
         r.definitionId = uint48(definitionId); // the registry's count: far below 2^48
-        r.starter = starter;
-        r.parentInstance = uint64(parent);
-        r.parentElement = parentElement;
-        r.parentScope = parentScope;
-        if (depth != 0) r.rootInstance = uint64(root);
+        if (depth != 0) {
+            r.parentInstance = uint64(parent);
+            r.rootInstance = uint64(root);
+            r.parentElement = parentElement;
+            r.parentScope = parentScope;
+        }
         emit InstanceStarted(id, definitionId, starter, parent);
         if (address(rollup) != address(0)) rollup.instanceStarted(id, definitionId, parent);
         c.id = id;
@@ -432,7 +431,6 @@ contract ProcessExecution {
         c.root = depth == 0 ? id : root;
         c.depth = depth;
         c.lazy = LAZY_LINEAGE | LAZY_MESSAGES; // all known: a new record is empty
-        c.starter = starter;
         c.parent = parent;
         c.parentElement = parentElement;
         c.marking = new uint256[](im.scopeCount);
@@ -443,15 +441,19 @@ contract ProcessExecution {
     /// (lineage, scope bitmaps, messages and markings are read lazily).
     function _load(uint256 id) private view returns (Ctx memory c) {
         InstanceRecord storage r = _instances[id];
+        uint256 w; // slot 0, read once; fields from the low bits in declaration order
+        assembly ("memory-safe") {
+            w := sload(r.slot)
+        }
         c.id = id;
-        c.definitionId = r.definitionId;
-        c.status = r.status;
+        c.status = BpmRuntime.InstanceStatus(uint8(w >> 160));
         c.status0 = c.status;
-        c.depth = r.depth;
-        c.markedScopes = c.markedScopes0 = r.markedScopes;
-        c.busyScopes = c.busyScopes0 = r.busyScopes;
-        c.root = _rootOf(id, r);
-        c.im = RuntimeImage.open(r.image);
+        c.depth = uint8(w >> 168);
+        c.definitionId = uint48(w >> 176);
+        c.markedScopes = c.markedScopes0 = uint16(w >> 224);
+        c.busyScopes = c.busyScopes0 = uint16(w >> 240);
+        c.root = c.depth == 0 ? id : r.rootInstance;
+        c.im = RuntimeImage.open(address(uint160(w)));
         c.marking = new uint256[](c.im.scopeCount);
         c.cand = _nodeArray(8);
     }
@@ -474,11 +476,16 @@ contract ProcessExecution {
         return r.depth == 0 ? id : r.rootInstance;
     }
 
-    /// @dev Reads starter, parent and parent element into `c` (once).
+    /// @dev The account that started root instance `root`: the holder of its start role, bound
+    /// first at `startInstance` and never replaced.
+    function _starterOf(uint256 root) private view returns (address) {
+        return _roleHolder[root][RuntimeImage.open(_instances[root].image).startRole];
+    }
+
+    /// @dev Reads parent and parent element into `c` (once).
     function _lineage(Ctx memory c) private view {
         if (c.lazy & LAZY_LINEAGE != 0) return;
         InstanceRecord storage r = _instances[c.id];
-        c.starter = r.starter;
         c.parent = r.parentInstance;
         c.parentElement = r.parentElement;
         c.lazy |= LAZY_LINEAGE;
@@ -693,8 +700,8 @@ contract ProcessExecution {
         uint256 definitionId = registry.definitionOf(key, version);
         RuntimeImage.Image memory im = RuntimeImage.open(registry.runtimeImage(definitionId));
         _incBusy(c, call.scope);
-        _lineage(c);
-        Ctx memory child = _create(definitionId, im, c.starter, c.id, c.root, call.index, call.scope, c.depth + 1);
+        Ctx memory child =
+            _create(definitionId, im, _starterOf(c.root), c.id, c.root, call.index, call.scope, c.depth + 1);
         _children[c.id].push(child.id);
         _fireStarts(child, t, RuntimeImage.nodes(im, im.startsOff, im.startsLen));
         _advance(child, t);

@@ -14,8 +14,6 @@ import {BpmRuntime} from "../src/BpmRuntime.sol";
 /// of the engine's gas, up or down, fails until the snapshot is re-recorded: run
 /// `../tools/forge test --match-contract GasTest` and commit the file). `../tools/forge test
 /// --gas-report` gives the full per-function picture.
-contract GasTest` and commit the file). `../tools/forge test
-/// --gas-report` gives the full per-function picture.
 contract GasTest is Models {
     uint256 internal constant SEQUENCE_STEP_BUDGET = 35_000;
     uint256 internal constant START_BUDGET = 200_000;
