@@ -106,12 +106,16 @@ library RuntimeImage {
     /// @notice Opens the image whose chunk 0 is `base` (reads its 96-byte header).
     function open(address base) internal view returns (Image memory im) {
         im.base = base;
-        bytes memory h = new bytes(96);
+        uint256 w0;
+        uint256 w1;
+        bytes32 role;
         assembly ("memory-safe") {
-            extcodecopy(base, add(h, 32), 1, 96)
+            let tmp := mload(0x40) // scratch past the free memory pointer, not kept
+            extcodecopy(base, tmp, 1, 96)
+            w0 := mload(tmp)
+            w1 := mload(add(tmp, 32))
+            role := mload(add(tmp, 64))
         }
-        uint256 w0 = _w(h, 0);
-        uint256 w1 = _w(h, 32);
         im.elementCount = uint16(w0 >> 240);
         im.scopeCount = uint16(w0 >> 224);
         im.triggerCount = uint16(w0 >> 208);
@@ -125,29 +129,35 @@ library RuntimeImage {
         im.scopesOff = uint32(w1 >> 192);
         im.triggersOff = uint32(w1 >> 160);
         im.variablesOff = uint32(w1 >> 128);
-        im.startRole = bytes32(_w(h, 64));
+        im.startRole = role;
     }
 
     /// @notice Flow node `e` (`e < elementCount`, checked by the caller).
     function node(Image memory im, uint256 e) internal view returns (Node memory n) {
-        bytes memory b = read(im, im.elementsOff + e * NODE_BYTES, NODE_BYTES);
-        uint256 w0 = _w(b, 0);
-        n.index = uint16(e);
-        n.kind = BpmCore.ElementKind(uint8(w0 >> 248));
-        n.scope = uint8(w0 >> 240);
-        n.childScope = uint8(w0 >> 232);
-        n.joinAll = uint8(w0 >> 224) & 1 != 0;
-        n.autoAfter = uint8(w0 >> 224) & 2 != 0;
-        n.messageIn = uint16(w0 >> 208);
-        n.consumersOff = uint32(w0 >> 176);
-        n.consumersLen = uint16(w0 >> 160);
-        n.branchesOff = uint32(w0 >> 128);
-        n.branchesLen = uint16(w0 >> 112);
-        n.role = bytes32(_w(b, 32));
-        n.preset = _w(b, 64);
-        n.postset = _w(b, 96);
-        n.messageOut = _w(b, 128);
-        n.calledProcess = bytes32(_w(b, 160));
+        uint256 tmp;
+        assembly ("memory-safe") {
+            tmp := mload(0x40) // scratch past the free memory pointer, not kept
+        }
+        _copy(im, im.elementsOff + e * NODE_BYTES, NODE_BYTES, tmp);
+        assembly ("memory-safe") {
+            let w0 := mload(tmp)
+            mstore(n, e) // index
+            mstore(add(n, 0x20), shr(248, w0)) // kind
+            mstore(add(n, 0x40), and(shr(240, w0), 0xff)) // scope
+            mstore(add(n, 0x60), and(shr(232, w0), 0xff)) // childScope
+            mstore(add(n, 0x80), and(shr(224, w0), 1)) // joinAll
+            mstore(add(n, 0xa0), and(shr(225, w0), 1)) // autoAfter
+            mstore(add(n, 0xc0), and(shr(208, w0), 0xffff)) // messageIn
+            mstore(add(n, 0xe0), mload(add(tmp, 0x20))) // role
+            mstore(add(n, 0x100), mload(add(tmp, 0x40))) // preset
+            mstore(add(n, 0x120), mload(add(tmp, 0x60))) // postset
+            mstore(add(n, 0x140), mload(add(tmp, 0x80))) // messageOut
+            mstore(add(n, 0x160), mload(add(tmp, 0xa0))) // calledProcess
+            mstore(add(n, 0x180), and(shr(176, w0), 0xffffffff)) // consumersOff
+            mstore(add(n, 0x1a0), and(shr(160, w0), 0xffff)) // consumersLen
+            mstore(add(n, 0x1c0), and(shr(128, w0), 0xffffffff)) // branchesOff
+            mstore(add(n, 0x1e0), and(shr(112, w0), 0xffff)) // branchesLen
+        }
     }
 
     /// @notice The flow nodes of a u16 list at `off` (`len` entries).
@@ -181,7 +191,7 @@ library RuntimeImage {
         bytes memory b = read(im, gateway.branchesOff, len * BRANCH_BYTES);
         out = new Branch[](len);
         for (uint256 i; i < len; ++i) {
-            uint256 w = _w(b, i * BRANCH_BYTES); // reads past the end are zero-padded by the load
+            uint256 w = _w(b, i * BRANCH_BYTES); // only the entry's 8 leading bytes are used
             out[i].place = uint8(w >> 248);
             out[i].isDefault = uint8(w >> 240) != 0;
             uint256 condLen = uint16(w >> 192);
@@ -223,32 +233,48 @@ library RuntimeImage {
 
     /// @notice `len` bytes of the image from virtual offset `off`, across chunks.
     function read(Image memory im, uint256 off, uint256 len) internal view returns (bytes memory out) {
-        out = new bytes(len);
         uint256 dest;
         assembly ("memory-safe") {
+            out := mload(0x40)
+            mstore(out, len)
             dest := add(out, 32)
+            mstore(0x40, and(add(add(dest, len), 31), not(31)))
         }
-        while (len != 0) {
-            uint256 k = off / CHUNK;
-            uint256 local = off - k * CHUNK;
-            uint256 n = CHUNK - local;
-            if (n > len) n = len;
-            address chunk = k == 0 ? im.base : _chunk(im.base, k);
+        _copy(im, off, len, dest);
+    }
+
+    /// @dev Copies `len` bytes of the image from virtual offset `off` to memory at `dest` (one
+    /// EXTCODECOPY when they lie in one chunk). Allocates nothing.
+    function _copy(Image memory im, uint256 off, uint256 len, uint256 dest) private view {
+        address base = im.base;
+        if (off + len <= CHUNK) {
             assembly ("memory-safe") {
-                extcodecopy(chunk, dest, add(local, 1), n)
+                extcodecopy(base, dest, add(off, 1), len)
             }
-            dest += n;
-            off += n;
-            len -= n;
+            return;
+        }
+        unchecked {
+            while (len != 0) {
+                uint256 k = off / CHUNK;
+                uint256 local = off - k * CHUNK;
+                uint256 n = CHUNK - local;
+                if (n > len) n = len;
+                address chunk = k == 0 ? base : _chunk(base, k);
+                assembly ("memory-safe") {
+                    extcodecopy(chunk, dest, add(local, 1), n)
+                }
+                dest += n;
+                off += n;
+                len -= n;
+            }
         }
     }
 
-    /// @dev Address of chunk `k >= 1`, from chunk 0's directory.
+    /// @dev Address of chunk `k >= 1`, from chunk 0's directory (read through the scratch space).
     function _chunk(address base, uint256 k) private view returns (address a) {
-        bytes memory b = new bytes(32);
         assembly ("memory-safe") {
-            extcodecopy(base, add(b, 32), add(1, add(96, mul(20, sub(k, 1)))), 20)
-            a := shr(96, mload(add(b, 32)))
+            extcodecopy(base, 0, add(1, add(96, mul(20, sub(k, 1)))), 20)
+            a := shr(96, mload(0))
         }
     }
 
