@@ -251,7 +251,7 @@ contract ProcessExecution {
     function completeTask(uint256 instanceId, uint16 element, BpmRuntime.VariableAssignment[] calldata outputs)
         external
     {
-        Ctx memory c = _loadActive(instanceId);
+        Ctx memory c = _load(instanceId, true);
         if (element >= c.im.elementCount) revert NotATask(instanceId, element);
         RuntimeImage.Node memory rt = RuntimeImage.node(c.im, element);
         if (!BpmRuntime.isPersonTask(rt.kind)) revert NotATask(instanceId, element);
@@ -279,7 +279,7 @@ contract ProcessExecution {
     function correlateMessage(uint256 instanceId, uint16 messageFlow, BpmRuntime.VariableAssignment[] calldata payload)
         external
     {
-        Ctx memory c = _loadActive(instanceId);
+        Ctx memory c = _load(instanceId, true);
         if (messageFlow >= c.im.triggerCount) revert UnknownMessageFlow(instanceId, messageFlow);
         (uint16 sourceElement,,, bytes32 role) = RuntimeImage.trigger(c.im, messageFlow);
         if (sourceElement != 0) revert NotExternalMessage(instanceId, messageFlow);
@@ -348,7 +348,7 @@ contract ProcessExecution {
     /// from an account bound to its role).
     function isEnabled(uint256 instanceId, uint16 element) external view returns (bool) {
         if (_instances[instanceId].status != BpmRuntime.InstanceStatus.Active) return false;
-        Ctx memory c = _load(instanceId);
+        Ctx memory c = _load(instanceId, false);
         if (element >= c.im.elementCount) return false;
         return _enabled(c, RuntimeImage.node(c.im, element));
     }
@@ -357,7 +357,7 @@ contract ProcessExecution {
     function enabledTasks(uint256 instanceId) external view returns (uint16[] memory out) {
         InstanceRecord storage r = _instances[instanceId];
         if (r.status != BpmRuntime.InstanceStatus.Active) return out;
-        Ctx memory c = _load(instanceId);
+        Ctx memory c = _load(instanceId, false);
         RuntimeImage.Node[] memory tasks = RuntimeImage.nodes(c.im, c.im.tasksOff, c.im.tasksLen);
         out = new uint16[](tasks.length);
         uint256 n;
@@ -438,31 +438,27 @@ contract ProcessExecution {
     }
 
     /// @dev Loads the in-memory context of an instance: its first slot and its image's header
-    /// (lineage, scope bitmaps, messages and markings are read lazily).
-    function _load(uint256 id) private view returns (Ctx memory c) {
+    /// (lineage, messages and markings are read lazily). With `active`, reverts
+    /// `InstanceNotActive` unless the instance is active.
+    function _load(uint256 id, bool active) private view returns (Ctx memory c) {
         InstanceRecord storage r = _instances[id];
         uint256 w; // slot 0, read once; fields from the low bits in declaration order
         assembly ("memory-safe") {
             w := sload(r.slot)
         }
+        BpmRuntime.InstanceStatus status = BpmRuntime.InstanceStatus(uint8(w >> 160));
+        if (active && status != BpmRuntime.InstanceStatus.Active) revert InstanceNotActive(id, status);
         c.id = id;
-        c.status = BpmRuntime.InstanceStatus(uint8(w >> 160));
-        c.status0 = c.status;
+        c.status = status;
+        c.status0 = status;
         c.depth = uint8(w >> 168);
         c.definitionId = uint48(w >> 176);
         c.markedScopes = c.markedScopes0 = uint16(w >> 224);
         c.busyScopes = c.busyScopes0 = uint16(w >> 240);
         c.root = c.depth == 0 ? id : r.rootInstance;
-        c.im = RuntimeImage.open(address(uint160(w)));
+        RuntimeImage.load(c.im, address(uint160(w)));
         c.marking = new uint256[](c.im.scopeCount);
         c.cand = _nodeArray(8);
-    }
-
-    /// @dev Loads an active instance; reverts `InstanceNotActive`.
-    function _loadActive(uint256 id) private view returns (Ctx memory c) {
-        BpmRuntime.InstanceStatus status = _instances[id].status;
-        if (status != BpmRuntime.InstanceStatus.Active) revert InstanceNotActive(id, status);
-        return _load(id);
     }
 
     /// @dev Storage of an active instance; reverts `InstanceNotActive`.
@@ -521,7 +517,7 @@ contract ProcessExecution {
     function _propagate(Ctx memory c, Txn memory t) private {
         while (c.status == BpmRuntime.InstanceStatus.Completed && c.depth != 0) {
             _lineage(c);
-            Ctx memory p = _load(c.parent);
+            Ctx memory p = _load(c.parent, false);
             _resumeCall(p, RuntimeImage.node(p.im, c.parentElement), c.id);
             _advance(p, t);
             _save(p);

@@ -105,6 +105,11 @@ library RuntimeImage {
 
     /// @notice Opens the image whose chunk 0 is `base` (reads its 96-byte header).
     function open(address base) internal view returns (Image memory im) {
+        load(im, base);
+    }
+
+    /// @notice Reads the header of the image whose chunk 0 is `base` into `im`.
+    function load(Image memory im, address base) internal view {
         im.base = base;
         uint256 w0;
         uint256 w1;

@@ -1,15 +1,23 @@
-// Benchmark (not a test): gas of the BPM engine on a dev node, per model — deploy (all
-// transactions of `alstra bpmn deploy`), start an instance, and each task completion along a
-// path to the end — printed as a table. Run: node tests/e2e/bench/bpm-gas.js
-// (needs the release binaries; scripts/run.sh or scripts/test.sh builds them). The engine reports
-// to the rollup precompile (authorized by sudo), so the gas includes the proven state machine's
-// work; `--no-rollup` measures an engine deployed with `--rollup none` instead.
+// Benchmark (not a test): gas of the BPM engine per model — deploy (all transactions of
+// `alstra bpmn deploy`), start an instance, and each task completion along a path to the end —
+// on anvil (Ethereum's gas, receipts' `gasUsed`, 21,000 base included) and on a dev node
+// (pallet-revive's gas: weight and storage deposit over the fixed gas price, README "Gas on
+// AlstraNet"), printed as tables, the dev node's with the fee in units. Run:
+//   node tests/e2e/bench/bpm-gas.js [--no-rollup] [--only anvil|dev]
+// (needs the release binaries; scripts/run.sh or scripts/test.sh builds them, and `npm ci` in
+// tests/e2e for anvil). On the dev node the engine reports to the rollup precompile (authorized
+// by sudo), so its gas includes the proven state machine's work; `--no-rollup` deploys it with
+// `--rollup none` there too.
 import path from 'node:path';
 import { ACCOUNTS, alstraCli, model } from '../lib/alstra.js';
+import { startAnvil } from '../lib/anvil.js';
 import { jsonRpc, startNode, until } from '../lib/node.js';
 import { authorizeDeployment, connect } from '../lib/rollup.js';
 
 const withRollup = !process.argv.includes('--no-rollup');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+/** AlstraNet's fixed gas price (README "Gas on AlstraNet"): 5·10^12 wei, a unit being 10^18 wei. */
+const ALSTRANET_GAS_PRICE_UNITS = 5e12 / 1e18;
 
 // Models and the path (task, account, --var ...) that completes an instance.
 const RUNS = [
@@ -23,38 +31,79 @@ const RUNS = [
     ['--bind', `Team Assistant=${ACCOUNTS.alith}`, '--bind', `Approver=${ACCOUNTS.baltathar}`, '--bind', `Accountant=${ACCOUNTS.charleth}`]],
 ];
 
-const node = await startNode(['--dev'], { name: 'bench', eth: true });
-try {
-  await until(() => jsonRpc(node.ethUrl, 'eth_chainId'), 180_000, 'the Ethereum endpoint');
-  const file = path.join(node.basePath, 'alstra-deployment.json');
-  const cli = alstraCli(node.ethUrl, file);
-  cli.run('alith', 'engine', 'deploy', '--rollup', withRollup ? 'auto' : 'none');
-  if (withRollup) {
-    const api = await connect(node.wsUrl);
-    await authorizeDeployment(api, file);
-    await api.disconnect();
-  }
-  console.log(withRollup ? '# engine reporting to the rollup precompile' : '# engine without the rollup (--rollup none)');
+/**
+ * Deploys the engine on `url` (the deployment file in `dir`), registers the participants, deploys
+ * every model of RUNS and walks an instance of it; returns one row per model.
+ */
+async function measure(url, dir, { rollup, onDeployed = async () => {} }) {
+  const file = path.join(dir, 'alstra-deployment.json');
+  const cli = alstraCli(url, file);
+  cli.run('alith', 'engine', 'deploy', '--rollup', rollup ? 'auto' : 'none');
+  await onDeployed(file);
   cli.run('alith', 'participant', 'register', ACCOUNTS.alith, '--name', 'A', '--role', 'Invoice_Handling', '--role', 'Invoicer',
     '--role', 'BPM17_Running_Example', '--role', 'Invoice Handling (OMG BPMN MIWG Demo)', '--role', 'Team Assistant',
     '--role', 'WFP-6-');
   cli.run('alith', 'participant', 'register', ACCOUNTS.baltathar, '--name', 'B', '--role', 'Invoicee', '--role', 'Approver');
   cli.run('alith', 'participant', 'register', ACCOUNTS.charleth, '--name', 'C', '--role', 'Accountant');
   const rows = [];
-  for (const [file, steps, binds = []] of RUNS) {
-    const check = cli.run('alith', 'bpmn', 'check', model(file));
-    const dep = cli.run('alith', 'bpmn', 'deploy', model(file));
+  for (const [bpmn, steps, binds = []] of RUNS) {
+    const dep = cli.run('alith', 'bpmn', 'deploy', model(bpmn));
     const st = cli.run('alith', 'instance', 'start', String(dep.definitionId), ...binds);
     const per = steps.map(([task, who, v]) => cli.run(who, 'task', 'complete', String(st.instanceId), task, ...(v ? ['--var', v] : [])).gasUsed);
     const s = dep.summary;
-    rows.push([file, s.elements, s.sequenceFlows, Math.max(...s.placesPerScope), dep.transactions, dep.gasUsed, st.gasUsed,
-      Math.min(...per), Math.max(...per), Math.round(per.reduce((a, b) => a + b, 0) / per.length)]);
-    void check;
+    rows.push({
+      model: bpmn, elements: s.elements, flows: s.sequenceFlows, places: Math.max(...s.placesPerScope),
+      deployTxs: dep.transactions, deploy: dep.gasUsed, start: st.gasUsed,
+      taskMin: Math.min(...per), taskMax: Math.max(...per), taskAvg: Math.round(per.reduce((a, b) => a + b, 0) / per.length),
+      tasks: per.length,
+    });
   }
-  const head = ['model', 'elements', 'flows', 'max places/scope', 'deploy txs', 'deploy gas', 'start gas', 'task gas min', 'task gas max', 'task gas avg'];
+  return rows;
+}
+
+function print(title, rows, withFee) {
+  console.log(`\n# ${title}`);
+  const head = ['model', 'elements', 'flows', 'max places/scope', 'deploy txs', 'deploy gas', 'start gas', 'task gas min',
+    'task gas max', 'task gas avg', 'start + tasks gas'];
+  if (withFee) head.push('start + tasks fee (unit)');
   console.log(head.join(' | '));
   console.log(head.map(() => '---').join(' | '));
-  for (const r of rows) console.log(r.join(' | '));
-} finally {
-  await node.stop();
+  for (const r of rows) {
+    const instance = r.start + r.taskAvg * r.tasks;
+    const cells = [r.model, r.elements, r.flows, r.places, r.deployTxs, r.deploy, r.start, r.taskMin, r.taskMax, r.taskAvg, instance];
+    if (withFee) cells.push((instance * ALSTRANET_GAS_PRICE_UNITS).toFixed(4));
+    console.log(cells.join(' | '));
+  }
+}
+
+if (only !== 'dev') {
+  const anvil = await startAnvil(['--hardfork', 'prague'], { name: 'bench-anvil' });
+  try {
+    for (const account of Object.values(ACCOUNTS)) {
+      await jsonRpc(anvil.url, 'anvil_setBalance', [account, '0x' + (10n ** 24n).toString(16)]);
+    }
+    print('anvil (Prague): Ethereum gas, receipts', await measure(anvil.url, path.dirname(anvil.logFile), { rollup: false }), false);
+  } finally {
+    await anvil.stop();
+  }
+}
+
+if (only !== 'anvil') {
+  const node = await startNode(['--dev'], { name: 'bench', eth: true });
+  try {
+    await until(() => jsonRpc(node.ethUrl, 'eth_chainId'), 180_000, 'the Ethereum endpoint');
+    const rows = await measure(node.ethUrl, node.basePath, {
+      rollup: withRollup,
+      onDeployed: async (file) => {
+        if (!withRollup) return;
+        const api = await connect(node.wsUrl);
+        await authorizeDeployment(api, file);
+        await api.disconnect();
+      },
+    });
+    print(withRollup ? 'dev node, engine reporting to the rollup precompile: pallet-revive gas'
+      : 'dev node, engine without the rollup (--rollup none): pallet-revive gas', rows, true);
+  } finally {
+    await node.stop();
+  }
 }
