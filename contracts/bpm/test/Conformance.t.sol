@@ -9,6 +9,7 @@ import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {ParticipantRegistry} from "../src/ParticipantRegistry.sol";
 import {ProcessDefinitionRegistry} from "../src/ProcessDefinitionRegistry.sol";
 import {ProcessExecution} from "../src/ProcessExecution.sol";
+import {InstanceStore} from "../src/InstanceStore.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "../src/IParticipantRegistry.sol";
 import {IRollup} from "../src/IRollup.sol";
@@ -228,27 +229,27 @@ contract ConformanceTest is TestBase {
     /// @dev The report the engine owes for event `l` (empty: none).
     function _reportOf(Vm.Log memory l) internal pure returns (bytes memory) {
         bytes32 t = l.topics[0];
-        if (t == ProcessExecution.InstanceStarted.selector) {
+        if (t == InstanceStore.InstanceStarted.selector) {
             return abi.encodeCall(
                 IRollup.instanceStarted, (uint256(l.topics[1]), uint256(l.topics[2]), abi.decode(l.data, (uint256)))
             );
         }
-        if (t == ProcessExecution.ElementFired.selector) {
+        if (t == InstanceStore.ElementFired.selector) {
             (uint8 kind,, uint256 consumed, uint256 produced) = abi.decode(l.data, (uint8, address, uint256, uint256));
             return abi.encodeCall(
                 IRollup.elementFired, (uint256(l.topics[1]), uint16(uint256(l.topics[2])), kind, consumed, produced)
             );
         }
-        if (t == ProcessExecution.SubProcessCompleted.selector) {
+        if (t == InstanceStore.SubProcessCompleted.selector) {
             return abi.encodeCall(IRollup.subProcessCompleted, (uint256(l.topics[1]), uint16(uint256(l.topics[2]))));
         }
-        if (t == ProcessExecution.CallActivityCompleted.selector) {
+        if (t == InstanceStore.CallActivityCompleted.selector) {
             return abi.encodeCall(
                 IRollup.callActivityCompleted,
                 (uint256(l.topics[1]), uint16(uint256(l.topics[2])), uint256(l.topics[3]))
             );
         }
-        if (t == ProcessExecution.MessageCorrelated.selector) {
+        if (t == InstanceStore.MessageCorrelated.selector) {
             return abi.encodeCall(IRollup.messageCorrelated, (uint256(l.topics[1]), uint16(uint256(l.topics[2]))));
         }
         return "";

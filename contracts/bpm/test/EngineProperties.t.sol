@@ -5,6 +5,7 @@ import {Models} from "./Models.sol";
 import {Vm} from "alstra-test/Vm.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {ProcessExecution} from "../src/ProcessExecution.sol";
+import {InstanceStore} from "../src/InstanceStore.sol";
 
 /// @notice Fuzz properties: random completions by random accounts never corrupt a marking, and
 /// callers not bound to a task's role always get `MissingRole`.
@@ -88,7 +89,7 @@ contract EnginePropertiesTest is Models {
         uint16 task = tasks[pick % 3];
         bytes32 role = task == pB ? MANAGER : CLERK;
         vm.prank(caller);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.MissingRole.selector, id, role, caller));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.MissingRole.selector, id, role, caller));
         engine.completeTask(id, task, noVars());
     }
 
@@ -100,7 +101,7 @@ contract EnginePropertiesTest is Models {
         uint16 task = review ? seqReview : seqApprove;
         vm.prank(caller);
         vm.expectRevert(
-            abi.encodeWithSelector(ProcessExecution.MissingRole.selector, id, review ? CLERK : MANAGER, caller)
+            abi.encodeWithSelector(InstanceStore.MissingRole.selector, id, review ? CLERK : MANAGER, caller)
         );
         engine.completeTask(id, task, noVars());
     }

@@ -7,6 +7,7 @@ import {BpmnModel} from "../src/BpmnModel.sol";
 import {BpmCore} from "../src/generated/BpmCore.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {ProcessExecution} from "../src/ProcessExecution.sol";
+import {InstanceStore} from "../src/InstanceStore.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "../src/IParticipantRegistry.sol";
 import {IRollup} from "../src/IRollup.sol";
@@ -42,11 +43,11 @@ contract ProcessExecutionTest is Models {
     // ================================================================ construction
 
     function testConstructorRejectsZeroAddresses() public {
-        vm.expectRevert(ProcessExecution.ZeroAddress.selector);
+        vm.expectRevert(InstanceStore.ZeroAddress.selector);
         new ProcessExecution(
             IProcessDefinitionRegistry(address(0)), IParticipantRegistry(address(participants)), IRollup(address(0))
         );
-        vm.expectRevert(ProcessExecution.ZeroAddress.selector);
+        vm.expectRevert(InstanceStore.ZeroAddress.selector);
         new ProcessExecution(
             IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(0)), IRollup(address(0))
         );
@@ -176,10 +177,10 @@ contract ProcessExecutionTest is Models {
         buildSequence();
         uint256 def = upload("seq");
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.DefinitionNotPublished.selector, def));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.DefinitionNotPublished.selector, def));
         engine.startInstance(def, noBindings(), noVars());
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.DefinitionNotPublished.selector, 77));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.DefinitionNotPublished.selector, 77));
         engine.startInstance(77, noBindings(), noVars());
     }
 
@@ -187,10 +188,10 @@ contract ProcessExecutionTest is Models {
         buildSequence();
         uint256 def = deploy("seq");
         vm.prank(bob); // Manager, the start role is Clerk
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.ParticipantLacksRole.selector, bob, CLERK));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.ParticipantLacksRole.selector, bob, CLERK));
         engine.startInstance(def, noBindings(), noVars());
         vm.prank(mallory); // not registered
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.ParticipantLacksRole.selector, mallory, CLERK));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.ParticipantLacksRole.selector, mallory, CLERK));
         engine.startInstance(def, noBindings(), noVars());
     }
 
@@ -198,10 +199,10 @@ contract ProcessExecutionTest is Models {
         buildSequence();
         uint256 def = deploy("seq");
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.ParticipantLacksRole.selector, carol, MANAGER));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.ParticipantLacksRole.selector, carol, MANAGER));
         engine.startInstance(def, bind(MANAGER, carol), noVars());
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.ParticipantLacksRole.selector, mallory, MANAGER));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.ParticipantLacksRole.selector, mallory, MANAGER));
         engine.startInstance(def, bind(MANAGER, mallory), noVars());
         assertEq(engine.instanceCount(), 0);
     }
@@ -227,29 +228,29 @@ contract ProcessExecutionTest is Models {
 
         // not a task: out of range, and an event
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.NotATask.selector, id, uint16(50)));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.NotATask.selector, id, uint16(50)));
         engine.completeTask(id, 50, noVars());
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.NotATask.selector, id, seqEnd));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.NotATask.selector, id, seqEnd));
         engine.completeTask(id, seqEnd, noVars());
 
         // missing role: unbound account, and a bound account of another role
         vm.prank(mallory);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.MissingRole.selector, id, CLERK, mallory));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.MissingRole.selector, id, CLERK, mallory));
         engine.completeTask(id, seqReview, noVars());
         vm.prank(bob);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.MissingRole.selector, id, CLERK, bob));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.MissingRole.selector, id, CLERK, bob));
         engine.completeTask(id, seqReview, noVars());
 
         // not enabled yet
         vm.prank(bob);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.TaskNotEnabled.selector, id, seqApprove));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.TaskNotEnabled.selector, id, seqApprove));
         engine.completeTask(id, seqApprove, noVars());
 
         // twice
         complete(alice, id, seqReview);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.TaskNotEnabled.selector, id, seqReview));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.TaskNotEnabled.selector, id, seqReview));
         engine.completeTask(id, seqReview, noVars());
 
         // nothing changed by the reverts
@@ -258,11 +259,11 @@ contract ProcessExecutionTest is Models {
         // not active: completed, and unknown
         complete(bob, id, seqApprove);
         vm.prank(bob);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.InstanceNotActive.selector, id, COMPLETED));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.InstanceNotActive.selector, id, COMPLETED));
         engine.completeTask(id, seqApprove, noVars());
         vm.prank(bob);
         vm.expectRevert(
-            abi.encodeWithSelector(ProcessExecution.InstanceNotActive.selector, 42, BpmRuntime.InstanceStatus.None)
+            abi.encodeWithSelector(InstanceStore.InstanceNotActive.selector, 42, BpmRuntime.InstanceStatus.None)
         );
         engine.completeTask(42, seqApprove, noVars());
     }
@@ -274,7 +275,7 @@ contract ProcessExecutionTest is Models {
         complete(alice, id, seqReview);
         participants.removeParticipant(bob);
         vm.prank(bob);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.MissingRole.selector, id, MANAGER, bob));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.MissingRole.selector, id, MANAGER, bob));
         engine.completeTask(id, seqApprove, noVars());
     }
 
@@ -285,16 +286,16 @@ contract ProcessExecutionTest is Models {
         complete(alice, id, seqReview);
         // nobody may approve yet
         vm.prank(bob);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.MissingRole.selector, id, MANAGER, bob));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.MissingRole.selector, id, MANAGER, bob));
         engine.completeTask(id, seqApprove, noVars());
 
         // only the starter binds
         vm.prank(bob);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.NotInstanceStarter.selector, id, bob));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.NotInstanceStarter.selector, id, bob));
         engine.bindRole(id, MANAGER, bob);
         // the account must hold the role
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.ParticipantLacksRole.selector, carol, MANAGER));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.ParticipantLacksRole.selector, carol, MANAGER));
         engine.bindRole(id, MANAGER, carol);
 
         vm.expectEmit(address(engine));
@@ -305,15 +306,15 @@ contract ProcessExecutionTest is Models {
 
         // a bound role cannot be rebound
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.RoleAlreadyBound.selector, id, MANAGER));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.RoleAlreadyBound.selector, id, MANAGER));
         engine.bindRole(id, MANAGER, bob);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.RoleAlreadyBound.selector, id, CLERK));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.RoleAlreadyBound.selector, id, CLERK));
         engine.bindRole(id, CLERK, erin);
 
         complete(bob, id, seqApprove);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.InstanceNotActive.selector, id, COMPLETED));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.InstanceNotActive.selector, id, COMPLETED));
         engine.bindRole(id, CUSTOMER, carol);
     }
 
@@ -335,13 +336,13 @@ contract ProcessExecutionTest is Models {
 
         // errors: unknown index, bad bool
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.UnknownVariable.selector, id, uint8(3)));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.UnknownVariable.selector, id, uint8(3)));
         engine.completeTask(id, xEnter, setVar(3, 1));
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.InvalidBoolValue.selector, id, xVipVar, int256(2)));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.InvalidBoolValue.selector, id, xVipVar, int256(2)));
         engine.completeTask(id, xEnter, setVar(xVipVar, 2));
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.UnknownVariable.selector, 2, uint8(9)));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.UnknownVariable.selector, 2, uint8(9)));
         engine.startInstance(def, noBindings(), setVar(9, 0));
     }
 
@@ -385,7 +386,7 @@ contract ProcessExecutionTest is Models {
         uint256 def = deploy("xor");
         uint256 id = start(alice, def, bind(MANAGER, bob));
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.NoOutgoingFlowEnabled.selector, id, xGateway));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.NoOutgoingFlowEnabled.selector, id, xGateway));
         engine.completeTask(id, xEnter, noVars());
         // the whole completion was undone
         assertEq(engine.enabledTasks(id), u16(xEnter));
@@ -440,7 +441,7 @@ contract ProcessExecutionTest is Models {
         defaultFlow(split, en);
         uint256 def = deploy("spin");
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.AutomaticStepLimitExceeded.selector, 512));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.AutomaticStepLimitExceeded.selector, 512));
         engine.startInstance(def, noBindings(), noVars());
         assertEq(engine.instanceCount(), 0);
     }
@@ -533,7 +534,7 @@ contract ProcessExecutionTest is Models {
         engine.correlateMessage(id, eRejectMsg, noVars());
         assertEq(engine.messages(id), 1 << eRejectMsg);
         vm.prank(carol);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.MessageAlreadyPending.selector, id, eRejectMsg));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.MessageAlreadyPending.selector, id, eRejectMsg));
         engine.correlateMessage(id, eRejectMsg, noVars());
         assertEq(engine.enabledTasks(id), u16(eShip));
         complete(alice, id, eShip);
@@ -568,22 +569,22 @@ contract ProcessExecutionTest is Models {
         uint256 id = start(alice, def, noBindings());
         // Customer not bound yet: even a participant holding Customer may not deliver
         vm.prank(carol);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.MissingRole.selector, id, CUSTOMER, carol));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.MissingRole.selector, id, CUSTOMER, carol));
         engine.correlateMessage(id, eAcceptMsg, noVars());
         vm.prank(alice);
         engine.bindRole(id, CUSTOMER, carol);
         vm.prank(carol);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.UnknownMessageFlow.selector, id, uint16(2)));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.UnknownMessageFlow.selector, id, uint16(2)));
         engine.correlateMessage(id, 2, noVars());
         vm.prank(mallory);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.MissingRole.selector, id, CUSTOMER, mallory));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.MissingRole.selector, id, CUSTOMER, mallory));
         engine.correlateMessage(id, eAcceptMsg, noVars());
         vm.prank(carol);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.UnknownVariable.selector, id, uint8(4)));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.UnknownVariable.selector, id, uint8(4)));
         engine.correlateMessage(id, eAcceptMsg, setVar(4, 1));
         vm.prank(carol);
         vm.expectRevert(
-            abi.encodeWithSelector(ProcessExecution.InstanceNotActive.selector, 9, BpmRuntime.InstanceStatus.None)
+            abi.encodeWithSelector(InstanceStore.InstanceNotActive.selector, 9, BpmRuntime.InstanceStatus.None)
         );
         engine.correlateMessage(9, eAcceptMsg, noVars());
     }
@@ -597,7 +598,7 @@ contract ProcessExecutionTest is Models {
         assertEq(engine.enabledTasks(id), u16(mOrder));
         // messages sent by elements cannot be correlated from outside
         vm.prank(dave);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.NotExternalMessage.selector, id, mOrderMsg));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.NotExternalMessage.selector, id, mOrderMsg));
         engine.correlateMessage(id, mOrderMsg, noVars());
 
         vm.expectEmit(address(engine));
@@ -751,7 +752,7 @@ contract ProcessExecutionTest is Models {
         assertEq(engine.marking(id, nSo), 0);
         assertEq(engine.activeScopes(id), 1 << 0);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.TaskNotEnabled.selector, id, nDeep));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.TaskNotEnabled.selector, id, nDeep));
         engine.completeTask(id, nDeep, noVars());
         complete(alice, id, nAfter);
         assertStatus(id, COMPLETED);
@@ -791,7 +792,7 @@ contract ProcessExecutionTest is Models {
         // the child shares the root's bindings
         assertTrue(engine.hasRole(child, CLERK, alice));
         vm.prank(mallory);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.MissingRole.selector, child, CLERK, mallory));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.MissingRole.selector, child, CLERK, mallory));
         engine.completeTask(child, caPay, noVars());
 
         vm.expectEmit(address(engine));
@@ -832,7 +833,7 @@ contract ProcessExecutionTest is Models {
         uint256 parentDef = deploy("order");
         vm.prank(alice);
         vm.expectRevert(
-            abi.encodeWithSelector(ProcessExecution.CalledProcessNotDeployed.selector, keccak256("payment"))
+            abi.encodeWithSelector(InstanceStore.CalledProcessNotDeployed.selector, keccak256("payment"))
         );
         engine.startInstance(parentDef, noBindings(), noVars());
     }
@@ -878,7 +879,7 @@ contract ProcessExecutionTest is Models {
     function testCallDepthExceeded() public {
         (uint256 top,) = _chain(9);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.CallDepthExceeded.selector, 9, 9));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.CallDepthExceeded.selector, 9, 9));
         engine.startInstance(top, noBindings(), noVars());
     }
 
@@ -915,7 +916,7 @@ contract ProcessExecutionTest is Models {
         assertStatus(child, TERMINATED);
         assertEq(engine.marking(child, 0), 0);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.InstanceNotActive.selector, child, TERMINATED));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.InstanceNotActive.selector, child, TERMINATED));
         engine.completeTask(child, caPay, noVars());
     }
 
@@ -930,7 +931,7 @@ contract ProcessExecutionTest is Models {
         assertStatus(id, COMPLETED);
         assertEq(engine.marking(id, 0), 0);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(ProcessExecution.InstanceNotActive.selector, id, COMPLETED));
+        vm.expectRevert(abi.encodeWithSelector(InstanceStore.InstanceNotActive.selector, id, COMPLETED));
         engine.completeTask(id, tA, noVars());
     }
 
