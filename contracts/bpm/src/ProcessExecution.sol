@@ -342,7 +342,7 @@ contract ProcessExecution is InstanceStore {
             if (b.isDefault) {
                 hasDefault = true;
                 defaultPlace = b.place;
-            } else if (b.condition.length == 0 || ConditionVM.evaluate(b.condition, _variables[c.id])) {
+            } else if (b.conditionLen == 0 || ConditionVM.evaluate(RuntimeImage.condition(c.im, b), _variables[c.id])) {
                 return Marking.bit(b.place);
             }
         }

@@ -96,11 +96,12 @@ library RuntimeImage {
         uint256 descendants; // bitmap of the scope and every scope nested in it
     }
 
-    /// @notice An outgoing flow of an exclusive gateway.
+    /// @notice An outgoing flow of an exclusive gateway; its condition is read on demand (`condition`).
     struct Branch {
         uint8 place;
         bool isDefault;
-        bytes condition; // empty: unconditional
+        uint32 conditionOff; // image offset of its condition bytecode
+        uint16 conditionLen; // 0: unconditional
     }
 
     /// @notice Opens the image whose chunk 0 is `base` (reads its 96-byte header).
@@ -168,7 +169,7 @@ library RuntimeImage {
     /// @notice The flow nodes of a u16 list at `off` (`len` entries).
     function nodes(Image memory im, uint256 off, uint256 len) internal view returns (Node[] memory out) {
         bytes memory b = read(im, off, len * 2);
-        out = new Node[](len);
+        out = _nodes(len);
         for (uint256 i; i < len; ++i) {
             out[i] = node(im, (uint256(uint8(b[2 * i])) << 8) | uint8(b[2 * i + 1]));
         }
@@ -178,7 +179,7 @@ library RuntimeImage {
     function consumers(Image memory im, Node memory producer, uint256 places) internal view returns (Node[] memory out) {
         uint256 len = producer.consumersLen;
         bytes memory b = read(im, producer.consumersOff, len * CONSUMER_BYTES);
-        out = new Node[](len);
+        out = _nodes(len);
         uint256 n;
         for (uint256 i; i < len; ++i) {
             uint256 at = i * CONSUMER_BYTES;
@@ -199,8 +200,23 @@ library RuntimeImage {
             uint256 w = _w(b, i * BRANCH_BYTES); // only the entry's 8 leading bytes are used
             out[i].place = uint8(w >> 248);
             out[i].isDefault = uint8(w >> 240) != 0;
-            uint256 condLen = uint16(w >> 192);
-            if (condLen != 0) out[i].condition = read(im, uint32(w >> 208), condLen);
+            out[i].conditionOff = uint32(w >> 208);
+            out[i].conditionLen = uint16(w >> 192);
+        }
+    }
+
+    /// @notice The condition bytecode of a branch (`ConditionVM`); empty for an unconditional flow.
+    function condition(Image memory im, Branch memory b) internal view returns (bytes memory) {
+        return read(im, b.conditionOff, b.conditionLen);
+    }
+
+    /// @dev A memory array of `n` node pointers, not initialised (callers write entries before
+    /// reading them and shorten the array to what they wrote).
+    function _nodes(uint256 n) private pure returns (Node[] memory a) {
+        assembly ("memory-safe") {
+            a := mload(0x40)
+            mstore(a, n)
+            mstore(0x40, add(a, mul(add(n, 1), 32)))
         }
     }
 
