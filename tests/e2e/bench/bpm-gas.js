@@ -8,8 +8,10 @@
 // tests/e2e for anvil). On the dev node the engine reports to the rollup precompile (authorized
 // by sudo), so its gas includes the proven state machine's work; `--no-rollup` deploys it with
 // `--rollup none` there too.
+import fs from 'node:fs';
 import path from 'node:path';
 import { ACCOUNTS, alstraCli, model } from '../lib/alstra.js';
+import { chorpilerCase } from './chorpiler.js';
 import { startAnvil } from '../lib/anvil.js';
 import { jsonRpc, startNode, until } from '../lib/node.js';
 import { authorizeDeployment, connect } from '../lib/rollup.js';
@@ -31,6 +33,10 @@ const RUNS = [
     ['--bind', `Team Assistant=${ACCOUNTS.alith}`, '--bind', `Approver=${ACCOUNTS.baltathar}`, '--bind', `Accountant=${ACCOUNTS.charleth}`]],
 ];
 
+/** Chorpiler's cases with their XES traces, translated (bench/chorpiler.js). */
+const CHORPILER = await Promise.all(['supply-chain', 'incident-management']
+  .map((name) => chorpilerCase(path.dirname(model('chorpiler/x')), name)));
+
 /**
  * Deploys the engine on `url` (the deployment file in `dir`), registers the participants, deploys
  * every model of RUNS and walks an instance of it; returns one row per model.
@@ -40,9 +46,10 @@ async function measure(url, dir, { rollup, onDeployed = async () => {} }) {
   const cli = alstraCli(url, file);
   cli.run('alith', 'engine', 'deploy', '--rollup', rollup ? 'auto' : 'none');
   await onDeployed(file);
+  const chorRoles = CHORPILER.flatMap((c) => c.process.roles.flatMap((r) => ['--role', r]));
   cli.run('alith', 'participant', 'register', ACCOUNTS.alith, '--name', 'A', '--role', 'Invoice_Handling', '--role', 'Invoicer',
     '--role', 'BPM17_Running_Example', '--role', 'Invoice Handling (OMG BPMN MIWG Demo)', '--role', 'Team Assistant',
-    '--role', 'WFP-6-');
+    '--role', 'WFP-6-', ...chorRoles);
   cli.run('alith', 'participant', 'register', ACCOUNTS.baltathar, '--name', 'B', '--role', 'Invoicee', '--role', 'Approver');
   cli.run('alith', 'participant', 'register', ACCOUNTS.charleth, '--name', 'C', '--role', 'Accountant');
   const rows = [];
@@ -58,6 +65,37 @@ async function measure(url, dir, { rollup, onDeployed = async () => {} }) {
       tasks: per.length,
     });
   }
+  // Chorpiler's cases: every trace of the log, all parties played by alith (each role bound)
+  for (const c of CHORPILER) {
+    const file = path.join(dir, `${c.name}.bpmn`);
+    fs.writeFileSync(file, c.process.xml);
+    const dep = cli.run('alith', 'bpmn', 'deploy', file);
+    const binds = c.process.roles.filter((r) => r !== c.process.start).flatMap((r) => ['--bind', `${r}=${ACCOUNTS.alith}`]);
+    const starts = [];
+    const per = [];
+    const instances = [];
+    for (const trace of c.traces) {
+      const st = cli.run('alith', 'instance', 'start', String(dep.definitionId), ...binds);
+      let status;
+      const tasks = trace.map((task, i) => {
+        const r = cli.run('alith', 'task', 'complete', String(st.instanceId), task, ...c.process.decide(trace, i));
+        status = r.status;
+        return r.gasUsed;
+      });
+      if (status !== 'Completed') throw new Error(`${c.name}: the trace ${trace.join(' ')} left the instance ${status}`);
+      starts.push(st.gasUsed);
+      per.push(...tasks);
+      instances.push(st.gasUsed + tasks.reduce((a, b) => a + b, 0));
+    }
+    const s = dep.summary;
+    const avg = (xs) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+    rows.push({
+      model: `chorpiler/${c.name} (${c.traces.length} traces)`, elements: s.elements, flows: s.sequenceFlows,
+      places: Math.max(...s.placesPerScope), deployTxs: dep.transactions, deploy: dep.gasUsed, start: avg(starts),
+      taskMin: Math.min(...per), taskMax: Math.max(...per), taskAvg: avg(per), tasks: per.length / c.traces.length,
+      instance: avg(instances),
+    });
+  }
   return rows;
 }
 
@@ -69,7 +107,7 @@ function print(title, rows, withFee) {
   console.log(head.join(' | '));
   console.log(head.map(() => '---').join(' | '));
   for (const r of rows) {
-    const instance = r.start + r.taskAvg * r.tasks;
+    const instance = r.instance ?? r.start + r.taskAvg * r.tasks;
     const cells = [r.model, r.elements, r.flows, r.places, r.deployTxs, r.deploy, r.start, r.taskMin, r.taskMax, r.taskAvg, instance];
     if (withFee) cells.push((instance * ALSTRANET_GAS_PRICE_UNITS).toFixed(4));
     console.log(cells.join(' | '));
