@@ -47,7 +47,6 @@ abstract contract InstanceStore {
     /// @dev In-memory working copy of an instance during a transaction.
     struct Ctx {
         uint256 id;
-        uint256 definitionId;
         RuntimeImage.Image im;
         BpmRuntime.InstanceStatus status;
         uint256 root;
@@ -249,7 +248,6 @@ abstract contract InstanceStore {
         c.status = status;
         c.status0 = status;
         c.depth = uint8(w >> 168);
-        c.definitionId = uint48(w >> 176);
         c.markedScopes = c.markedScopes0 = uint16(w >> 224);
         c.busyScopes = c.busyScopes0 = uint16(w >> 240);
         c.root = c.depth == 0 ? id : r.rootInstance;

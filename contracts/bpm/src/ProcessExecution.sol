@@ -218,7 +218,6 @@ contract ProcessExecution is InstanceStore {
         emit InstanceStarted(id, definitionId, starter, parent);
         if (address(rollup) != address(0)) rollup.instanceStarted(id, definitionId, parent);
         c.id = id;
-        c.definitionId = definitionId;
         c.im = im;
         c.status = BpmRuntime.InstanceStatus.Active;
         c.status0 = BpmRuntime.InstanceStatus.Active;
