@@ -6,8 +6,10 @@ import {BpmCore} from "./generated/BpmCore.sol";
 import {BpmRuntime} from "./BpmRuntime.sol";
 
 /// @title IProcessDefinitionRegistry
-/// @notice The runtime views of the definition registry that the engine (`ProcessExecution`) uses.
-/// All of them describe published (immutable) definitions; each costs a handful of storage reads.
+/// @notice The runtime views of the definition registry: the engine (`ProcessExecution`) reads a
+/// published definition from its runtime image (`runtimeImage`, `RuntimeImage`); the other views
+/// say the same from storage, for clients and tests. All of them describe published (immutable)
+/// definitions.
 interface IProcessDefinitionRegistry {
     /// @notice No definition has this id.
     error UnknownDefinition(uint256 definitionId);
