@@ -331,7 +331,8 @@ abstract contract InstanceStore {
 
     /// @dev True when scope `s` holds a token or runs a sub-process or call-activity child.
     function _live(Ctx memory c, uint256 s) internal view returns (bool) {
-        return _markingOf(c, s) != 0 || _running[c.id][s] != 0;
+        // no busy scope at all (the usual case without sub-processes): no need to read `_running`
+        return _markingOf(c, s) != 0 || (c.busyScopes != 0 && _running[c.id][s] != 0);
     }
 
     /// @dev One more running sub-process or child instance started from scope `s`.
