@@ -356,8 +356,7 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
 
     /// @inheritdoc IProcessDefinitionRegistry
     function runtimeImage(uint256 definitionId) external view returns (address) {
-        if (_l().definitions[definitionId].status != BpmRuntime.DefinitionStatus.Published) return address(0);
-        return _l().compiled[definitionId].image;
+        return _l().compiled[definitionId].image; // written by `publish` only
     }
 
     /// @inheritdoc IProcessDefinitionRegistry
