@@ -8,10 +8,10 @@ import {BpmRuntime} from "../src/BpmRuntime.sol";
 /// instances brought to the measured step in `setUp`, which forge runs as a transaction of its
 /// own, so every account, image and slot the measured call touches is cold (EIP-2929). Execution
 /// gas of the call (its cold account access included, which a transaction's own target does not
-/// pay): the 21,000 base and the calldata are not in these numbers. Measured: start ~148k with one
-/// role binding, task -> task ~37k, through an AND join ~48k, through a conditional XOR with a
-/// variable write ~80k, to the end event ~56k, a 4-element model deploy ~1.9M
-/// (docs/bpm-engine.md, "Gas"). They guard against regressions twice: each measure is below its
+/// pay): the 21,000 base and the calldata are not in these numbers. Measured: start ~145k with one
+/// role binding, task -> task ~36k, through an AND join ~46k, through a conditional XOR with a
+/// variable write ~79k, to the end event ~52k, a 4-element model deploy ~1.9M
+/// (docs/bpm-engine.md, "Runtime image and gas"). They guard against regressions twice: each measure is below its
 /// budget, and equal to the value committed in `snapshots/bpm-engine-gas.json` (CI runs forge with
 /// `FORGE_SNAPSHOT_CHECK=true`, so any change of the engine's gas, up or down, fails until the
 /// snapshot is re-recorded: run `../tools/forge test --match-contract GasTest` and commit the
