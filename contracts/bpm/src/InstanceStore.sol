@@ -42,7 +42,7 @@ abstract contract InstanceStore {
 
     /// @dev `Ctx.lazy` bits: which lazily read parts of the record are in memory.
     uint256 internal constant LAZY_LINEAGE = 1; // parent, parentElement (slot 1)
-    uint256 internal constant LAZY_MESSAGES = 4; // messages
+    uint256 internal constant LAZY_MESSAGES = 2; // messages
 
     /// @dev In-memory working copy of an instance during a transaction.
     struct Ctx {
@@ -54,7 +54,7 @@ abstract contract InstanceStore {
         uint256 lazy;
         uint256 parent;
         uint16 parentElement;
-        uint256 markedScopes; // counts, as in the record
+        uint256 markedScopes; // a number of scopes, as in the record
         uint256 busyScopes;
         uint256 messages;
         uint256 loaded;
@@ -167,7 +167,6 @@ abstract contract InstanceStore {
         participants = participantRegistry;
     }
 
-
     // ------------------------------------------------------------------ views
 
     /// @notice Number of instances created (ids are 1..instanceCount()).
@@ -184,7 +183,7 @@ abstract contract InstanceStore {
         info.starter = _starterOf(_rootOf(instanceId, r));
         info.parentInstance = r.parentInstance;
         info.parentElement = r.parentElement;
-        info.rootInstance = r.status == BpmRuntime.InstanceStatus.None ? 0 : _rootOf(instanceId, r);
+        info.rootInstance = _rootOf(instanceId, r);
     }
 
     /// @notice Marking (bitmap of marked places) of a scope of an instance.

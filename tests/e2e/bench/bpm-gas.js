@@ -3,7 +3,7 @@
 // on anvil (Ethereum's gas, receipts' `gasUsed`, 21,000 base included) and on a dev node
 // (pallet-revive's gas: weight and storage deposit over the fixed gas price, README "Gas on
 // AlstraNet"), printed as tables, the dev node's with the fee in units. Run:
-//   node tests/e2e/bench/bpm-gas.js [--no-rollup] [--only anvil|dev]
+//   node tests/e2e/bench/bpm-gas.js [--no-rollup] [--only anvil|dev] [--models <substring>]
 // (needs the release binaries; scripts/run.sh or scripts/test.sh builds them, and `npm ci` in
 // tests/e2e for anvil). On the dev node the engine reports to the rollup precompile (authorized
 // by sudo), so its gas includes the proven state machine's work; `--no-rollup` deploys it with
@@ -17,7 +17,10 @@ import { jsonRpc, startNode, until } from '../lib/node.js';
 import { authorizeDeployment, connect } from '../lib/rollup.js';
 
 const withRollup = !process.argv.includes('--no-rollup');
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : null);
+const only = arg('--only');
+/** Only the models whose path contains this (e.g. `chorpiler`); all by default. */
+const pick = (name) => !arg('--models') || name.includes(arg('--models'));
 /** AlstraNet's fixed gas price (README "Gas on AlstraNet"): 5·10^12 wei, a unit being 10^18 wei. */
 const ALSTRANET_GAS_PRICE_UNITS = 5e12 / 1e18;
 
@@ -53,7 +56,7 @@ async function measure(url, dir, { rollup, onDeployed = async () => {} }) {
   cli.run('alith', 'participant', 'register', ACCOUNTS.baltathar, '--name', 'B', '--role', 'Invoicee', '--role', 'Approver');
   cli.run('alith', 'participant', 'register', ACCOUNTS.charleth, '--name', 'C', '--role', 'Accountant');
   const rows = [];
-  for (const [bpmn, steps, binds = []] of RUNS) {
+  for (const [bpmn, steps, binds = []] of RUNS.filter(([bpmn]) => pick(bpmn))) {
     const dep = cli.run('alith', 'bpmn', 'deploy', model(bpmn));
     const st = cli.run('alith', 'instance', 'start', String(dep.definitionId), ...binds);
     const per = steps.map(([task, who, v]) => cli.run(who, 'task', 'complete', String(st.instanceId), task, ...(v ? ['--var', v] : [])).gasUsed);
@@ -66,7 +69,7 @@ async function measure(url, dir, { rollup, onDeployed = async () => {} }) {
     });
   }
   // Chorpiler's cases: every trace of the log, all parties played by alith (each role bound)
-  for (const c of CHORPILER) {
+  for (const c of CHORPILER.filter((c) => pick(`chorpiler/${c.name}`))) {
     const file = path.join(dir, `${c.name}.bpmn`);
     fs.writeFileSync(file, c.process.xml);
     const dep = cli.run('alith', 'bpmn', 'deploy', file);
