@@ -1,7 +1,7 @@
 //! The core's engine on small models built by hand: the rules the conformance traces cannot
 //! single out (each test names the rule of docs/bpm-engine.md it checks).
 
-use alstra_bpm_core::engine::{Assignment, Engine, EngineError, EngineEvent, InstanceStatus, RuntimeDefinition};
+use alstra_bpm_core::engine::{Assignment, Decision, Engine, EngineError, EngineEvent, InstanceStatus, RuntimeDefinition};
 use alstra_bpm_core::*;
 
 const ALICE: [u8; 20] = [0xa1; 20];
@@ -166,6 +166,104 @@ fn a_refused_action_changes_nothing() {
         engine.complete_task(ALICE, id, task, &[]),
         Err(EngineError::InstanceNotActive { instance: id, status: InstanceStatus::Completed })
     );
+}
+
+/// Decision gateways ("Decisions at exclusive gateways"): the completer of the task before an
+/// exclusive gateway without conditions chooses its flow; a decision flow or the default may be
+/// chosen, a missing decision takes the default or is refused, an unused or invalid one is
+/// refused, and a refused completion changes nothing.
+#[test]
+fn the_task_completer_decides_a_gateway_without_conditions() {
+    let build = |with_default: bool| {
+        let mut b = Builder::new();
+        let start = b.el("start", ElementKind::StartEvent, 0);
+        let review = b.el("review", ElementKind::UserTask, 0);
+        let gw = b.el("approved?", ElementKind::ExclusiveGateway, 0);
+        let yes = b.el("ship", ElementKind::Task, 0);
+        let no = b.el("reject", ElementKind::Task, 0);
+        let end = b.el("end", ElementKind::EndEvent, 0);
+        b.flow(start, review);
+        b.flow(review, gw);
+        b.flow(gw, yes); // branch 0
+        b.flow(gw, no); // branch 1
+        b.flow(yes, end);
+        b.flow(no, end);
+        if with_default {
+            b.m.gateway_flows[1].is_default = true;
+        }
+        (b.engine(), review, gw, yes, no)
+    };
+    let d = |gateway, branch| Decision { gateway, branch };
+    let enabled = |e: &Engine, id| e.enabled_tasks(id);
+
+    let (mut engine, review, gw, yes, no) = build(false);
+    let (id, _) = engine.start_instance(ALICE, 1, &[], &[]).unwrap();
+    let before = engine.instance(id).unwrap().clone();
+    // no decision, no default: refused
+    assert_eq!(
+        engine.complete_task(ALICE, id, review, &[]),
+        Err(EngineError::DecisionRequired { instance: id, gateway: gw })
+    );
+    // a branch the gateway does not have
+    assert_eq!(
+        engine.complete_task_with_decisions(ALICE, id, review, &[], &[d(gw, 2)]),
+        Err(EngineError::InvalidDecision { instance: id, gateway: gw, branch: 2 })
+    );
+    // a decision for an element the advance does not reach (here: not a gateway at all)
+    assert_eq!(
+        engine.complete_task_with_decisions(ALICE, id, review, &[], &[d(gw, 1), d(yes, 0)]),
+        Err(EngineError::DecisionNotUsed { instance: id, gateway: yes })
+    );
+    assert_eq!(engine.instance(id).unwrap(), &before);
+    // "no": the gateway fires with the completer as actor and the second flow's place
+    let events = engine.complete_task_with_decisions(ALICE, id, review, &[], &[d(gw, 1)]).unwrap();
+    assert_eq!(fired(&events), vec![review, gw]);
+    let chosen = events.iter().find_map(|e| match e {
+        EngineEvent::ElementFired { element, actor, produced, .. } if *element == gw => Some((*actor, *produced)),
+        _ => None,
+    });
+    assert_eq!(chosen, Some((ALICE, Bitmap256::bit(3))));
+    assert_eq!(enabled(&engine, id), vec![no]);
+
+    // with a default flow: no decision takes it, a decision for the default is allowed too
+    let (mut engine, review, _, yes, no) = build(true);
+    let (a, _) = engine.start_instance(ALICE, 1, &[], &[]).unwrap();
+    engine.complete_task(ALICE, a, review, &[]).unwrap();
+    assert_eq!(enabled(&engine, a), vec![no]);
+    let (b, _) = engine.start_instance(ALICE, 1, &[], &[]).unwrap();
+    engine.complete_task_with_decisions(ALICE, b, review, &[], &[d(gw, 0)]).unwrap();
+    assert_eq!(enabled(&engine, b), vec![yes]);
+    let (c, _) = engine.start_instance(ALICE, 1, &[], &[]).unwrap();
+    engine.complete_task_with_decisions(ALICE, c, review, &[], &[d(gw, 1)]).unwrap();
+    assert_eq!(enabled(&engine, c), vec![no]);
+}
+
+/// A conditional flow cannot be chosen by a decision: conditions stay the model's rule.
+#[test]
+fn a_decision_cannot_choose_a_conditional_flow() {
+    let mut b = Builder::new();
+    let start = b.el("start", ElementKind::StartEvent, 0);
+    let review = b.el("review", ElementKind::UserTask, 0);
+    let gw = b.el("gw", ElementKind::ExclusiveGateway, 0);
+    let x = b.el("x", ElementKind::Task, 0);
+    let y = b.el("y", ElementKind::Task, 0);
+    let z = b.el("z", ElementKind::Task, 0);
+    b.flow(start, review);
+    b.flow(review, gw);
+    b.flow(gw, x); // branch 0: condition `true` (OP_TRUE)
+    b.flow(gw, y); // branch 1: a decision flow
+    b.flow(gw, z); // branch 2: a decision flow
+    b.m.gateway_flows[0].condition = vec![alstra_bpm_core::condition::OP_TRUE];
+    let mut engine = b.engine();
+    let (id, _) = engine.start_instance(ALICE, 1, &[], &[]).unwrap();
+    assert_eq!(
+        engine.complete_task_with_decisions(ALICE, id, review, &[], &[Decision { gateway: gw, branch: 0 }]),
+        Err(EngineError::InvalidDecision { instance: id, gateway: gw, branch: 0 })
+    );
+    // without a decision the condition holds and wins
+    engine.complete_task(ALICE, id, review, &[]).unwrap();
+    assert_eq!(engine.enabled_tasks(id), vec![x]);
+    let _ = (y, z);
 }
 
 /// A nested terminate end event clears its scope (the parallel token in the child dies) and

@@ -903,7 +903,8 @@ fn exclusive_gateway_conditions_and_defaults() {
     assert!(eval_condition(&f("f3").condition, &vars(1000, true)).unwrap());
     assert!(!eval_condition(&f("f3").condition, &vars(999, false)).unwrap());
 
-    // without default every flow needs a condition
+    // without default, a flow without condition beside conditional ones is refused (a mix of
+    // conditions and decision flows)
     assert_refused(
         &process(&body("a", "b", "")),
         "f4",
@@ -948,7 +949,39 @@ fn exclusive_gateway_conditions_and_defaults() {
     );
     // an empty conditionExpression is no condition
     let empty = process(&body("a", "b", "default=\"f4\"").replace("<![CDATA[b]]>", "  "));
-    assert_refused(&empty, "f3", "sequenceFlow", "without a condition");
+    let e = assert_refused(&empty, "f3", "sequenceFlow", "without a condition");
+    assert!(e.reason.contains("while flow `f2` has one"), "{e}");
+}
+
+/// A gateway whose flows carry labels but no condition (as modelling tools export a human
+/// decision) compiles as a decision gateway: its flows unconditional and not default, the
+/// default flow kept when there is one.
+#[test]
+fn exclusive_gateway_without_conditions_is_a_decision() {
+    let body = |default: &str| {
+        format!(
+            r#"<bpmn:startEvent id="S"/>
+<bpmn:task id="T" name="Review"/>
+<bpmn:exclusiveGateway id="G" name="approved?" {default}/>
+<bpmn:task id="A"/><bpmn:task id="B"/><bpmn:endEvent id="E"/>
+{}{}<bpmn:sequenceFlow id="yes" name="yes" sourceRef="G" targetRef="A"/>
+<bpmn:sequenceFlow id="no" name="no" sourceRef="G" targetRef="B"/>
+{}{}"#,
+            flow("f1", "S", "T"),
+            flow("f2", "T", "G"),
+            flow("f3", "A", "E"),
+            flow("f4", "B", "E"),
+        )
+    };
+    for default in ["", "default=\"no\""] {
+        let m = ok(&process(&body(default)));
+        let g = idx(&m, "G") as u16;
+        let flows: Vec<_> = m.gateway_flows.iter().filter(|f| f.gateway == g).collect();
+        assert_eq!(flows.iter().map(|f| f.bpmn_id.as_str()).collect::<Vec<_>>(), ["yes", "no"]);
+        assert!(flows.iter().all(|f| f.condition.is_empty()));
+        assert_eq!(flows[1].is_default, !default.is_empty());
+        assert!(!flows[0].is_default);
+    }
 }
 
 #[test]

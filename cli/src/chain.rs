@@ -566,8 +566,12 @@ impl Session {
 			let what = match &ev.data {
 				Ev::InstanceStarted(e) => format!("instance started by {} (definition {})", e.starter, e.definitionId),
 				Ev::RoleBound(e) => format!("role {} bound to {}", model.role_name(&e.role), e.account),
+				Ev::ElementFired(e)
+					if alstra_bpm_core::ElementKind::from_ordinal(e.kind).is_some_and(|k| k.is_role_task()) =>
+				{
+					format!("{} {} completed by {}", encode::kind_name(e.kind), name(e.element), e.actor)
+				},
 				Ev::ElementFired(e) => format!("{} {} fired (by {})", encode::kind_name(e.kind), name(e.element), e.actor),
-				Ev::TaskCompleted(e) => format!("task {} completed by {}", name(e.element), e.actor),
 				Ev::MessageSent(e) => format!("message {} sent", model.trigger_name(e.messageFlow)),
 				Ev::MessageCorrelated(e) => format!("message {} delivered by {}", model.trigger_name(e.messageFlow), e.actor),
 				Ev::VariableSet(e) => {

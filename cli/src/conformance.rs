@@ -128,9 +128,6 @@ fn log_of(ev: &EngineEvent) -> ExpectedLog {
 			produced: bitmap(produced),
 		}
 		.encode_log_data(),
-		EngineEvent::TaskCompleted { instance, element, actor } => {
-			Pe::TaskCompleted { instanceId: u(*instance), element: *element, actor: addr(actor) }.encode_log_data()
-		}
 		EngineEvent::MessageSent { instance, flow } => {
 			Pe::MessageSent { instanceId: u(*instance), messageFlow: *flow }.encode_log_data()
 		}

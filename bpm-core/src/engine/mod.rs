@@ -18,12 +18,29 @@
 //!   its target waits for it), then: a terminate end event clears its scope and the scopes nested
 //!   in it (a top-level one: every scope, and the advance stops); a sub-process fires the none
 //!   start events of its child scope; a call activity starts and runs a child instance of the
-//!   latest version of the called process; an exclusive gateway produces the place of its first
-//!   flow whose condition holds, else its default flow; anything else produces its post-set. A
+//!   latest version of the called process; an exclusive gateway produces the place of the flow
+//!   the action's [`Decision`] names (a *decision gateway*, below), else of its first flow whose
+//!   condition holds, else of its default flow; anything else produces its post-set. A
 //!   scope of a sub-process that holds nothing any more completes the sub-process, which
 //!   produces its post-set.
 //! * At most [`MAX_AUTOMATIC_STEPS`] automatic firings per action, across every instance it
 //!   touches; call activities nest at most [`MAX_CALL_DEPTH`] deep.
+//!
+//! ## Decision gateways (docs/bpm-engine.md, "Decisions at exclusive gateways")
+//! Modelling tools export gateways whose flows carry labels ("yes", "no") but no condition: a
+//! human decision. An outgoing flow of an exclusive gateway with more than one outgoing flow
+//! that is neither the default nor conditional is a *decision flow*, and a gateway with one a
+//! *decision gateway*. The participant who completes a task decides the decision gateways that
+//! the task's automatic advance reaches in the same instance
+//! ([`Engine::complete_task_with_decisions`]): each [`Decision`] names a gateway and one of its
+//! branches (its outgoing flows in model order), a decision flow or the default flow, and is
+//! used by the first firing of that gateway in the task's instance (in list order for repeats).
+//! Refused: a decision for a conditional flow or a branch the gateway does not have
+//! ([`EngineError::InvalidDecision`]), a decision gateway fired without a decision when no
+//! condition holds and there is no default flow ([`EngineError::DecisionRequired`]), and a
+//! decision that no firing used ([`EngineError::DecisionNotUsed`]: a stale or mistaken choice is
+//! refused rather than ignored). The trail is the gateway's `ElementFired`: the deciding
+//! participant as `actor`, the chosen flow's place as `produced`.
 
 mod definition;
 
@@ -78,8 +95,6 @@ pub enum EngineEvent {
         consumed: Bitmap256,
         produced: Bitmap256,
     },
-    /// `TaskCompleted(instanceId, element, actor)`.
-    TaskCompleted { instance: u64, element: u16, actor: Account },
     /// `MessageSent(instanceId, messageFlow)`.
     MessageSent { instance: u64, flow: u16 },
     /// `MessageCorrelated(instanceId, messageFlow, actor)`.
@@ -114,6 +129,9 @@ pub enum EngineError {
     CalledProcessNotDeployed { process_key: [u8; 32] },
     CallDepthExceeded { instance: u64, depth: u64 },
     NoOutgoingFlowEnabled { instance: u64, gateway: u16 },
+    DecisionRequired { instance: u64, gateway: u16 },
+    InvalidDecision { instance: u64, gateway: u16, branch: u8 },
+    DecisionNotUsed { instance: u64, gateway: u16 },
     AutomaticStepLimitExceeded { limit: u64 },
     /// `ConditionVM.MalformedCondition(pc)` (the registry validates conditions, so a published
     /// definition never reaches it).
@@ -173,6 +191,17 @@ pub struct Assignment {
     pub value: Int256,
 }
 
+/// A participant's choice at a decision gateway (`BpmRuntime.Decision`): `branch` is the index of
+/// the chosen flow among the gateway's outgoing flows, in model order (the order of
+/// `gateway_flows` of the compiled model, and of the gateway's branches in the runtime image).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// Element index of the exclusive gateway.
+    pub gateway: u16,
+    /// Index of the chosen outgoing flow of that gateway.
+    pub branch: u8,
+}
+
 /// The state of the BPM contracts an engine runs against: published definitions, the
 /// participants' global roles, instances and role bindings.
 #[derive(Debug, Clone, Default)]
@@ -188,6 +217,10 @@ pub struct Engine {
 struct Txn {
     actor: Account,
     steps: usize,
+    /// The instance whose decision gateways `decisions` decide (0: none).
+    decided: u64,
+    /// The action's decisions and whether a firing used each.
+    decisions: Vec<(Decision, bool)>,
     events: Vec<EngineEvent>,
     /// Instances stopped by a top-level terminate end event in this action (`Ctx.stop`).
     stopped: BTreeSet<u64>,
@@ -289,7 +322,23 @@ impl Engine {
         element: u16,
         outputs: &[Assignment],
     ) -> Result<Vec<EngineEvent>, EngineError> {
+        self.complete_task_with_decisions(sender, id, element, outputs, &[])
+    }
+
+    /// `completeTaskWithDecisions(instanceId, element, outputs, decisions)` sent by `sender`: as
+    /// [`Engine::complete_task`], the decision gateways its advance reaches in instance `id`
+    /// taking the flows `decisions` name (module doc, "Decision gateways").
+    pub fn complete_task_with_decisions(
+        &mut self,
+        sender: Account,
+        id: u64,
+        element: u16,
+        outputs: &[Assignment],
+        decisions: &[Decision],
+    ) -> Result<Vec<EngineEvent>, EngineError> {
         self.atomic(sender, |e, t| {
+            t.decided = id;
+            t.decisions = decisions.iter().map(|d| (*d, false)).collect();
             e.require_active(id)?;
             let def = e.def_of(id);
             let rt = def.elements.get(element as usize).ok_or(EngineError::NotATask { instance: id, element })?.clone();
@@ -311,11 +360,13 @@ impl Engine {
                 consumed: Bitmap256::bit(place),
                 produced: rt.postset,
             });
-            t.events.push(EngineEvent::TaskCompleted { instance: id, element, actor: sender });
             e.send(t, id, &rt.message_out);
             e.produce(id, rt.scope, &rt.postset);
             e.after_consume(t, id, rt.scope);
             e.advance(t, id)?;
+            if let Some((d, _)) = t.decisions.iter().find(|(_, used)| !used) {
+                return Err(EngineError::DecisionNotUsed { instance: id, gateway: d.gateway });
+            }
             e.propagate(t, id)
         })
         .map(|((), events)| events)
@@ -365,7 +416,8 @@ impl Engine {
         f: impl FnOnce(&mut Engine, &mut Txn) -> Result<R, EngineError>,
     ) -> Result<(R, Vec<EngineEvent>), EngineError> {
         let mut copy = self.clone();
-        let mut t = Txn { actor, steps: 0, events: Vec::new(), stopped: BTreeSet::new() };
+        let mut t =
+            Txn { actor, steps: 0, decided: 0, decisions: Vec::new(), events: Vec::new(), stopped: BTreeSet::new() };
         let r = f(&mut copy, &mut t)?;
         *self = copy;
         Ok((r, t.events))
@@ -532,7 +584,7 @@ impl Engine {
             self.inst_mut(id).messages.clear((rt.message_in - 1) as u8);
         }
         let produced = match rt.kind {
-            ElementKind::ExclusiveGateway => Bitmap256::bit(self.choose(id, rt)?),
+            ElementKind::ExclusiveGateway => Bitmap256::bit(self.choose(t, id, rt)?),
             ElementKind::TerminateEndEvent | ElementKind::SubProcess | ElementKind::CallActivity => Bitmap256::ZERO,
             _ => rt.postset,
         };
@@ -573,22 +625,42 @@ impl Engine {
         Ok(())
     }
 
-    /// The place of the first branch whose condition holds (an empty condition holds), else of
-    /// the default branch.
-    fn choose(&self, id: u64, rt: &RuntimeElement) -> Result<u8, EngineError> {
+    /// The place of the branch the action's decision for this gateway names (a decision
+    /// gateway), else of the first conditional branch whose condition holds, else of the default
+    /// branch; a gateway with one outgoing flow takes it.
+    fn choose(&self, t: &mut Txn, id: u64, rt: &RuntimeElement) -> Result<u8, EngineError> {
+        let branches = &self.def_of(id).branches[rt.index as usize];
+        let decision_flow = |b: &Branch| !b.is_default && b.condition.is_empty() && branches.len() > 1;
+        let decidable = branches.iter().any(decision_flow);
+        if decidable && t.decided == id {
+            if let Some((d, used)) = t.decisions.iter_mut().find(|(d, used)| !*used && d.gateway == rt.index) {
+                *used = true;
+                return match branches.get(d.branch as usize) {
+                    Some(b) if b.is_default || decision_flow(b) => Ok(b.place),
+                    _ => Err(EngineError::InvalidDecision { instance: id, gateway: rt.index, branch: d.branch }),
+                };
+            }
+        }
         let vars = self.inst(id).variable_table();
         let mut default = None;
-        for b in &self.def_of(id).branches[rt.index as usize] {
+        for b in branches {
             if b.is_default {
                 default = Some(b.place);
-            } else if b.condition.is_empty()
-                || eval_condition(&b.condition, &vars)
-                    .map_err(|e: VmError| EngineError::MalformedCondition { pc: e.pc() as u64 })?
+            } else if b.condition.is_empty() {
+                if !decidable {
+                    return Ok(b.place); // the one outgoing flow
+                }
+            } else if eval_condition(&b.condition, &vars)
+                .map_err(|e: VmError| EngineError::MalformedCondition { pc: e.pc() as u64 })?
             {
                 return Ok(b.place);
             }
         }
-        default.ok_or(EngineError::NoOutgoingFlowEnabled { instance: id, gateway: rt.index })
+        match default {
+            Some(place) => Ok(place),
+            None if decidable => Err(EngineError::DecisionRequired { instance: id, gateway: rt.index }),
+            None => Err(EngineError::NoOutgoingFlowEnabled { instance: id, gateway: rt.index }),
+        }
     }
 
     fn produce(&mut self, id: u64, s: u8, places: &Bitmap256) {

@@ -16,7 +16,7 @@
 //! | `SubProcessCompleted` | [`RuleStep::Complete`] |
 //! | `CallActivityCompleted` | [`RuleStep::Return`] from the child named |
 //! | `MessageCorrelated` | [`RuleStep::Deliver`] of the message flow |
-//! | `MessageSent`, `TaskCompleted`, `VariableSet`, `RoleBound`, `InstanceCompleted` | none (sent messages are in the sender's `post`; data and roles are not proven) |
+//! | `MessageSent`, `VariableSet`, `RoleBound`, `InstanceCompleted` | none (sent messages are in the sender's `post`; data and roles are not proven) |
 //! | `InstanceTerminated` (a call-activity child killed by an ancestor's terminate end event) | none: not proven, the child stays running in the proven state |
 //!
 //! Definition ids are the registry's: register every published definition, in publication
@@ -185,7 +185,6 @@ pub fn apply_events<S: StateStore>(state: &mut State<S>, defs: &impl Definitions
                 (instance, find(defs, instance, def, flow, RuleStep::Deliver(flow), |_| true)?, None)
             }
             EngineEvent::RoleBound { .. }
-            | EngineEvent::TaskCompleted { .. }
             | EngineEvent::MessageSent { .. }
             | EngineEvent::VariableSet { .. }
             | EngineEvent::InstanceCompleted { .. }

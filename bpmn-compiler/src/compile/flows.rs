@@ -121,6 +121,13 @@ impl<'a, 'i> Compiler<'a, 'i> {
                         ));
                     }
                 }
+                // A gateway whose outgoing flows carry no condition (labels only, as modelling
+                // tools export a human decision) is a decision gateway: the participant who
+                // completes the task before it chooses the flow (docs/bpm-engine.md, "Decisions
+                // at exclusive gateways"). Mixing conditional flows with decision flows is refused:
+                // which would win is not a question a model should leave to the engine.
+                let mut conditional: Option<&str> = None;
+                let mut decision: Option<usize> = None;
                 for f in &n.outgoing {
                     let fl = &self.flows[*f];
                     let is_default = default == Some(fl.id.as_str());
@@ -130,16 +137,22 @@ impl<'a, 'i> Compiler<'a, 'i> {
                             format!("the default flow of exclusive gateway `{}` cannot have a condition", n.id),
                         ));
                     }
-                    if n.outgoing.len() > 1 && !is_default && fl.condition.is_none() {
-                        return Err(self.err(
-                            &fl.node,
-                            format!(
-                                "this flow leaves exclusive gateway `{}` ({} outgoing flows) without a condition: every outgoing flow except the default one needs a conditionExpression",
-                                n.id,
-                                n.outgoing.len()
-                            ),
-                        ));
+                    if !is_default {
+                        match fl.condition {
+                            Some(_) => conditional = conditional.or(Some(fl.id.as_str())),
+                            None => decision = decision.or(Some(*f)),
+                        }
                     }
+                }
+                if let (Some(cond), Some(f)) = (conditional, decision) {
+                    let fl = &self.flows[f];
+                    return Err(self.err(
+                        &fl.node,
+                        format!(
+                            "this flow leaves exclusive gateway `{}` without a condition while flow `{cond}` has one: give every outgoing flow except the default a conditionExpression, or none (a decision by the participant who completes the task before the gateway)",
+                            n.id
+                        ),
+                    ));
                 }
             }
             if n.kind == EventBasedGateway {

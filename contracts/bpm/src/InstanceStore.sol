@@ -74,7 +74,14 @@ abstract contract InstanceStore {
     struct Txn {
         address actor;
         uint256 steps;
+        /// the instance whose decision gateways `decisions` decide (0: none)
+        uint256 decided;
+        /// a used decision's gateway is set to `USED_DECISION`
+        BpmRuntime.Decision[] decisions;
     }
+
+    /// @dev Marks a used decision in `Txn.decisions` (element indexes are below `MAX_ELEMENTS`, 65,535).
+    uint16 internal constant USED_DECISION = type(uint16).max;
 
     uint256 internal _instanceCount;
     mapping(uint256 instanceId => InstanceRecord) internal _instances;
@@ -93,7 +100,9 @@ abstract contract InstanceStore {
     );
     /// @notice `account` was bound to `role` in the root instance `instanceId`.
     event RoleBound(uint256 indexed instanceId, bytes32 indexed role, address indexed account);
-    /// @notice An element fired (`actor`: the task's completer, else the transaction's caller).
+    /// @notice An element fired (`actor`: the task's completer, else the transaction's caller;
+    /// indexed, so that a trail can ask for what an account did, e.g. the tasks it completed:
+    /// `kind` a task kind). A task completion is this event alone (no separate completion event).
     /// Enough to apply the same rule elsewhere (the BPM core, the prover): `consumed` is the bitmap
     /// of the places it took from its scope's marking (one place, or the whole pre-set of a join;
     /// 0 for start events), `produced` the places it put there (its post-set; an exclusive
@@ -104,12 +113,10 @@ abstract contract InstanceStore {
         uint256 indexed instanceId,
         uint16 indexed element,
         BpmCore.ElementKind kind,
-        address actor,
+        address indexed actor,
         uint256 consumed,
         uint256 produced
     );
-    /// @notice A task was completed by `actor`.
-    event TaskCompleted(uint256 indexed instanceId, uint16 indexed element, address indexed actor);
     /// @notice An element of the instance sent message flow `messageFlow`.
     event MessageSent(uint256 indexed instanceId, uint16 indexed messageFlow);
     /// @notice A black-box partner (`actor`) delivered message flow `messageFlow`.
@@ -159,6 +166,14 @@ abstract contract InstanceStore {
     error CallDepthExceeded(uint256 instanceId, uint256 depth);
     /// @notice No outgoing flow of an exclusive gateway holds and it has no default flow.
     error NoOutgoingFlowEnabled(uint256 instanceId, uint16 gateway);
+    /// @notice A decision gateway fired without a decision for it, no condition held and it has
+    /// no default flow: complete the task before it with `completeTaskWithDecisions`.
+    error DecisionRequired(uint256 instanceId, uint16 gateway);
+    /// @notice A decision names a branch that the gateway does not have or that is conditional
+    /// (only decision flows and the default flow may be chosen).
+    error InvalidDecision(uint256 instanceId, uint16 gateway, uint8 branch);
+    /// @notice A decision was not used: its gateway was not reached by this task's advance.
+    error DecisionNotUsed(uint256 instanceId, uint16 gateway);
     /// @notice More than `MAX_AUTOMATIC_STEPS` automatic firings in one transaction.
     error AutomaticStepLimitExceeded(uint256 limit);
 

@@ -72,7 +72,7 @@ contract ProcessExecution is InstanceStore {
         if (!participants.hasParticipantRole(msg.sender, im.startRole)) {
             revert ParticipantLacksRole(msg.sender, im.startRole);
         }
-        Txn memory t = Txn({actor: msg.sender, steps: 0});
+        Txn memory t = Txn({actor: msg.sender, steps: 0, decided: 0, decisions: new BpmRuntime.Decision[](0)});
         Ctx memory c = _create(definitionId, im, msg.sender, 0, 0, 0, 0, 0);
         instanceId = c.id;
         _bind(instanceId, im.startRole, msg.sender);
@@ -102,10 +102,38 @@ contract ProcessExecution is InstanceStore {
     /// @notice Completes an enabled task (Task, UserTask, ManualTask, ServiceTask, SendTask,
     /// ScriptTask, BusinessRuleTask): writes `outputs`, consumes the token of its lowest marked
     /// incoming place, produces its post-set, sends its message flows, then advances automatically.
-    /// The caller must be bound to the task's role in the root instance.
+    /// The caller must be bound to the task's role in the root instance. A decision gateway that
+    /// the advance reaches takes its default flow (or reverts `DecisionRequired`): decide it with
+    /// `completeTaskWithDecisions`.
     function completeTask(uint256 instanceId, uint16 element, BpmRuntime.VariableAssignment[] calldata outputs)
         external
     {
+        _completeTask(instanceId, element, outputs, new BpmRuntime.Decision[](0));
+    }
+
+    /// @notice `completeTask`, the caller also deciding the decision gateways (exclusive gateways
+    /// whose outgoing flows carry no condition, e.g. labelled "yes"/"no" in a modelling tool) that
+    /// the task's advance reaches in this instance: each decision names a gateway and its chosen
+    /// branch (a decision flow or the default flow) and is used by the first firing of that
+    /// gateway (in list order for a gateway fired again). The firing's `ElementFired` records the
+    /// choice (`actor` the caller, `produced` the chosen flow's place).
+    /// Reverts `InvalidDecision` for a conditional or missing branch, `DecisionNotUsed` for a
+    /// decision whose gateway the advance did not reach, besides `completeTask`'s errors.
+    function completeTaskWithDecisions(
+        uint256 instanceId,
+        uint16 element,
+        BpmRuntime.VariableAssignment[] calldata outputs,
+        BpmRuntime.Decision[] calldata decisions
+    ) external {
+        _completeTask(instanceId, element, outputs, decisions);
+    }
+
+    function _completeTask(
+        uint256 instanceId,
+        uint16 element,
+        BpmRuntime.VariableAssignment[] calldata outputs,
+        BpmRuntime.Decision[] memory decisions
+    ) private {
         Ctx memory c = _load(instanceId, true);
         if (element >= c.im.elementCount) revert NotATask(instanceId, element);
         RuntimeImage.Node memory rt = RuntimeImage.node(c.im, element);
@@ -114,16 +142,18 @@ contract ProcessExecution is InstanceStore {
         uint256 s = rt.scope;
         uint256 m = _markingOf(c, s);
         if (m & rt.preset == 0) revert TaskNotEnabled(instanceId, element);
-        Txn memory t = Txn({actor: msg.sender, steps: 0});
+        Txn memory t = Txn({actor: msg.sender, steps: 0, decided: instanceId, decisions: decisions});
         _assign(c, outputs, msg.sender);
         uint256 take = Marking.bit((m & rt.preset).lowest());
         _setMarking(c, s, m & ~take);
         _fired(instanceId, element, rt.kind, msg.sender, take, rt.postset);
-        emit TaskCompleted(instanceId, element, msg.sender);
         if (rt.messageOut != 0) _send(c, rt.messageOut);
         _produce(c, rt, rt.postset);
         _afterConsume(c, s);
         _advance(c, t);
+        for (uint256 i; i < decisions.length; ++i) {
+            if (decisions[i].gateway != USED_DECISION) revert DecisionNotUsed(instanceId, decisions[i].gateway);
+        }
         _save(c);
         _propagate(c, t);
     }
@@ -140,7 +170,7 @@ contract ProcessExecution is InstanceStore {
         if (sourceElement != 0) revert NotExternalMessage(instanceId, messageFlow);
         _requireBound(c, role);
         if (_messagesOf(c).has(messageFlow)) revert MessageAlreadyPending(instanceId, messageFlow);
-        Txn memory t = Txn({actor: msg.sender, steps: 0});
+        Txn memory t = Txn({actor: msg.sender, steps: 0, decided: 0, decisions: new BpmRuntime.Decision[](0)});
         _assign(c, payload, msg.sender);
         emit MessageCorrelated(instanceId, messageFlow, msg.sender);
         if (address(rollup) != address(0)) rollup.messageCorrelated(instanceId, messageFlow);
@@ -299,7 +329,7 @@ contract ProcessExecution is InstanceStore {
         if (rt.messageIn != 0) c.messages = _messagesOf(c) & ~Marking.bit(rt.messageIn - 1);
         uint256 produced;
         if (k == BpmCore.ElementKind.ExclusiveGateway) {
-            produced = _choose(c, rt);
+            produced = _choose(c, t, rt);
         } else if (
             k != BpmCore.ElementKind.TerminateEndEvent && k != BpmCore.ElementKind.SubProcess
                 && k != BpmCore.ElementKind.CallActivity
@@ -331,9 +361,30 @@ contract ProcessExecution is InstanceStore {
         }
     }
 
-    /// @dev Exclusive gateway: the place of the first outgoing flow whose condition holds, else of the default flow.
-    function _choose(Ctx memory c, RuntimeImage.Node memory rt) private view returns (uint256) {
+    /// @dev Exclusive gateway: the place of the branch the transaction's decision for it names
+    /// (a decision gateway: one with a flow that is neither conditional nor the default, and more
+    /// than one flow), else of the first conditional flow whose condition holds, else of the
+    /// default flow; a gateway with one unconditional flow takes it (bpm-core, `Engine::choose`).
+    function _choose(Ctx memory c, Txn memory t, RuntimeImage.Node memory rt) private view returns (uint256) {
         RuntimeImage.Branch[] memory branches = RuntimeImage.branches(c.im, rt);
+        bool decidable;
+        if (branches.length > 1) {
+            for (uint256 i; i < branches.length; ++i) {
+                if (!branches[i].isDefault && branches[i].conditionLen == 0) decidable = true;
+            }
+        }
+        if (decidable && t.decided == c.id) {
+            BpmRuntime.Decision[] memory ds = t.decisions;
+            for (uint256 i; i < ds.length; ++i) {
+                if (ds[i].gateway != rt.index) continue;
+                ds[i].gateway = USED_DECISION;
+                uint8 k = ds[i].branch;
+                if (k >= branches.length || (!branches[k].isDefault && branches[k].conditionLen != 0)) {
+                    revert InvalidDecision(c.id, rt.index, k);
+                }
+                return Marking.bit(branches[k].place);
+            }
+        }
         uint256 defaultPlace;
         bool hasDefault;
         for (uint256 i; i < branches.length; ++i) {
@@ -341,12 +392,15 @@ contract ProcessExecution is InstanceStore {
             if (b.isDefault) {
                 hasDefault = true;
                 defaultPlace = b.place;
-            } else if (b.conditionLen == 0 || ConditionVM.evaluate(RuntimeImage.condition(c.im, b), _variables[c.id])) {
+            } else if (b.conditionLen == 0) {
+                if (!decidable) return Marking.bit(b.place); // the one outgoing flow
+            } else if (ConditionVM.evaluate(RuntimeImage.condition(c.im, b), _variables[c.id])) {
                 return Marking.bit(b.place);
             }
         }
-        if (!hasDefault) revert NoOutgoingFlowEnabled(c.id, rt.index);
-        return Marking.bit(defaultPlace);
+        if (hasDefault) return Marking.bit(defaultPlace);
+        if (decidable) revert DecisionRequired(c.id, rt.index);
+        revert NoOutgoingFlowEnabled(c.id, rt.index);
     }
 
     /// @dev Marks `places` (a subset of `producer`'s post-set) in its scope and queues their automatic consumers.

@@ -235,7 +235,7 @@ contract ConformanceTest is TestBase {
             );
         }
         if (t == InstanceStore.ElementFired.selector) {
-            (uint8 kind,, uint256 consumed, uint256 produced) = abi.decode(l.data, (uint8, address, uint256, uint256));
+            (uint8 kind, uint256 consumed, uint256 produced) = abi.decode(l.data, (uint8, uint256, uint256));
             return abi.encodeCall(
                 IRollup.elementFired, (uint256(l.topics[1]), uint16(uint256(l.topics[2])), kind, consumed, produced)
             );

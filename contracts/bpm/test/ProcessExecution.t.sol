@@ -23,11 +23,10 @@ contract ProcessExecutionTest is Models {
         uint256 indexed instanceId,
         uint16 indexed element,
         BpmCore.ElementKind kind,
-        address actor,
+        address indexed actor,
         uint256 consumed,
         uint256 produced
     );
-    event TaskCompleted(uint256 indexed instanceId, uint16 indexed element, address indexed actor);
     event MessageSent(uint256 indexed instanceId, uint16 indexed messageFlow);
     event MessageCorrelated(uint256 indexed instanceId, uint16 indexed messageFlow, address indexed actor);
     event VariableSet(uint256 indexed instanceId, uint8 indexed index, int256 value, address actor);
@@ -158,19 +157,21 @@ contract ProcessExecutionTest is Models {
         vm.recordLogs();
         complete(bob, id, seqApprove);
         Vm.Log[] memory logs = vm.getRecordedLogs();
-        // ElementFired(Approve) TaskCompleted(Approve) ElementFired(End) InstanceCompleted
-        assertEq(logs.length, 4);
+        // ElementFired(Approve) ElementFired(End) InstanceCompleted: a task completion is its
+        // ElementFired alone, with the completer as indexed actor
+        assertEq(logs.length, 3);
         assertEq(logs[0].topics[0], ElementFired.selector);
         assertEq(logs[0].topics[2], bytes32(uint256(seqApprove)));
-        assertEq(logs[1].topics[0], TaskCompleted.selector);
-        assertEq(logs[1].topics[3], bytes32(uint256(uint160(bob))));
-        assertEq(logs[2].topics[0], ElementFired.selector);
-        assertEq(logs[2].topics[2], bytes32(uint256(seqEnd)));
-        (BpmCore.ElementKind kind, address actor) = abi.decode(logs[2].data, (BpmCore.ElementKind, address));
+        assertEq(logs[0].topics[3], bytes32(uint256(uint160(bob))));
+        (BpmCore.ElementKind taskKind,,) = abi.decode(logs[0].data, (BpmCore.ElementKind, uint256, uint256));
+        assertEq(uint256(taskKind), uint256(BpmCore.ElementKind.UserTask));
+        assertEq(logs[1].topics[0], ElementFired.selector);
+        assertEq(logs[1].topics[2], bytes32(uint256(seqEnd)));
+        assertEq(logs[1].topics[3], bytes32(uint256(uint160(bob)))); // automatic firings name the transaction's caller
+        (BpmCore.ElementKind kind,,) = abi.decode(logs[1].data, (BpmCore.ElementKind, uint256, uint256));
         assertEq(uint256(kind), uint256(END));
-        assertEq(actor, bob); // automatic firings name the transaction's caller
-        assertEq(logs[3].topics[0], InstanceCompleted.selector);
-        assertEq(logs[3].topics[1], bytes32(id));
+        assertEq(logs[2].topics[0], InstanceCompleted.selector);
+        assertEq(logs[2].topics[1], bytes32(id));
     }
 
     function testStartRequiresPublishedDefinition() public {
