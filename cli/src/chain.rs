@@ -488,8 +488,53 @@ impl Session {
 			.ok_or_else(|| anyhow!("no element `{task}` in \"{}\" (give a BPMN id, a name or an index)", model.name))
 	}
 
+	/// The outgoing flows of gateway `gateway` in branch order: (flow BPMN id, target element
+	/// index, conditional, default, place).
+	async fn branches(&self, definition: U256, gateway: u16) -> Result<Vec<(String, u16, bool, bool, u8)>> {
+		let reg = self.registry()?;
+		let mut out = Vec::new();
+		for f in reg.gatewayFlowsOf(definition, U256::from(gateway)).call().await.map_err(explain)? {
+			let fl = reg.gatewaySequenceFlow(definition, U256::from(f)).call().await.map_err(explain)?;
+			out.push((fl.bpmnId, fl.target, !fl.condition.is_empty(), fl.isDefault, fl.place));
+		}
+		Ok(out)
+	}
+
+	/// Parses `--decide GATEWAY=FLOW` against the definition's gateways and their flows.
+	async fn decisions(&self, definition: U256, model: &ChainModel, decide: &[String]) -> Result<Vec<ExecRt::Decision>> {
+		let mut out = Vec::new();
+		for d in decide {
+			let (g, f) = split_pair(d, "--decide")?;
+			let gateway = Self::element_index(model, g)?;
+			let name = |e: u16| {
+				let x = &model.elements[e as usize].0;
+				if x.name.is_empty() { x.bpmnId.clone() } else { format!("{} "{}"", x.bpmnId, x.name) }
+			};
+			let branches = self.branches(definition, gateway).await?;
+			let choosable: Vec<usize> = (0..branches.len()).filter(|b| !branches[*b].2).collect();
+			if branches.len() < 2 || !branches.iter().any(|b| !b.2 && !b.3) {
+				bail!("--decide {d}: {} is not a decision gateway (an exclusive gateway with outgoing flows without conditions)", name(gateway));
+			}
+			let target = |b: &(String, u16, bool, bool, u8)| &model.elements[b.1 as usize].0;
+			let branch = branches
+				.iter()
+				.position(|b| b.0 == f || target(b).bpmnId == f || (!target(b).name.is_empty() && target(b).name == f))
+				.or_else(|| f.parse::<usize>().ok().filter(|i| *i < branches.len()))
+				.filter(|b| choosable.contains(b))
+				.ok_or_else(|| {
+					let options: Vec<String> = choosable
+						.iter()
+						.map(|b| format!("{} (to {}){}", branches[*b].0, name(branches[*b].1), if branches[*b].3 { ", default" } else { "" }))
+						.collect();
+					anyhow!("--decide {d}: gateway {} has no flow `{f}` to choose; its choices: {}", name(gateway), options.join("; "))
+				})?;
+			out.push(ExecRt::Decision { gateway, branch: branch as u8 });
+		}
+		Ok(out)
+	}
+
 	/// `alstra task complete`.
-	pub async fn complete_task(&self, instance: u64, task: &str, vars: &[String]) -> Result<()> {
+	pub async fn complete_task(&self, instance: u64, task: &str, vars: &[String], decide: &[String]) -> Result<()> {
 		let engine = self.engine()?;
 		let info = engine.instance(U256::from(instance)).call().await.map_err(explain)?;
 		if info.status as u8 == 0 {
@@ -498,7 +543,40 @@ impl Session {
 		let model = self.model_of(info.definitionId).await?;
 		let element = Self::element_index(&model, task)?;
 		let assignments = Self::assignments(&model, vars)?;
-		let r = send!(engine.completeTask(U256::from(instance), element, assignments));
+		let decisions = self.decisions(info.definitionId, &model, decide).await?;
+		let sent = if decisions.is_empty() {
+			engine.completeTask(U256::from(instance), element, assignments).send().await
+		} else {
+			engine.completeTaskWithDecisions(U256::from(instance), element, assignments, decisions).send().await
+		};
+		let pending = match sent {
+			Ok(p) => p,
+			Err(e) => {
+				use crate::contracts::execution::ProcessExecution::ProcessExecutionErrors as E;
+				if let Some(E::DecisionRequired(x)) = e.as_decoded_interface_error::<E>() {
+					// say what to choose from
+					let g = &model.elements[x.gateway as usize].0;
+					let flows = self.branches(info.definitionId, x.gateway).await?;
+					let options: Vec<String> = flows
+						.iter()
+						.filter(|b| !b.2)
+						.map(|b| format!("{} (to {})", b.0, model.elements[b.1 as usize].0.bpmnId))
+						.collect();
+					bail!(
+						"reverted: DecisionRequired: gateway {} \"{}\" needs a decision: add --decide {}=FLOW, FLOW one of: {}",
+						g.bpmnId,
+						g.name,
+						g.bpmnId,
+						options.join("; ")
+					);
+				}
+				return Err(explain(e));
+			}
+		};
+		let r = pending.get_receipt().await.context("waiting for the receipt")?;
+		if !r.status() {
+			bail!("transaction {} failed on chain", r.transaction_hash);
+		}
 		let after = engine.instance(U256::from(instance)).call().await.map_err(explain)?;
 		let status = status_name(after.status as u8);
 		self.print(
@@ -556,9 +634,20 @@ impl Session {
 			let inst: U256 = log.topics().get(1).map(|t| U256::from_be_bytes(t.0)).unwrap_or_default();
 			if !models.contains_key(&inst) {
 				let info = engine.instance(inst).call().await.map_err(explain)?;
-				models.insert(inst, self.model_of(info.definitionId).await?);
+				models.insert(inst, (self.model_of(info.definitionId).await?, info.definitionId));
 			}
-			let model = &models[&inst];
+			let (model, definition) = &models[&inst];
+			// an exclusive gateway: the flow it took (a decision gateway: its actor's choice)
+			let mut took = String::new();
+			if let ProcessExecution::ProcessExecutionEvents::ElementFired(e) = &ev.data {
+				if alstra_bpm_core::ElementKind::from_ordinal(e.kind) == Some(alstra_bpm_core::ElementKind::ExclusiveGateway) {
+					let flows = self.branches(*definition, e.element).await?;
+					if let Some(f) = flows.iter().find(|f| U256::from(1u8) << (f.4 as usize) == e.produced) {
+						let t = &model.elements[f.1 as usize].0;
+						took = format!(" and took flow {} to {}", f.0, if t.name.is_empty() { &t.bpmnId } else { &t.name });
+					}
+				}
+			}
 			let name = |e: u16| {
 				model.elements.get(e as usize).map(|(x, _)| format!("{} \"{}\"", x.bpmnId, x.name)).unwrap_or(e.to_string())
 			};
@@ -571,7 +660,7 @@ impl Session {
 				{
 					format!("{} {} completed by {}", encode::kind_name(e.kind), name(e.element), e.actor)
 				},
-				Ev::ElementFired(e) => format!("{} {} fired (by {})", encode::kind_name(e.kind), name(e.element), e.actor),
+				Ev::ElementFired(e) => format!("{} {} fired{took} (by {})", encode::kind_name(e.kind), name(e.element), e.actor),
 				Ev::MessageSent(e) => format!("message {} sent", model.trigger_name(e.messageFlow)),
 				Ev::MessageCorrelated(e) => format!("message {} delivered by {}", model.trigger_name(e.messageFlow), e.actor),
 				Ev::VariableSet(e) => {

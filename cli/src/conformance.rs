@@ -22,9 +22,11 @@
 //!   expected engine logs in order and the state of every instance of the walk after it.
 //!
 //! Walks: a seeded (splitmix64) choice among the actions a user could take — complete an
-//! enabled task with random outputs, deliver an external message, and now and then an action
-//! the engine must refuse (a task that is not enabled, a sender without the role) — until the
-//! instance ends or [`MAX_STEPS`] actions.
+//! enabled task with random outputs (and a random choice at each decision gateway its advance
+//! reaches: `completeTaskWithDecisions`), deliver an external message, and now and then an
+//! action the engine must refuse (a task that is not enabled, a sender without the role, a
+//! decision left out, naming a branch the gateway lacks, or naming a gateway not reached) —
+//! until the instance ends or [`MAX_STEPS`] actions.
 //!
 //! `cargo test -p alstra-cli conformance` fails when the committed files differ from what the
 //! core gives; `ALSTRA_WRITE_VECTORS=1 cargo test -p alstra-cli conformance` rewrites them.
@@ -34,7 +36,7 @@ use crate::encode::records;
 use alloy::primitives::{keccak256, Address, FixedBytes, I256, U256};
 use alloy::sol_types::{SolError, SolEvent, SolValue};
 use alstra_bpm_core::engine::{
-	Account, Assignment, Engine, EngineError, EngineEvent, InstanceStatus, Role, RuntimeDefinition,
+	Account, Assignment, Decision, Engine, EngineError, EngineEvent, InstanceStatus, Role, RuntimeDefinition,
 };
 use alstra_bpm_core::vectors::SplitMix;
 use alstra_bpm_core::{CompiledModel, ElementKind, Int256, VariableType};
@@ -55,12 +57,15 @@ alloy::sol! {
 	struct RoleBinding { bytes32 role; address account; }
 	/// `BpmRuntime.VariableAssignment`.
 	struct VariableAssignment { uint8 index; int256 value; }
+	/// `BpmRuntime.Decision`.
+	struct DecisionAbi { uint16 gateway; uint8 branch; }
 	/// One expected log of the engine.
 	struct ExpectedLog { bytes32[] topics; bytes data; }
 	/// An instance after a step: status, marking per scope, pending messages.
 	struct InstanceView { uint256 id; uint8 status; uint256[] marking; uint256 messages; }
-	/// One action of a walk. `action`: 0 startInstance, 1 completeTask, 2 correlateMessage.
-	/// `input`: start: `abi.encode(RoleBinding[], VariableAssignment[])`; else
+	/// One action of a walk. `action`: 0 startInstance, 1 completeTask, 2 correlateMessage,
+	/// 3 completeTaskWithDecisions. `input`: start: `abi.encode(RoleBinding[],
+	/// VariableAssignment[])`; 3: `abi.encode(VariableAssignment[], Decision[])`; else
 	/// `abi.encode(VariableAssignment[])`. `revertData` empty when the action must succeed.
 	struct Step {
 		uint8 action;
@@ -210,6 +215,15 @@ fn revert_of(e: &EngineError) -> Vec<u8> {
 		EngineError::NoOutgoingFlowEnabled { instance, gateway } => {
 			Pe::NoOutgoingFlowEnabled { instanceId: u(*instance), gateway: *gateway }.abi_encode()
 		}
+		EngineError::DecisionRequired { instance, gateway } => {
+			Pe::DecisionRequired { instanceId: u(*instance), gateway: *gateway }.abi_encode()
+		}
+		EngineError::InvalidDecision { instance, gateway, branch } => {
+			Pe::InvalidDecision { instanceId: u(*instance), gateway: *gateway, branch: *branch }.abi_encode()
+		}
+		EngineError::DecisionNotUsed { instance, gateway } => {
+			Pe::DecisionNotUsed { instanceId: u(*instance), gateway: *gateway }.abi_encode()
+		}
 		EngineError::AutomaticStepLimitExceeded { limit } => {
 			Pe::AutomaticStepLimitExceeded { limit: u(*limit) }.abi_encode()
 		}
@@ -220,6 +234,31 @@ fn revert_of(e: &EngineError) -> Vec<u8> {
 			out
 		}
 	}
+}
+
+/// The decisions a completion of `element` in instance `id` needs: a random choice (a decision
+/// flow or the default) at each decision gateway its advance reaches in that instance, found by
+/// trying the completion on a copy of the engine until it stops asking for one.
+fn decide(engine: &Engine, rng: &mut Rng, sender: Account, id: u64, element: u16, outputs: &[Assignment]) -> Vec<Decision> {
+	let mut decisions = Vec::new();
+	let def = engine.definition(engine.instance(id).expect("active").definition).expect("published");
+	for _ in 0..16 {
+		match engine.clone().complete_task_with_decisions(sender, id, element, outputs, &decisions) {
+			Err(EngineError::DecisionRequired { instance, gateway }) if instance == id => {
+				let branches = &def.branches[gateway as usize];
+				let choices: Vec<u8> = (0..branches.len() as u8)
+					.filter(|b| branches[*b as usize].is_default || branches[*b as usize].condition.is_empty())
+					.collect();
+				decisions.push(Decision { gateway, branch: choices[rng.below(choices.len())] });
+			}
+			_ => break,
+		}
+	}
+	decisions
+}
+
+fn decision_abi(list: &[Decision]) -> Vec<DecisionAbi> {
+	list.iter().map(|d| DecisionAbi { gateway: d.gateway, branch: d.branch }).collect()
 }
 
 fn assignments(list: &[Assignment]) -> Vec<VariableAssignment> {
@@ -371,6 +410,7 @@ fn walk(
 			break;
 		}
 		let refuse = rng.below(8) == 0;
+		let mut decisions: Vec<Decision> = Vec::new();
 		let (action, sender, id, element, flow, outputs, what) = if refuse {
 			// an action the engine must refuse: a task that is not enabled, or a sender without the role
 			let id = active[rng.below(active.len())];
@@ -384,15 +424,31 @@ fn walk(
 			let role = d.elements[element as usize].role;
 			let t = d.variables.clone();
 			let outputs = random_assignments(&mut rng, &t);
-			(1, account_of(&role), id, element, 0, outputs, format!("complete {} ({}) in {id}", element, model_id(models, engine.instance(id).expect("active").definition, element)))
+			let sender = account_of(&role);
+			decisions = decide(engine, &mut rng, sender, id, element, &outputs);
+			let mut what =
+				format!("complete {} ({}) in {id}", element, model_id(models, engine.instance(id).expect("active").definition, element));
+			if !decisions.is_empty() && rng.below(4) == 0 {
+				// a decision the engine must refuse: left out, a branch the gateway lacks, or
+				// for an element the advance does not reach (the task itself)
+				match rng.below(3) {
+					0 => decisions.clear(),
+					1 => decisions[0].branch = d.branches[decisions[0].gateway as usize].len() as u8,
+					_ => decisions.push(Decision { gateway: element, branch: 0 }),
+				}
+				what = format!("refused? {what} with decisions {decisions:?}");
+			} else if !decisions.is_empty() {
+				what = format!("{what} deciding {decisions:?}");
+			}
+			(if decisions.is_empty() { 1 } else { 3 }, sender, id, element, 0, outputs, what)
 		} else {
 			let (id, flow, role) = messages[rng.below(messages.len())];
 			let t = engine.definition(engine.instance(id).expect("active").definition).expect("published").variables.clone();
 			let payload = random_assignments(&mut rng, &t);
 			(2, account_of(&role), id, 0, flow, payload, format!("correlate message flow {flow} in {id}"))
 		};
-		let result = if action == 1 {
-			engine.complete_task(sender, id, element, &outputs)
+		let result = if action == 1 || action == 3 {
+			engine.complete_task_with_decisions(sender, id, element, &outputs, &decisions)
 		} else {
 			engine.correlate_message(sender, id, flow, &outputs)
 		};
@@ -413,7 +469,11 @@ fn walk(
 			instance: u(id),
 			element,
 			flow,
-			input: assignments(&outputs).abi_encode().into(),
+			input: if action == 3 {
+				(assignments(&outputs), decision_abi(&decisions)).abi_encode_params().into()
+			} else {
+				assignments(&outputs).abi_encode().into()
+			},
 			revertData: revert_data.into(),
 			logs,
 			state,

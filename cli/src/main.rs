@@ -167,7 +167,8 @@ pub enum TaskCmd {
 		#[arg(long)]
 		mine: bool,
 	},
-	/// Complete an enabled task, optionally setting variables.
+	/// Complete an enabled task, optionally setting variables and deciding the decision gateways
+	/// (exclusive gateways without conditions) that follow it.
 	Complete {
 		/// Instance id.
 		instance: u64,
@@ -175,6 +176,11 @@ pub enum TaskCmd {
 		task: String,
 		#[command(flatten)]
 		vars: VarArgs,
+		/// Choose the flow of a decision gateway the task leads to: `GATEWAY=FLOW`, the gateway
+		/// by BPMN id, name or index, the flow by BPMN id, its target element's BPMN id or name,
+		/// or its position among the gateway's outgoing flows (0-based). Repeat for several.
+		#[arg(long = "decide", value_name = "GATEWAY=FLOW")]
+		decide: Vec<String>,
 	},
 }
 
@@ -275,8 +281,8 @@ async fn run(cli: Cli) -> Result<()> {
 			session.start_instance(definition, bind, &vars.vars).await,
 		Command::Instance(InstanceCmd::Show { instance }) => session.show_instance(*instance).await,
 		Command::Task(TaskCmd::List { instance, mine }) => session.list_tasks(*instance, *mine).await,
-		Command::Task(TaskCmd::Complete { instance, task, vars }) =>
-			session.complete_task(*instance, task, &vars.vars).await,
+		Command::Task(TaskCmd::Complete { instance, task, vars, decide }) =>
+			session.complete_task(*instance, task, &vars.vars, decide).await,
 		Command::Message(MessageCmd::Correlate { instance, message_flow, vars }) =>
 			session.correlate_message(*instance, message_flow, &vars.vars).await,
 		Command::Trail { instance } => session.trail(*instance).await,

@@ -59,7 +59,7 @@ contract ConformanceTest is TestBase {
     }
 
     struct Step {
-        uint8 action; // 0 startInstance, 1 completeTask, 2 correlateMessage
+        uint8 action; // 0 startInstance, 1 completeTask, 2 correlateMessage, 3 completeTaskWithDecisions
         address sender;
         uint256 instance;
         uint16 element;
@@ -171,6 +171,10 @@ contract ConformanceTest is TestBase {
         } else if (step.action == 1) {
             BpmRuntime.VariableAssignment[] memory vars = abi.decode(step.input, (BpmRuntime.VariableAssignment[]));
             call = abi.encodeCall(ProcessExecution.completeTask, (step.instance, step.element, vars));
+        } else if (step.action == 3) {
+            (BpmRuntime.VariableAssignment[] memory vars, BpmRuntime.Decision[] memory decisions) =
+                abi.decode(step.input, (BpmRuntime.VariableAssignment[], BpmRuntime.Decision[]));
+            call = abi.encodeCall(ProcessExecution.completeTaskWithDecisions, (step.instance, step.element, vars, decisions));
         } else {
             BpmRuntime.VariableAssignment[] memory vars = abi.decode(step.input, (BpmRuntime.VariableAssignment[]));
             call = abi.encodeCall(ProcessExecution.correlateMessage, (step.instance, step.flow, vars));

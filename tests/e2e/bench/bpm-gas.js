@@ -24,9 +24,12 @@ const pick = (name) => !arg('--models') || name.includes(arg('--models'));
 /** AlstraNet's fixed gas price (README "Gas on AlstraNet"): 5·10^12 wei, a unit being 10^18 wei. */
 const ALSTRANET_GAS_PRICE_UNITS = 5e12 / 1e18;
 
-// Models and the path (task, account, --var ...) that completes an instance.
+// Models and the path (task, account, --var ..., further arguments) that completes an instance.
 const RUNS = [
   ['miwg-reference/A.1.0.bpmn', ['Task 1', 'Task 2', 'Task 3'].map((t) => [t, 'alith'])],
+  // a decision gateway (labels, no conditions): Task 1's completer chooses Task 2
+  ['miwg-reference/A.2.0.bpmn', [['Task 1', 'alith', null, ['--decide', '_35fe57a7-1302-44e2-bf58-032f11af7ecb=Task 2']],
+    ['Task 2', 'alith']]],
   ['caterpillar/invoicing.bpmn', [['Issue Invoice', 'alith'], ['Approve Invoice', 'baltathar', 'accepted=true']],
     ['--bind', `Invoicer=${ACCOUNTS.alith}`, '--bind', `Invoicee=${ACCOUNTS.baltathar}`]],
   ['caterpillar/running_example.bpmn', [['Enter Loan Application', 'alith'], ['Appraise Property', 'alith'],
@@ -59,7 +62,8 @@ async function measure(url, dir, { rollup, onDeployed = async () => {} }) {
   for (const [bpmn, steps, binds = []] of RUNS.filter(([bpmn]) => pick(bpmn))) {
     const dep = cli.run('alith', 'bpmn', 'deploy', model(bpmn));
     const st = cli.run('alith', 'instance', 'start', String(dep.definitionId), ...binds);
-    const per = steps.map(([task, who, v]) => cli.run(who, 'task', 'complete', String(st.instanceId), task, ...(v ? ['--var', v] : [])).gasUsed);
+    const per = steps.map(([task, who, v, extra = []]) =>
+      cli.run(who, 'task', 'complete', String(st.instanceId), task, ...(v ? ['--var', v] : []), ...extra).gasUsed);
     const s = dep.summary;
     rows.push({
       model: bpmn, elements: s.elements, flows: s.sequenceFlows, places: Math.max(...s.placesPerScope),

@@ -64,7 +64,7 @@ describe('BPM engine on a dev node', () => {
       // The consortium's participants and the roles they may play.
       cli.run('alith', 'participant', 'register', ACCOUNTS.alith, '--name', 'Acme Ltd (Alith)',
         '--role', 'Invoice_Handling', '--role', 'Invoicer', '--role', 'BPM17_Running_Example',
-        '--role', 'Invoice Handling (OMG BPMN MIWG Demo)', '--role', 'Team Assistant');
+        '--role', 'Invoice Handling (OMG BPMN MIWG Demo)', '--role', 'Team Assistant', '--role', 'WFP-6-');
       cli.run('alith', 'participant', 'register', ACCOUNTS.baltathar, '--name', 'Globex (Baltathar)',
         '--role', 'Invoicee', '--role', 'Approver');
       cli.run('alith', 'participant', 'register', ACCOUNTS.charleth, '--name', 'Initech (Charleth)',
@@ -158,6 +158,34 @@ describe('BPM engine on a dev node', () => {
     for (const who of [ACCOUNTS.alith, ACCOUNTS.baltathar, ACCOUNTS.charleth]) {
       assert.ok(trail.some((e) => e.includes('completed by ' + who)), `${who} completed a task`);
     }
+  });
+
+  test('MIWG A.2.0 (a gateway with labels but no conditions): the completer of Task 1 decides the flow', () => {
+    const dep = cli.run('alith', 'bpmn', 'deploy', model('miwg-reference/A.2.0.bpmn'));
+    gas.push(['deploy miwg A.2.0', dep.gasUsed]);
+    const GW = '_35fe57a7-1302-44e2-bf58-032f11af7ecb'; // Gateway (Split Flow)
+    const TASK3 = '_e6eb725a-34bc-45c7-aed0-9f9596cd7bee';
+    const TASK4 = '_7d399717-1aba-47ac-8d7d-8aaa033255e0';
+    const start = () => String(cli.run('alith', 'instance', 'start', String(dep.definitionId)).instanceId);
+    const id = start();
+    // No decision: refused on chain, and the CLI names the choices.
+    rejects(() => cli.run('alith', 'task', 'complete', id, 'Task 1'),
+      new RegExp(`DecisionRequired: gateway ${GW} .*--decide ${GW}=FLOW.*_f1478fb7-98c4-4c01-8c15-68bd04c91535 \\(to _4f7d62d7`));
+    rejects(() => cli.run('alith', 'task', 'complete', id, 'Task 1', '--decide', `${GW}=Task 1`), /has no flow `Task 1` to choose/);
+    rejects(() => cli.run('alith', 'task', 'complete', id, 'Task 1', '--decide', `Task 2=Task 3`), /not a decision gateway/);
+    assert.deepEqual(show('alith', id).enabledTaskIds, ['_5a972b87-735d-454a-b31c-f52fb3afc5c7'], 'nothing changed');
+    // Decided by the target task's name; the merge gateway after it needs no decision.
+    const r = cli.run('alith', 'task', 'complete', id, 'Task 1', '--decide', `${GW}=Task 3`);
+    gas.push(['complete a task deciding a gateway (Task 1)', r.gasUsed]);
+    assert.deepEqual(show('alith', id).enabledTaskIds, [TASK3]);
+    assert.equal(cli.run('alith', 'task', 'complete', id, 'Task 3').status, 'Completed');
+    const trail = cli.run('alith', 'trail', id).map((e) => e.event);
+    assert.ok(trail.some((e) => e.includes(GW) && e.includes(`took flow _a1570a53-28d2-41b1-a3a2-3e50c00d747e to Task 3 (by ${ACCOUNTS.alith})`)),
+      trail.join('\n'));
+    // Another instance, decided by the flow's BPMN id.
+    const other = start();
+    cli.run('alith', 'task', 'complete', other, 'Task 1', '--decide', `${GW}=_20ebb3c1-5178-4c7c-a91d-23e58f2aa73b`);
+    assert.deepEqual(show('alith', other).enabledTaskIds, [TASK4]);
   });
 
   test('a refused model is reported with the element named, and nothing is deployed', () => {
