@@ -9,8 +9,9 @@ import {BpmRuntime} from "../src/BpmRuntime.sol";
 /// own, so every account, image and slot the measured call touches is cold (EIP-2929). Execution
 /// gas of the call (its cold account access included, which a transaction's own target does not
 /// pay): the 21,000 base and the calldata are not in these numbers. Measured: start ~145k with one
-/// role binding, task -> task ~36k, through an AND join ~46k, through a conditional XOR with a
-/// variable write ~79k, to the end event ~52k, a 4-element model deploy ~1.9M
+/// role binding, task -> task ~35k, through an AND join ~45k, through a conditional XOR with a
+/// variable write ~78k, through a decision gateway ~(see snapshot), to the end event ~50k, a
+/// 4-element model deploy ~1.9M
 /// (docs/bpm-engine.md, "Runtime image and gas"). They guard against regressions twice: each measure is below its
 /// budget, and equal to the value committed in `snapshots/bpm-engine-gas.json` (CI runs forge with
 /// `FORGE_SNAPSHOT_CHECK=true`, so any change of the engine's gas, up or down, fails until the
@@ -21,6 +22,7 @@ contract GasTest is Models {
     uint256 internal constant START_BUDGET = 160_000;
     uint256 internal constant JOIN_STEP_BUDGET = 50_000;
     uint256 internal constant XOR_STEP_BUDGET = 90_000;
+    uint256 internal constant DECISION_STEP_BUDGET = 50_000;
     uint256 internal constant END_STEP_BUDGET = 60_000;
     uint256 internal constant DEPLOY_BUDGET = 2_200_000;
     /// The snapshot file: `snapshots/bpm-engine-gas.json`.
@@ -31,6 +33,10 @@ contract GasTest is Models {
     uint256 internal seqAtApprove; // an instance waiting at Approve (the last task)
     uint256 internal parAtA; // parallel: B completed, A waits (A fires the join)
     uint256 internal xorAtEnter; // exclusive: waiting at Enter
+    uint256 internal decisionAtReview; // decision: waiting at Review, before the decision gateway
+    uint16 internal decisionReview;
+    uint16 internal decisionGateway;
+    uint16 internal decisionShip;
 
     function setUp() public override {
         super.setUp();
@@ -44,6 +50,11 @@ contract GasTest is Models {
         complete(bob, parAtA, pB);
         buildExclusive(true);
         xorAtEnter = start(alice, deploy("xor"), bind(MANAGER, bob));
+        loadModel("decision");
+        decisionReview = elementOf("Review");
+        decisionGateway = elementOf("approved");
+        decisionShip = elementOf("Ship");
+        decisionAtReview = start(alice, deploy("decision"), bind(MANAGER, bob));
     }
 
     function _measureComplete(address actor, uint256 id, uint16 element, int256 amount)
@@ -83,6 +94,18 @@ contract GasTest is Models {
         assertEq(engine.enabledTasks(xorAtEnter), u16(xBig));
         vm.snapshotValue(GROUP, "completeTask (task writes 1 variable -> conditional XOR -> task)", used);
         assertLe(used, XOR_STEP_BUDGET, "completeTask through a conditional XOR over budget");
+    }
+
+    function testGasCompleteTaskDecidingAGateway() public {
+        BpmRuntime.Decision[] memory d = new BpmRuntime.Decision[](1);
+        d[0] = BpmRuntime.Decision({gateway: decisionGateway, branch: 0}); // yes -> Ship
+        vm.prank(alice);
+        uint256 g = gasleft();
+        engine.completeTaskWithDecisions(decisionAtReview, decisionReview, noVars(), d);
+        uint256 used = g - gasleft();
+        assertEq(engine.enabledTasks(decisionAtReview), u16(decisionShip));
+        vm.snapshotValue(GROUP, "completeTaskWithDecisions (task -> decision gateway -> task)", used);
+        assertLe(used, DECISION_STEP_BUDGET, "completeTaskWithDecisions through a decision gateway over budget");
     }
 
     function testGasCompleteLastTask() public {
