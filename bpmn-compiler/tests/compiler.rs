@@ -1124,7 +1124,7 @@ fn every_unsupported_construct_is_refused() {
         ("<bpmn:intermediateThrowEvent id=\"X\"><bpmn:escalationEventDefinition/></bpmn:intermediateThrowEvent>".into(), "intermediateThrowEvent", "escalation events"),
         ("<bpmn:intermediateCatchEvent id=\"X\"><bpmn:conditionalEventDefinition/></bpmn:intermediateCatchEvent>".into(), "intermediateCatchEvent", "conditional events"),
         ("<bpmn:intermediateThrowEvent id=\"X\"><bpmn:compensateEventDefinition/></bpmn:intermediateThrowEvent>".into(), "intermediateThrowEvent", "compensation events"),
-        ("<bpmn:intermediateThrowEvent id=\"X\"><bpmn:linkEventDefinition name=\"l\"/></bpmn:intermediateThrowEvent>".into(), "intermediateThrowEvent", "link events"),
+        ("<bpmn:intermediateThrowEvent id=\"X\"><bpmn:linkEventDefinition name=\"l\"/></bpmn:intermediateThrowEvent>".into(), "intermediateThrowEvent", "no link catch event named `l`"),
         ("<bpmn:endEvent id=\"X\"><bpmn:cancelEventDefinition/></bpmn:endEvent>".into(), "endEvent", "cancel events"),
         ("<bpmn:signal id=\"sig\"/><bpmn:endEvent id=\"X\"><bpmn:eventDefinitionRef>sig2</bpmn:eventDefinitionRef></bpmn:endEvent>".into(), "endEvent", "eventDefinitionRef"),
         ("<bpmn:startEvent id=\"X\"><bpmn:messageEventDefinition/><bpmn:timerEventDefinition/></bpmn:startEvent>".into(), "startEvent", "several event definitions"),
@@ -1203,6 +1203,60 @@ fn latin1_files() {
         .unwrap_err()
         .reason
         .contains("cannot read"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Link events (BPMN 2.0.2 section 10.5.6): a throw and the catch of the same link name in its
+/// scope are joined by a flow `link:<throw>-><catch>`; both run as none intermediate events.
+#[test]
+fn link_events_join_their_halves() {
+    let link = |id: &str, catch: bool, name: &str| {
+        let t = if catch { "intermediateCatchEvent" } else { "intermediateThrowEvent" };
+        format!("<bpmn:{t} id=\"{id}\" name=\"{name}\"><bpmn:linkEventDefinition id=\"{id}d\" name=\"{name}\"/></bpmn:{t}>\n")
+    };
+    let body = |extra: &str| {
+        format!(
+            "<bpmn:startEvent id=\"S\"/><bpmn:task id=\"A\"/><bpmn:task id=\"B\"/><bpmn:endEvent id=\"E\"/>\n{}{}{}{}{}{}{extra}",
+            link("goB", false, "to B"),
+            link("atB", true, "to B"),
+            flow("f1", "S", "A"),
+            flow("f2", "A", "goB"),
+            flow("f3", "atB", "B"),
+            flow("f4", "B", "E"),
+        )
+    };
+    let m = ok(&process(&body("")));
+    let (go, at) = (idx(&m, "goB"), idx(&m, "atB"));
+    assert_eq!(m.elements[go].kind, ElementKind::IntermediateThrowEvent);
+    assert_eq!(m.elements[at].kind, ElementKind::IntermediateThrowEvent);
+    let f = m.activity_flows.iter().find(|f| f.bpmn_id == "link:goB->atB").expect("the link flow");
+    assert_eq!((f.source as usize, f.target as usize), (go, at));
+    assert_eq!(m.activity_flows.len(), 5);
+    // a second throw of the same link is fine (several sources, one target)
+    let m = ok(&process(&body(&(link("goB2", false, "to B") + &flow("f5", "S", "goB2")))));
+    assert!(m.activity_flows.iter().any(|f| f.bpmn_id == "link:goB2->atB"));
+    // refused: no catch, two catches, a catch with incoming and a throw with outgoing flows
+    let mut lonely = body("");
+    lonely = lonely.replacen("name=\"to B\"><bpmn:linkEventDefinition id=\"goBd\" name=\"to B\"", "name=\"to C\"><bpmn:linkEventDefinition id=\"goBd\" name=\"to C\"", 1);
+    assert_refused(&process(&lonely), "goB", "intermediateThrowEvent", "no link catch event named `to C`");
+    assert_refused(&process(&body(&link("atB2", true, "to B"))), "atB2", "intermediateCatchEvent", "already has a catch event");
+    assert_refused(&process(&body(&flow("f9", "S", "atB"))), "atB", "intermediateCatchEvent", "cannot have incoming");
+    assert_refused(&process(&body(&flow("f9", "goB", "E"))), "goB", "intermediateThrowEvent", "cannot have outgoing");
+    // a link is only an intermediate event
+    let start = "<bpmn:startEvent id=\"L\"><bpmn:linkEventDefinition/></bpmn:startEvent>";
+    assert_refused(&process(&body(start)), "L", "startEvent", "only intermediate");
+}
+
+#[test]
+fn read_model_honours_the_encoding_declaration() {
+    let dir = std::env::temp_dir().join(format!("alstra-bpmn-read-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xml = process(&simple_body()).replace("UTF-8", "windows-1252").replace("name=\"Do\"", "name=\"Pr\u{fc}fen\"");
+    let p = dir.join("cp1252.bpmn");
+    std::fs::write(&p, xml.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>()).unwrap();
+    let text = alstra_bpmn::read_model(&p).unwrap();
+    assert!(text.contains("Pr\u{fc}fen"));
+    assert_eq!(compile(&text).unwrap().elements[0].name, "Pr\u{fc}fen");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

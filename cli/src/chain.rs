@@ -213,8 +213,9 @@ impl Session {
 
 	/// `alstra bpmn deploy`: createDefinition, the add* batches, publish.
 	pub async fn deploy_model(&self, file: &Path) -> Result<()> {
-		let xml = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-		let model = alstra_bpmn::compile(&xml).map_err(|e| anyhow!("{}: refused: {e}", file.display()))?;
+		let model = alstra_bpmn::read_model(file)
+			.map_err(|e| anyhow!("{e}"))
+			.and_then(|xml| alstra_bpmn::compile(&xml).map_err(|e| anyhow!("{}: refused: {e}", file.display())))?;
 		let rec = encode::records(&model)?;
 		let reg = self.registry()?;
 		let mut gas: u64 = 0;

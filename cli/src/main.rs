@@ -15,7 +15,7 @@ mod l1;
 mod relayer;
 
 use alloy::primitives::{keccak256, Address, B256};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -234,7 +234,8 @@ pub fn split_pair<'a>(s: &'a str, what: &str) -> Result<(&'a str, &'a str)> {
 }
 
 fn check(file: &PathBuf, json: bool) -> Result<()> {
-	let xml = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+	// the file's XML encoding declaration is honoured (Latin-1 exports)
+	let xml = alstra_bpmn::read_model(file).map_err(|e| anyhow!("{e}"))?;
 	match alstra_bpmn::compile(&xml) {
 		Ok(model) => {
 			if json {

@@ -66,6 +66,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             self.nodes[source].outgoing.push(f);
             self.nodes[target].incoming.push(f);
         }
+        self.link_flows(&mut places)?;
         for (s, n) in places.iter().enumerate() {
             if *n > MAX_PLACES {
                 let node = self.scopes[s].node;
@@ -76,6 +77,61 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     ),
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// Joins each link throw event to the link catch event of the same name in its scope with a
+    /// flow of its own (id `link:<throw>-><catch>`): a link pair is one sequence flow drawn in two
+    /// halves, "a 'go to' within a process level" (BPMN 2.0.2 section 10.5.6). Refused: a throw
+    /// with outgoing or a catch with incoming sequence flows, a throw whose link has no catch in
+    /// its scope, two catches of one link in a scope.
+    fn link_flows(&mut self, places: &mut [usize]) -> Result<(), CompileError> {
+        let links: Vec<(usize, String, bool)> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(pos, n)| n.link.clone().map(|(name, catch)| (pos, name, catch)))
+            .collect();
+        for (pos, name, catch) in &links {
+            let n = &self.nodes[*pos];
+            if *catch && !n.incoming.is_empty() {
+                return Err(self.err(&n.node, "a link catch event cannot have incoming sequence flows (its link throw events lead to it)"));
+            }
+            if !*catch && !n.outgoing.is_empty() {
+                return Err(self.err(&n.node, "a link throw event cannot have outgoing sequence flows (it leads to its link catch event)"));
+            }
+            if *catch {
+                if let Some((other, ..)) = links.iter().find(|(p, m, c)| *c && p < pos && m == name && self.nodes[*p].scope == n.scope) {
+                    return Err(self.err(
+                        &n.node,
+                        format!("link `{name}` already has a catch event in this scope (`{}`)", self.nodes[*other].id),
+                    ));
+                }
+            }
+        }
+        for (pos, name, catch) in &links {
+            if *catch {
+                continue;
+            }
+            let scope = self.nodes[*pos].scope;
+            let Some((target, ..)) = links.iter().find(|(p, m, c)| *c && m == name && self.nodes[*p].scope == scope) else {
+                let n = &self.nodes[*pos];
+                return Err(self.err(&n.node, format!("no link catch event named `{name}` in this scope")));
+            };
+            let f = self.flows.len();
+            places[scope] += 1;
+            self.flows.push(FlowInfo {
+                node: self.nodes[*pos].node,
+                id: format!("link:{}->{}", self.nodes[*pos].id, self.nodes[*target].id),
+                scope,
+                source: *pos,
+                target: *target,
+                condition: None,
+                place: places[scope] - 1,
+            });
+            self.nodes[*pos].outgoing.push(f);
+            self.nodes[*target].incoming.push(f);
         }
         Ok(())
     }

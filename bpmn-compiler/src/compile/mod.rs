@@ -54,6 +54,8 @@ struct NodeInfo<'a, 'i> {
     message_out: Bitmap256,
     incoming: Vec<usize>,
     outgoing: Vec<usize>,
+    /// A link event (BPMN 2.0.2 section 10.5.6): its link name and whether it catches.
+    link: Option<(String, bool)>,
 }
 
 struct FlowInfo<'a, 'i> {
@@ -207,15 +209,20 @@ fn check_depth(xml: &str) -> Result<(), CompileError> {
     Ok(())
 }
 
-/// Reads and compiles a `.bpmn` file. The file must be UTF-8 (a BOM is skipped), or
-/// ISO-8859-1 / Windows-1252 when its XML declaration says so. I/O and decoding errors are
-/// reported as a [`CompileError`] without element.
+/// Reads and compiles a `.bpmn` file ([`read_model`], then [`compile`]).
 pub fn compile_file(path: impl AsRef<std::path::Path>) -> Result<CompiledModel, CompileError> {
+    compile(&read_model(path)?)
+}
+
+/// Reads a `.bpmn` file as text, honouring its XML encoding declaration (XML 1.0 section 4.3.3):
+/// UTF-8 (a BOM is skipped), or ISO-8859-1 / Windows-1252 when the declaration says so, as some
+/// modelling tools export. I/O and decoding errors are reported as a [`CompileError`] without
+/// element.
+pub fn read_model(path: impl AsRef<std::path::Path>) -> Result<String, CompileError> {
     let path = path.as_ref();
     let bytes = std::fs::read(path)
         .map_err(|e| CompileError::new(format!("cannot read {}: {e}", path.display())))?;
-    let text = decode(&bytes).map_err(|e| CompileError::new(format!("{}: {e}", path.display())))?;
-    compile(&text)
+    decode(&bytes).map_err(|e| CompileError::new(format!("{}: {e}", path.display())))
 }
 
 fn decode(bytes: &[u8]) -> Result<String, String> {

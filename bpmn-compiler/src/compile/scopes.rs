@@ -252,6 +252,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             };
             let id = self.require_id(&d)?;
             self.register_id(&id, d)?;
+            let link = self.link_of(&d);
             let pos = self.nodes.len();
             let called = if kind == ElementKind::CallActivity {
                 let v = attr(&d, "calledElement").unwrap_or("");
@@ -272,6 +273,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 message_out: Bitmap256::ZERO,
                 incoming: Vec::new(),
                 outgoing: Vec::new(),
+                link,
             });
             self.node_by_id.insert(id, pos);
             if kind == ElementKind::SubProcess {
@@ -350,7 +352,6 @@ impl<'a, 'i> Compiler<'a, 'i> {
             Some("escalationEventDefinition") => return unsupported("escalation"),
             Some("conditionalEventDefinition") => return unsupported("conditional"),
             Some("compensateEventDefinition") => return unsupported("compensation"),
-            Some("linkEventDefinition") => return unsupported("link"),
             Some("cancelEventDefinition") => return unsupported("cancel"),
             _ => {}
         }
@@ -367,6 +368,14 @@ impl<'a, 'i> Compiler<'a, 'i> {
             ("intermediateCatchEvent", Some("messageEventDefinition")) => {
                 ElementKind::MessageIntermediateCatchEvent
             }
+            // a link pair is a sequence flow drawn in two halves (BPMN 2.0.2 section 10.5.6):
+            // both run as none intermediate events, joined by a flow (`collect_flows`)
+            ("intermediateThrowEvent" | "intermediateCatchEvent", Some("linkEventDefinition")) => {
+                ElementKind::IntermediateThrowEvent
+            }
+            (_, Some("linkEventDefinition")) => {
+                return Err(self.err(d, "link events are only intermediate throw or catch events"))
+            }
             ("intermediateCatchEvent", None) => {
                 return Err(self.err(d, "an intermediate catch event needs an event definition"))
             }
@@ -379,6 +388,26 @@ impl<'a, 'i> Compiler<'a, 'i> {
             (_, None) => return Err(self.err(d, "unsupported event")),
         };
         Ok(kind)
+    }
+
+    /// The link name of a link event (its `linkEventDefinition`'s `name`, else the event's) and
+    /// whether it catches; `None` for any other element.
+    pub(super) fn link_of(&self, d: &Node) -> Option<(String, bool)> {
+        let t = tag(d);
+        if !matches!(t, "intermediateThrowEvent" | "intermediateCatchEvent") {
+            return None;
+        }
+        let def = bpmn_children(*d).find_map(|c| match tag(&c) {
+            "linkEventDefinition" => Some(c),
+            "eventDefinitionRef" => {
+                let text = text_of(&c);
+                let r = local_ref(&c, text.trim());
+                self.all_ids.get(r).copied().filter(|n| tag(n) == "linkEventDefinition")
+            }
+            _ => None,
+        })?;
+        let name = attr(&def, "name").filter(|n| !n.trim().is_empty()).or_else(|| attr(d, "name")).unwrap_or("");
+        Some((norm(name), t == "intermediateCatchEvent"))
     }
 
     /// Element index of each node position: activities, then events, then gateways.
