@@ -1247,6 +1247,40 @@ fn link_events_join_their_halves() {
     assert_refused(&process(&body(start)), "L", "startEvent", "only intermediate");
 }
 
+/// Implicit start (BPMN 2.0.2 sections 10.5.2 and 10.3.5): a process or sub-process without
+/// start events starts every flow node without incoming flow, through an implicit none start
+/// event `<scope id>:implicit-start`; with a start event, a node without incoming flow is refused.
+#[test]
+fn a_scope_without_start_events_starts_implicitly() {
+    let body = format!(
+        "<bpmn:task id=\"A\"/><bpmn:task id=\"B\"/><bpmn:task id=\"C\"/><bpmn:endEvent id=\"E\"/>\n\
+         <bpmn:subProcess id=\"Sub\"><bpmn:task id=\"X\"/></bpmn:subProcess>\n{}{}{}{}",
+        flow("f1", "A", "B"),
+        flow("f2", "B", "E"),
+        flow("f3", "C", "Sub"),
+        flow("f4", "Sub", "E"),
+    );
+    let m = ok(&process(&body));
+    let start = idx(&m, "P:implicit-start");
+    assert_eq!(m.elements[start].kind, ElementKind::StartEvent);
+    assert_eq!(m.elements[start].name, "implicit start");
+    let mut from_start: Vec<String> = m
+        .activity_flows
+        .iter()
+        .filter(|f| f.source as usize == start)
+        .map(|f| f.bpmn_id.clone())
+        .collect();
+    from_start.sort();
+    assert_eq!(from_start, ["implicit:P:implicit-start->A", "implicit:P:implicit-start->C"]);
+    // the sub-process has its own, to X
+    let sub_start = idx(&m, "Sub:implicit-start");
+    assert_eq!(m.elements[sub_start].scope, m.elements[idx(&m, "X")].scope);
+    assert!(m.activity_flows.iter().any(|f| f.bpmn_id == "implicit:Sub:implicit-start->X"));
+    // with a start event, a flow node without incoming flow is refused
+    let with_start = format!("<bpmn:startEvent id=\"S\"/>\n{}{body}", flow("f0", "S", "A"));
+    assert_refused(&process(&with_start), "C", "task", "no incoming sequence flow, in a scope with start events");
+}
+
 #[test]
 fn read_model_honours_the_encoding_declaration() {
     let dir = std::env::temp_dir().join(format!("alstra-bpmn-read-{}", std::process::id()));

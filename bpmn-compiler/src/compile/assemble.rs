@@ -77,7 +77,11 @@ impl<'a, 'i> Compiler<'a, 'i> {
         for (pos, n) in self.nodes.iter().enumerate() {
             elements[index[pos]] = Some(Element {
                 bpmn_id: n.id.clone(),
-                name: norm(n.node.attribute("name").unwrap_or("")),
+                name: if n.implicit_start {
+                    "implicit start".to_string()
+                } else {
+                    norm(n.node.attribute("name").unwrap_or(""))
+                },
                 kind: n.kind,
                 scope: n.scope as u8,
                 lane: n.lane as u16,

@@ -67,6 +67,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             self.nodes[target].incoming.push(f);
         }
         self.link_flows(&mut places)?;
+        self.implicit_start_flows(&mut places);
         for (s, n) in places.iter().enumerate() {
             if *n > MAX_PLACES {
                 let node = self.scopes[s].node;
@@ -136,6 +137,34 @@ impl<'a, 'i> Compiler<'a, 'i> {
         Ok(())
     }
 
+    /// A scope without any start event starts every flow node without incoming sequence flow
+    /// (BPMN 2.0.2 sections 10.5.2 and 10.3.5, implicit start): the scope's implicit start event
+    /// (`add_implicit_starts`) gets a flow `implicit:<start>-><node>` to each of them.
+    fn implicit_start_flows(&mut self, places: &mut [usize]) {
+        let starts: Vec<usize> = (0..self.nodes.len()).filter(|p| self.nodes[*p].implicit_start).collect();
+        for start in starts {
+            let scope = self.nodes[start].scope;
+            let targets: Vec<usize> = (0..self.nodes.len())
+                .filter(|p| *p != start && self.nodes[*p].scope == scope && self.nodes[*p].incoming.is_empty())
+                .collect();
+            for target in targets {
+                let f = self.flows.len();
+                places[scope] += 1;
+                self.flows.push(FlowInfo {
+                    node: self.nodes[target].node,
+                    id: format!("implicit:{}->{}", self.nodes[start].id, self.nodes[target].id),
+                    scope,
+                    source: start,
+                    target,
+                    condition: None,
+                    place: places[scope] - 1,
+                });
+                self.nodes[start].outgoing.push(f);
+                self.nodes[target].incoming.push(f);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- structure
 
     pub(super) fn check_nodes(&self) -> Result<(), CompileError> {
@@ -161,7 +190,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             if !is_start && n.incoming.is_empty() {
                 return Err(self.err(
                     d,
-                    "no incoming sequence flow: only start events may begin a flow (implicit start is not supported)",
+                    "no incoming sequence flow, in a scope with start events: only they begin its flows (a scope without any start event starts every flow node without incoming flow)",
                 ));
             }
             if n.kind.is_gateway() && n.outgoing.is_empty() {

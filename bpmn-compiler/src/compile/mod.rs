@@ -56,6 +56,8 @@ struct NodeInfo<'a, 'i> {
     outgoing: Vec<usize>,
     /// A link event (BPMN 2.0.2 section 10.5.6): its link name and whether it catches.
     link: Option<(String, bool)>,
+    /// The implicit start event of a scope without start events (`id`: `<scope id>:implicit-start`).
+    implicit_start: bool,
 }
 
 struct FlowInfo<'a, 'i> {
@@ -311,6 +313,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
         }
         self.collect_pools()?;
         self.walk_processes()?;
+        self.add_implicit_starts();
         if self.nodes.len() > MAX_ELEMENTS {
             return Err(self.model_err(format!(
                 "the model has {} elements, the limit is {MAX_ELEMENTS}",

@@ -141,6 +141,55 @@ impl<'a, 'i> Compiler<'a, 'i> {
         Ok(())
     }
 
+    /// Gives each scope without any start event, in which some flow node has no incoming
+    /// sequence flow (nor is a link catch event), an implicit none start event (BPMN 2.0.2
+    /// sections 10.5.2 and 10.3.5: without a start event, every flow node without incoming
+    /// sequence flow is instantiated when its process or sub-process is). Its flows are added by
+    /// `implicit_start_flows` once the sequence flows are known; its lane is none, so its role is
+    /// the pool's.
+    pub(super) fn add_implicit_starts(&mut self) {
+        for scope in 0..self.scopes.len() {
+            let in_scope = |n: &&NodeInfo| n.scope == scope;
+            if self.nodes.iter().filter(in_scope).any(|n| matches!(n.kind, ElementKind::StartEvent | ElementKind::MessageStartEvent)) {
+                continue;
+            }
+            let targeted: HashSet<&str> = self
+                .flows
+                .iter()
+                .filter(|f| f.scope == scope)
+                .filter_map(|f| attr(&f.node, "targetRef"))
+                .collect();
+            let needed = self
+                .nodes
+                .iter()
+                .filter(in_scope)
+                .any(|n| !targeted.contains(n.id.as_str()) && !n.link.as_ref().is_some_and(|(_, catch)| *catch));
+            if !needed {
+                continue;
+            }
+            let s = &self.scopes[scope];
+            let id = format!("{}:implicit-start", attr(&s.node, "id").unwrap_or(""));
+            let pos = self.nodes.len();
+            self.nodes.push(NodeInfo {
+                node: s.node,
+                id: id.clone(),
+                kind: ElementKind::StartEvent,
+                scope,
+                container: s.opener,
+                child_scope: 0,
+                called: [0; 32],
+                lane: 0,
+                message_in: 0,
+                message_out: Bitmap256::ZERO,
+                incoming: Vec::new(),
+                outgoing: Vec::new(),
+                link: None,
+                implicit_start: true,
+            });
+            self.node_by_id.insert(id, pos);
+        }
+    }
+
     pub(super) fn count_scopes(&self) -> usize {
         let pools: Vec<Node> = self.pools.iter().filter_map(|p| p.process).collect();
         pools.len()
@@ -274,6 +323,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 incoming: Vec::new(),
                 outgoing: Vec::new(),
                 link,
+                implicit_start: false,
             });
             self.node_by_id.insert(id, pos);
             if kind == ElementKind::SubProcess {
