@@ -93,6 +93,43 @@ contract EnginePropertiesTest is Models {
         engine.completeTask(id, task, noVars());
     }
 
+    /// @notice Decision gateways (test/models/decision.bpmn): random decision lists — any
+    /// gateway, any branch, zero to three of them — either revert and change nothing, or leave
+    /// exactly one token, on a flow of the gateway the completion reached: the one decided, or the
+    /// default flow when none was; a decision is never taken for a branch that does not exist.
+    function testFuzzRandomDecisions(uint256 seed) public {
+        loadModel("decision");
+        uint16 review = elementOf("Review");
+        uint16 approved = elementOf("approved");
+        uint16 ship = elementOf("Ship");
+        uint16 reject = elementOf("Reject");
+        uint256 def = deploy("decision");
+        uint256 id = start(alice, def, bind(MANAGER, bob));
+        uint256 n = seed % 4;
+        BpmRuntime.Decision[] memory ds = new BpmRuntime.Decision[](n);
+        for (uint256 i; i < n; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            // mostly the gateway that follows Review, sometimes another element
+            uint16 gateway = r % 4 == 0 ? uint16((r >> 8) % 9) : approved;
+            ds[i] = BpmRuntime.Decision({gateway: gateway, branch: uint8((r >> 16) % 4)});
+        }
+        uint256 before = engine.marking(id, 0);
+        vm.prank(alice);
+        try engine.completeTaskWithDecisions(id, review, noVars(), ds) {
+            uint256 m = engine.marking(id, 0);
+            assertEq(popcount(m), 1, "one token after a decision");
+            uint16[] memory next = engine.enabledTasks(id);
+            assertEq(next.length, 1);
+            // which flow: the first decision (the only one used) or the default (ask again)
+            uint16[3] memory byBranch = [ship, reject, review];
+            assertEq(next[0], n == 0 ? review : byBranch[ds[0].branch], "took the decided flow");
+            assertTrue(n <= 1 && (n == 0 || (ds[0].gateway == approved && ds[0].branch < 3)), "accepted a bad decision list");
+        } catch {
+            assertEq(engine.marking(id, 0), before, "a refused decision changed the marking");
+            assertTrue(n > 1 || (n == 1 && (ds[0].gateway != approved || ds[0].branch >= 3)), "refused a good decision");
+        }
+    }
+
     /// @notice Bound accounts of the wrong role are refused too.
     function testFuzzWrongRoleGetsMissingRole(uint256 pick) public {
         uint256 id = start(alice, seqDef, bind(MANAGER, bob));
