@@ -24,6 +24,11 @@
 //!
 //! A round does at most one write (an L1 transaction or an AlstraNet extrinsic, each awaited:
 //! the receipt, or the extrinsic's finalization), then the next round reads both chains again.
+//! A batch's L1 transaction is sent with its nonce and EIP-1559 fees fixed; if it is not mined
+//! within `--l1-stuck-seconds` (fees risen since, a congested L1), the same transaction is sent
+//! again with the same nonce and both fees raised by 1/8 (a replacement must pay at least 10%
+//! more: geth's `txpool.pricebump`), up to `--l1-max-fee-gwei`; whichever of them is mined
+//! carries the batch, and a batch accepted meanwhile by another relayer ends the wait.
 //! An L1 transaction that a reorg drops is sent again, because L1's `lastBatch` says so; a report
 //! or batch another relayer already made is refused by the chain or L1 and counted as done.
 //!
@@ -109,6 +114,14 @@ pub struct RelayerArgs {
 	/// Serve Prometheus metrics on this address (e.g. 127.0.0.1:9616), at `/metrics`.
 	#[arg(long)]
 	pub prometheus: Option<std::net::SocketAddr>,
+	/// Seconds a batch's L1 transaction may stay unmined before it is sent again with higher
+	/// fees (same nonce: it replaces the first).
+	#[arg(long, default_value_t = 180)]
+	pub l1_stuck_seconds: u64,
+	/// Highest `maxFeePerGas` (gwei) a fee bump may reach; a transaction still unmined there
+	/// is left to wait.
+	#[arg(long, default_value_t = 500)]
+	pub l1_max_fee_gwei: u64,
 }
 
 /// How many times (every 2 s) the relayer reads the L1 target at AlstraNet's finalized block
@@ -162,6 +175,12 @@ struct Relayer {
 	confirmations: u64,
 	data_dir: PathBuf,
 	until: Option<u64>,
+	/// The relayer's L1 account.
+	l1_from: Address,
+	/// `--l1-stuck-seconds`.
+	stuck_after: Duration,
+	/// `--l1-max-fee-gwei`, in wei.
+	max_fee_cap: u128,
 	/// The lowest batch not known to be finalized on AlstraNet.
 	low: AtomicU64,
 	metrics: Metrics,
@@ -176,6 +195,7 @@ struct Metrics {
 	l1_gas_used: prometheus::IntCounter,
 	submitted: prometheus::IntCounter,
 	errors: prometheus::IntCounter,
+	fee_bumps: prometheus::IntCounter,
 }
 
 impl Metrics {
@@ -201,6 +221,10 @@ impl Metrics {
 			)?,
 			submitted: IntCounter::new("alstra_relayer_batches_submitted_total", "Batches this relayer got accepted on L1")?,
 			errors: IntCounter::new("alstra_relayer_errors_total", "Rounds that failed (and were retried)")?,
+			fee_bumps: IntCounter::new(
+				"alstra_relayer_l1_fee_bumps_total",
+				"L1 transactions sent again with higher fees because they stayed unmined",
+			)?,
 		};
 		registry.register(Box::new(m.batches_pending.clone()))?;
 		registry.register(Box::new(m.l1_last_batch.clone()))?;
@@ -209,6 +233,7 @@ impl Metrics {
 		registry.register(Box::new(m.l1_gas_used.clone()))?;
 		registry.register(Box::new(m.submitted.clone()))?;
 		registry.register(Box::new(m.errors.clone()))?;
+		registry.register(Box::new(m.fee_bumps.clone()))?;
 		Ok(m)
 	}
 }
@@ -302,7 +327,9 @@ impl Relayer {
 		)
 		.with_context(|| format!("{} is not an `alstra l1 deploy` addresses file", args.deployment.display()))?;
 		let key: B256 = args.l1_key.parse().map_err(|_| anyhow!("--l1-key is not a 0x-prefixed 32-byte private key"))?;
-		let wallet = EthereumWallet::from(PrivateKeySigner::from_bytes(&key).context("--l1-key is not a valid secp256k1 key")?);
+		let l1_signer = PrivateKeySigner::from_bytes(&key).context("--l1-key is not a valid secp256k1 key")?;
+		let l1_from = l1_signer.address();
+		let wallet = EthereumWallet::from(l1_signer);
 		let url = args.l1_rpc.parse().with_context(|| format!("--l1-rpc {} is not a URL", args.l1_rpc))?;
 		let l1 = ProviderBuilder::new().wallet(wallet).connect_http(url).erased();
 		let chain_id = l1
@@ -341,6 +368,9 @@ impl Relayer {
 			confirmations: args.confirmations,
 			data_dir: args.data_dir.clone(),
 			until: args.until_batch,
+			l1_from,
+			stuck_after: Duration::from_secs(args.l1_stuck_seconds.max(1)),
+			max_fee_cap: args.l1_max_fee_gwei as u128 * 1_000_000_000,
 			low: AtomicU64::new(1),
 			metrics,
 		};
@@ -494,6 +524,75 @@ impl Relayer {
 		self.submit(header.clone(), attestation).await
 	}
 
+	/// Sends batch `n`'s `submitBatch` transaction and waits for its receipt, replacing it with
+	/// higher fees while it stays unmined (module doc). `None`: L1 accepted the batch through
+	/// another relayer's transaction.
+	async fn send_batch(
+		&self,
+		n: u64,
+		request: alloy::rpc::types::TransactionRequest,
+	) -> Result<Option<alloy::rpc::types::TransactionReceipt>> {
+		let accepted_elsewhere = || async {
+			let last: u64 = self.manager.lastBatch().call().await?.try_into()?;
+			anyhow::Ok(last >= n)
+		};
+		let nonce = self.l1.get_transaction_count(self.l1_from).pending().await.context("eth_getTransactionCount")?;
+		let fees = self.l1.estimate_eip1559_fees().await.context("estimating L1 fees")?;
+		let (mut max_fee, mut tip) = (fees.max_fee_per_gas, fees.max_priority_fee_per_gas);
+		let mut sent: Vec<B256> = Vec::new();
+		let mut send = true;
+		loop {
+			if send {
+				let tx = request.clone().nonce(nonce).max_fee_per_gas(max_fee).max_priority_fee_per_gas(tip);
+				match self.l1.send_transaction(tx).await {
+					Ok(pending) => sent.push(*pending.tx_hash()),
+					Err(e) => {
+						if accepted_elsewhere().await? {
+							return Ok(None);
+						}
+						if sent.is_empty() {
+							return Err(anyhow!(e).context(format!("submitBatch({n}) was refused by L1")));
+						}
+						// e.g. the one before was mined meanwhile: its receipt is read below
+						tracing::warn!("batch {n}: the replacement transaction was refused ({e}); waiting for the ones sent");
+					},
+				}
+				if sent.len() == 1 {
+					crash_point("sent");
+				}
+				send = false;
+			}
+			let deadline = tokio::time::Instant::now() + self.stuck_after;
+			while tokio::time::Instant::now() < deadline {
+				for hash in &sent {
+					if let Some(receipt) = self.l1.get_transaction_receipt(*hash).await.context("eth_getTransactionReceipt")? {
+						return Ok(Some(receipt));
+					}
+				}
+				tokio::time::sleep(Duration::from_secs(1)).await;
+			}
+			if accepted_elsewhere().await? {
+				return Ok(None);
+			}
+			let (bumped_fee, bumped_tip) = (max_fee + max_fee / 8 + 1, tip + tip / 8 + 1);
+			let last = *sent.last().expect("one sent");
+			if bumped_fee > self.max_fee_cap {
+				tracing::warn!(
+					"batch {n}: L1 transaction {last} unmined after {} s at maxFeePerGas {max_fee} wei; a bump would pass --l1-max-fee-gwei: waiting",
+					self.stuck_after.as_secs()
+				);
+				continue;
+			}
+			send = true;
+			tracing::warn!(
+				"batch {n}: L1 transaction {last} unmined after {} s: sending it again with nonce {nonce} and fees +12.5% (maxFeePerGas {bumped_fee} wei, tip {bumped_tip} wei)",
+				self.stuck_after.as_secs()
+			);
+			self.metrics.fee_bumps.inc();
+			(max_fee, tip) = (bumped_fee, bumped_tip);
+		}
+	}
+
 	/// The L1 transaction that carried batch `n` and its L1 block (its `BatchAccepted` log; L1
 	/// stores only the hash of a batch's record, the record is in that log).
 	async fn l1_transaction(&self, n: u64) -> Result<(B256, u64)> {
@@ -616,19 +715,10 @@ impl Relayer {
 			sealedAtHash: sealed_at_hash,
 		};
 		let signatures: Vec<Bytes> = attestation.signatures.iter().map(|(_, s)| Bytes::copy_from_slice(s)).collect();
-		let sent = self.manager.submitBatch(l1_header, proof, signatures, data).send().await;
-		let pending = match sent {
-			Ok(p) => p,
-			Err(e) => {
-				let last: u64 = self.manager.lastBatch().call().await?.try_into()?;
-				if last >= n {
-					return Ok(Round::Progress(format!("batch {n} was submitted by another relayer")));
-				}
-				return Err(anyhow!(e).context(format!("submitBatch({n}) was refused by L1")));
-			},
+		let request = self.manager.submitBatch(l1_header, proof, signatures, data).into_transaction_request();
+		let Some(receipt) = self.send_batch(n, request).await? else {
+			return Ok(Round::Progress(format!("batch {n} was submitted by another relayer")));
 		};
-		crash_point("sent");
-		let receipt = pending.get_receipt().await?;
 		ensure!(receipt.status(), "submitBatch({n}) reverted in {}", receipt.transaction_hash);
 		self.metrics.l1_gas_used.inc_by(receipt.gas_used);
 		self.metrics.submitted.inc();

@@ -367,8 +367,8 @@ contract Rogue {
     const relay = (u = last) => spawnSync(ALSTRA_BIN, relayArgs({ until: u }),
       { encoding: 'utf8', timeout: 900_000, env: { ...process.env, ALSTRA_L1_KEY: ANVIL_KEYS[1] } });
     /** A relayer in the background: { out, exited } (stdout and stderr collected). */
-    const background = (args, l1Key) => {
-      const proc = spawn(ALSTRA_BIN, args, { env: { ...process.env, ALSTRA_L1_KEY: l1Key } });
+    const background = (args, l1Key, env = {}) => {
+      const proc = spawn(ALSTRA_BIN, args, { env: { ...process.env, ALSTRA_L1_KEY: l1Key, ...env } });
       const out = { stdout: '', stderr: '' };
       proc.stdout.on('data', (d) => { out.stdout += d; });
       proc.stderr.on('data', (d) => { out.stderr += d; });
@@ -399,10 +399,29 @@ contract Rogue {
     assert.doesNotMatch(first.stdout, / accepted on L1 /, 'the restarted relayer did not send batch 1 again');
     assert.equal(await acceptedOnL1(1), 1, 'batch 1 on L1 exactly once');
 
+    // Batch 2's L1 transaction stays unmined (no L1 block for a while): the relayer sends it
+    // again with the same nonce and 1/8 higher fees, and the replacement carries the batch.
+    await provider.send('evm_setIntervalMining', [0]);
+    const stuck = background([...relayArgs({ until: 2 }), '--l1-stuck-seconds', '3'], ANVIL_KEYS[1],
+      { ALSTRA_RELAYER_CRASH_AT: 'finalizing' });
+    const BUMP = /batch 2: L1 transaction (0x[0-9a-f]{64}) unmined after 3 s: sending it again with nonce \d+ and fees \+12\.5% \(maxFeePerGas (\d+) wei/;
+    try {
+      await until(() => BUMP.test(stuck.out.stdout), 600_000, 'the relayer sending its stuck transaction again');
+    } finally {
+      await provider.send('evm_setIntervalMining', [1]);
+    }
+    crashed({ status: await stuck.exited, stdout: stuck.out.stdout, stderr: stuck.out.stderr }, 'finalizing');
+    assert.equal(await status(2), 'submitted');
+    const [, stuckHash, bumpedFee] = stuck.out.stdout.match(BUMP);
+    const [carried] = await manager.queryFilter(manager.filters.BatchAccepted(2));
+    assert.notEqual(carried.transactionHash, stuckHash, 'a replacement carried batch 2, not the stuck transaction');
+    const replacement = await provider.getTransaction(carried.transactionHash);
+    assert.ok(replacement.maxFeePerGas >= BigInt(bumpedFee), 'the replacement pays the bumped fee');
+    assert.equal(await provider.getTransaction(stuckHash), null, 'the stuck transaction was replaced (same nonce)');
+    assert.equal(await acceptedOnL1(2), 1);
+
     // An L1 reorg drops batch 2's transaction after the relayer reported it submitted (and L1
     // final after 2 confirmations): the relayers below send it again.
-    crashed(crashAt('finalizing', 2), 'finalizing');
-    assert.equal(await status(2), 'submitted');
     const [dropped] = await manager.queryFilter(manager.filters.BatchAccepted(2));
     await provider.send('evm_setIntervalMining', [0]); // no block while the reorg is made
     const head = await provider.getBlockNumber();
