@@ -1132,7 +1132,7 @@ fn every_unsupported_construct_is_refused() {
         ("<bpmn:complexGateway id=\"X\"/>".into(), "complexGateway", "complex gateways"),
         ("<bpmn:eventBasedGateway id=\"X\" instantiate=\"true\"/>".into(), "eventBasedGateway", "instantiating"),
         ("<bpmn:task id=\"X\"><bpmn:multiInstanceLoopCharacteristics/></bpmn:task>".into(), "task", "multi-instance"),
-        ("<bpmn:userTask id=\"X\"><bpmn:standardLoopCharacteristics/></bpmn:userTask>".into(), "userTask", "loop activities"),
+        ("<bpmn:userTask id=\"X\"><bpmn:standardLoopCharacteristics loopMaximum=\"2\"/></bpmn:userTask>".into(), "userTask", "loopMaximum is not supported"),
         ("<bpmn:serviceTask id=\"X\" isForCompensation=\"true\"/>".into(), "serviceTask", "compensation activities"),
         ("<bpmn:transaction id=\"X\"/>".into(), "transaction", "transactions"),
         ("<bpmn:adHocSubProcess id=\"X\"/>".into(), "adHocSubProcess", "ad-hoc sub-processes"),
@@ -1279,6 +1279,57 @@ fn a_scope_without_start_events_starts_implicitly() {
     // with a start event, a flow node without incoming flow is refused
     let with_start = format!("<bpmn:startEvent id=\"S\"/>\n{}{body}", flow("f0", "S", "A"));
     assert_refused(&process(&with_start), "C", "task", "no incoming sequence flow, in a scope with start events");
+}
+
+/// Standard loops (BPMN 2.0.2 section 10.3.8) run through a loop gateway `A:loop`: with a
+/// `loopCondition` it is a conditional exclusive gateway, without one a decision gateway whose
+/// default flow leaves the loop; `testBefore` puts the test before the first iteration.
+#[test]
+fn standard_loops_compile_to_a_loop_gateway() {
+    let body = |lp: &str| {
+        format!(
+            "<bpmn:startEvent id=\"S\"/><bpmn:userTask id=\"A\" name=\"Fix\">{lp}</bpmn:userTask><bpmn:endEvent id=\"E\"/>\n\
+             <bpmn:dataObject id=\"ok\" name=\"ok\" itemSubjectRef=\"BoolItem\"/>\n{}{}",
+            flow("f1", "S", "A"),
+            flow("f2", "A", "E"),
+        )
+    };
+    let with_items = |b: String| {
+        process(&b).replace("<bpmn:process", "<bpmn:itemDefinition id=\"BoolItem\" structureRef=\"xsd:boolean\"/>\n<bpmn:process")
+    };
+    let gateway_flows = |m: &CompiledModel, g: usize| -> Vec<(String, usize, bool, bool)> {
+        m.gateway_flows
+            .iter()
+            .filter(|f| f.gateway as usize == g)
+            .map(|f| (f.bpmn_id.clone(), f.target as usize, f.condition.is_empty(), f.is_default))
+            .collect()
+    };
+    // no loopCondition: a decision, the default leaves the loop
+    let m = ok(&with_items(body("<bpmn:standardLoopCharacteristics/>")));
+    let (a, g, e) = (idx(&m, "A"), idx(&m, "A:loop"), idx(&m, "E"));
+    assert_eq!(m.elements[g].kind, ElementKind::ExclusiveGateway);
+    assert_eq!(m.elements[g].name, "loop of Fix");
+    assert_eq!(gateway_flows(&m, g), [("f2".to_string(), e, true, true), ("A:again".to_string(), a, true, false)]);
+    let into_a: Vec<_> = m.activity_flows.iter().filter(|f| f.target as usize == a).map(|f| f.bpmn_id.clone()).collect();
+    assert_eq!(into_a, ["f1"]);
+    assert!(m.activity_flows.iter().any(|f| f.bpmn_id == "A:loop-test" && f.source as usize == a && f.target as usize == g));
+    // a loopCondition: the flow back is conditional
+    let cond = "<bpmn:standardLoopCharacteristics><bpmn:loopCondition xsi:type=\"bpmn:tFormalExpression\">!ok</bpmn:loopCondition></bpmn:standardLoopCharacteristics>";
+    let m = ok(&with_items(body(cond)));
+    let g = idx(&m, "A:loop");
+    let again = m.gateway_flows.iter().find(|f| f.bpmn_id == "A:again").unwrap();
+    assert!(!again.condition.is_empty() && !again.is_default);
+    assert_eq!(m.variables.len(), 1);
+    // testBefore: A's incoming flow leads to the gateway
+    let m = ok(&with_items(body(&cond.replace("<bpmn:standardLoopCharacteristics>", "<bpmn:standardLoopCharacteristics testBefore=\"true\">"))));
+    let (a, g2) = (idx(&m, "A"), idx(&m, "A:loop"));
+    assert!(m.activity_flows.iter().any(|f| f.bpmn_id == "f1" && f.target as usize == g2));
+    assert!(m.gateway_flows.iter().any(|f| f.bpmn_id == "A:again" && f.target as usize == a));
+    let _ = g;
+    // refused: loopMaximum, and a loop activity without exactly one outgoing flow
+    assert_refused(&with_items(body("<bpmn:standardLoopCharacteristics loopMaximum=\"3\"/>")), "A", "userTask", "loopMaximum");
+    let two_out = with_items(body("<bpmn:standardLoopCharacteristics/>") + &flow("f3", "A", "E"));
+    assert_refused(&two_out, "A", "userTask", "exactly one outgoing sequence flow (it has 2)");
 }
 
 #[test]

@@ -79,6 +79,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 bpmn_id: n.id.clone(),
                 name: if n.implicit_start {
                     "implicit start".to_string()
+                } else if n.loop_gateway_of.is_some() {
+                    format!("loop of {}", norm(n.node.attribute("name").unwrap_or(&n.id)))
                 } else {
                     norm(n.node.attribute("name").unwrap_or(""))
                 },
@@ -112,7 +114,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     place: fl.place as u8,
                     condition: conditions.get(f).cloned().unwrap_or_default(),
                     is_default: src.kind == ElementKind::ExclusiveGateway
-                        && attr(&src.node, "default") == Some(fl.id.as_str()),
+                        && src.default_flow.as_deref().or_else(|| attr(&src.node, "default"))
+                            == Some(fl.id.as_str()),
                 });
             } else {
                 activity_flows.push(ActivitySequenceFlow {

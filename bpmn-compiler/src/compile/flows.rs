@@ -66,6 +66,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             self.nodes[source].outgoing.push(f);
             self.nodes[target].incoming.push(f);
         }
+        self.loop_flows(&mut places)?;
         self.link_flows(&mut places)?;
         self.implicit_start_flows(&mut places);
         for (s, n) in places.iter().enumerate() {
@@ -77,6 +78,60 @@ impl<'a, 'i> Compiler<'a, 'i> {
                         "this scope has {n} places (sequence flows), the limit is {MAX_PLACES}"
                     ),
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Wires each standard loop activity `A` (BPMN 2.0.2 section 10.3.8) through its loop
+    /// gateway `G` (`A:loop`, an exclusive gateway): `A -> G` (flow `A:loop-test`), `G -> A`
+    /// (flow `A:again`, conditional on the `loopCondition`, or a decision flow without one: the
+    /// completer decides), and `A`'s one outgoing flow leaves `G` instead, as its default flow.
+    /// `testBefore="true"`: `A`'s incoming flows lead to `G` instead, which tests before the first
+    /// iteration too. Refused: a loop activity without exactly one outgoing flow.
+    fn loop_flows(&mut self, places: &mut [usize]) -> Result<(), CompileError> {
+        for a in 0..self.nodes.len() {
+            let Some(lp) = self.nodes[a].standard_loop.clone() else { continue };
+            let g = a + 1;
+            let scope = self.nodes[a].scope;
+            let [out] = self.nodes[a].outgoing[..] else {
+                return Err(self.err(
+                    &self.nodes[a].node,
+                    format!(
+                        "a loop activity needs exactly one outgoing sequence flow (it has {}): the flow taken when the loop ends",
+                        self.nodes[a].outgoing.len()
+                    ),
+                ));
+            };
+            // A's exit leaves G, as its default flow
+            self.nodes[a].outgoing.clear();
+            self.flows[out].source = g;
+            self.nodes[g].outgoing.push(out);
+            self.nodes[g].default_flow = Some(self.flows[out].id.clone());
+            if lp.test_before {
+                for f in std::mem::take(&mut self.nodes[a].incoming) {
+                    self.flows[f].target = g;
+                    self.nodes[g].incoming.push(f);
+                }
+            }
+            let id = self.nodes[a].id.clone();
+            let node = self.nodes[a].node;
+            for (suffix, source, target, condition) in
+                [("loop-test", a, g, None), ("again", g, a, lp.condition.clone())]
+            {
+                let f = self.flows.len();
+                places[scope] += 1;
+                self.flows.push(FlowInfo {
+                    node,
+                    id: format!("{id}:{suffix}"),
+                    scope,
+                    source,
+                    target,
+                    condition,
+                    place: places[scope] - 1,
+                });
+                self.nodes[source].outgoing.push(f);
+                self.nodes[target].incoming.push(f);
             }
         }
         Ok(())
@@ -197,7 +252,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 return Err(self.err(d, "a gateway needs at least one outgoing sequence flow"));
             }
             if n.kind == ExclusiveGateway {
-                let default = attr(d, "default");
+                let default = n.default_flow.as_deref().or_else(|| attr(d, "default"));
                 if let Some(def) = default {
                     if !n.outgoing.iter().any(|f| self.flows[*f].id == def) {
                         return Err(self.err(

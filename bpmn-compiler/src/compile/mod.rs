@@ -58,6 +58,22 @@ struct NodeInfo<'a, 'i> {
     link: Option<(String, bool)>,
     /// The implicit start event of a scope without start events (`id`: `<scope id>:implicit-start`).
     implicit_start: bool,
+    /// A standard loop activity: its loop gateway (`<id>:loop`, the next node), whether the
+    /// condition is tested before each iteration, and its `loopCondition` (none: the completer
+    /// decides).
+    standard_loop: Option<StandardLoop>,
+    /// The loop gateway of a standard loop activity (the activity's position).
+    loop_gateway_of: Option<usize>,
+    /// The default flow of a gateway the compiler made (an exclusive gateway's is its `default`
+    /// attribute).
+    default_flow: Option<String>,
+}
+
+/// `standardLoopCharacteristics` of an activity (BPMN 2.0.2 section 10.3.8).
+#[derive(Clone)]
+struct StandardLoop {
+    test_before: bool,
+    condition: Option<String>,
 }
 
 struct FlowInfo<'a, 'i> {

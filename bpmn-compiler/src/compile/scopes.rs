@@ -163,7 +163,11 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 .nodes
                 .iter()
                 .filter(in_scope)
-                .any(|n| !targeted.contains(n.id.as_str()) && !n.link.as_ref().is_some_and(|(_, catch)| *catch));
+                .any(|n| {
+                    !targeted.contains(n.id.as_str())
+                        && !n.link.as_ref().is_some_and(|(_, catch)| *catch)
+                        && n.loop_gateway_of.is_none()
+                });
             if !needed {
                 continue;
             }
@@ -185,6 +189,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 outgoing: Vec::new(),
                 link: None,
                 implicit_start: true,
+                standard_loop: None,
+                loop_gateway_of: None,
+                default_flow: None,
             });
             self.node_by_id.insert(id, pos);
         }
@@ -302,6 +309,13 @@ impl<'a, 'i> Compiler<'a, 'i> {
             let id = self.require_id(&d)?;
             self.register_id(&id, d)?;
             let link = self.link_of(&d);
+            let standard_loop = bpmn_children(d).find(|c| tag(c) == "standardLoopCharacteristics").map(|l| StandardLoop {
+                test_before: attr(&l, "testBefore") == Some("true"),
+                condition: bpmn_children(l)
+                    .find(|c| tag(c) == "loopCondition")
+                    .map(|c| text_of(&c))
+                    .filter(|t| !t.trim().is_empty()),
+            });
             let pos = self.nodes.len();
             let called = if kind == ElementKind::CallActivity {
                 let v = attr(&d, "calledElement").unwrap_or("");
@@ -324,8 +338,35 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 outgoing: Vec::new(),
                 link,
                 implicit_start: false,
+                standard_loop: standard_loop.clone(),
+                loop_gateway_of: None,
+                default_flow: None,
             });
-            self.node_by_id.insert(id, pos);
+            self.node_by_id.insert(id.clone(), pos);
+            if standard_loop.is_some() {
+                // its loop gateway, wired by `loop_flows`
+                let gid = format!("{id}:loop");
+                self.nodes.push(NodeInfo {
+                    node: d,
+                    id: gid.clone(),
+                    kind: ElementKind::ExclusiveGateway,
+                    scope,
+                    container,
+                    child_scope: 0,
+                    called: [0; 32],
+                    lane: 0,
+                    message_in: 0,
+                    message_out: Bitmap256::ZERO,
+                    incoming: Vec::new(),
+                    outgoing: Vec::new(),
+                    link: None,
+                    implicit_start: false,
+                    standard_loop: None,
+                    loop_gateway_of: Some(pos),
+                    default_flow: None,
+                });
+                self.node_by_id.insert(gid, pos + 1);
+            }
             if kind == ElementKind::SubProcess {
                 let s = self.new_scope(d, pool, Some(pos))?;
                 self.nodes[pos].child_scope = s;
@@ -341,8 +382,11 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 "multiInstanceLoopCharacteristics" => {
                     return Err(self.err(d, "multi-instance activities are not supported"))
                 }
-                "standardLoopCharacteristics" => {
-                    return Err(self.err(d, "loop activities are not supported"))
+                "standardLoopCharacteristics" if attr(&c, "loopMaximum").is_some() => {
+                    return Err(self.err(
+                        d,
+                        "loopMaximum is not supported (the engine does not count iterations): use a loopCondition on a variable",
+                    ))
                 }
                 _ => {}
             }

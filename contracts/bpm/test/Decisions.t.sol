@@ -118,6 +118,21 @@ contract DecisionsTest is Models {
         engine.completeTaskWithDecisions(id, review, noVars(), decide(approved, YES));
     }
 
+    /// A standard loop without loopCondition (test/models/loop.bpmn): the completer of Draft
+    /// decides to draft again (branch 1 of `Draft:loop`, the flow back); by default the loop ends.
+    function testALoopActivityRepeatsWhileItsCompleterDecidesSo() public {
+        loadModel("loop");
+        uint16 draft = elementOf("Draft");
+        uint16 loopGateway = elementOf("Draft:loop");
+        uint256 id = start(alice, deploy("loop"), noBindings());
+        for (uint256 i; i < 3; ++i) {
+            completeDeciding(alice, id, draft, decide(loopGateway, 1)); // again
+            assertEq(engine.enabledTasks(id), u16(draft));
+        }
+        complete(alice, id, draft); // no decision: the default flow leaves the loop
+        assertStatus(id, BpmRuntime.InstanceStatus.Completed);
+    }
+
     /// A gateway with conditions is not decided by a participant: a decision for it is not used.
     function testAConditionalGatewayTakesNoDecision() public {
         buildExclusive(true);
