@@ -92,7 +92,8 @@ library BpmRuntime {
     /// @notice A participant's choice at a decision gateway (an exclusive gateway with an outgoing
     /// flow that is neither conditional nor the default; docs/bpm-engine.md, "Decisions at
     /// exclusive gateways"). `branch` is the index of the chosen flow among the gateway's outgoing
-    /// flows in model order (`branches(definitionId, gateway)`): a decision flow or the default.
+    /// flows in model order (the registry's `gatewayFlowsOf(definitionId, gateway)`): a decision
+    /// flow or the default.
     struct Decision {
         uint16 gateway;
         uint8 branch;
