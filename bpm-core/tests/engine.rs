@@ -238,6 +238,26 @@ fn the_task_completer_decides_a_gateway_without_conditions() {
     assert_eq!(enabled(&engine, c), vec![no]);
 }
 
+/// Versions (spec 5.20): a deprecated version starts no instance (the registry's
+/// `DefinitionIsDeprecated`), its running instances go on, and reinstated it starts again.
+#[test]
+fn a_deprecated_version_starts_nothing_and_its_instances_go_on() {
+    let mut b = Builder::new();
+    let start = b.el("start", ElementKind::StartEvent, 0);
+    let task = b.el("task", ElementKind::Task, 0);
+    let end = b.el("end", ElementKind::EndEvent, 0);
+    b.flow(start, task);
+    b.flow(task, end);
+    let mut engine = b.engine();
+    let (running, _) = engine.start_instance(ALICE, 1, &[], &[]).unwrap();
+    engine.set_deprecated(1, true);
+    assert_eq!(engine.start_instance(ALICE, 1, &[], &[]), Err(EngineError::DefinitionIsDeprecated { definition: 1 }));
+    engine.complete_task(ALICE, running, task, &[]).unwrap();
+    assert_eq!(engine.instance(running).unwrap().status, InstanceStatus::Completed);
+    engine.set_deprecated(1, false);
+    assert!(engine.start_instance(ALICE, 1, &[], &[]).is_ok());
+}
+
 /// A conditional flow cannot be chosen by a decision: conditions stay the model's rule.
 #[test]
 fn a_decision_cannot_choose_a_conditional_flow() {

@@ -288,6 +288,25 @@ impl Session {
 		Ok(())
 	}
 
+	/// `alstra bpmn deprecate` / `reinstate`.
+	pub async fn set_deprecated(&self, definition: &str, deprecated: bool) -> Result<()> {
+		let id = self.definition_id(definition).await?;
+		let reg = self.registry()?;
+		let r = if deprecated { send!(reg.deprecate(id)) } else { send!(reg.reinstate(id)) };
+		let info = reg.definition(id).call().await.map_err(explain)?;
+		self.print(
+			format!(
+				"definition {id} (\"{}\" version {}) is {}; gas {}",
+				info.name,
+				info.version,
+				if info.deprecated { "deprecated: it starts no new instance" } else { "active" },
+				r.gas_used
+			),
+			serde_json::json!({ "definitionId": id.to::<u64>(), "deprecated": info.deprecated, "gasUsed": r.gas_used }),
+		);
+		Ok(())
+	}
+
 	/// Resolves `id` or `key:<process id>` to a definition id.
 	async fn definition_id(&self, s: &str) -> Result<U256> {
 		if let Some(key) = s.strip_prefix("key:") {

@@ -227,6 +227,12 @@ fn revert_of(e: &EngineError) -> Vec<u8> {
 		EngineError::AutomaticStepLimitExceeded { limit } => {
 			Pe::AutomaticStepLimitExceeded { limit: u(*limit) }.abi_encode()
 		}
+		EngineError::DefinitionIsDeprecated { definition } => {
+			// the registry's error, bubbled up by the engine: encoded by hand
+			let mut out = keccak256("DefinitionIsDeprecated(uint256)")[..4].to_vec();
+			out.extend_from_slice(&u(*definition).to_be_bytes::<32>());
+			out
+		}
 		EngineError::MalformedCondition { pc } => {
 			// ConditionVM.MalformedCondition(uint256): a library error, encoded by hand
 			let mut out = keccak256("MalformedCondition(uint256)")[..4].to_vec();

@@ -125,6 +125,17 @@ pub enum BpmnCmd {
 		/// BPMN 2.0 XML file.
 		file: PathBuf,
 	},
+	/// Deprecate a version: it starts no new instance (directly or by a call activity), its
+	/// running instances go on. Its owner or the registry's admin.
+	Deprecate {
+		/// Definition id, or `key:<BPMN process id>` for the latest version.
+		definition: String,
+	},
+	/// Reinstate a deprecated version.
+	Reinstate {
+		/// Definition id, or `key:<BPMN process id>` for the latest version.
+		definition: String,
+	},
 }
 
 /// `NAME=VALUE` pairs.
@@ -276,6 +287,8 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Participant(ParticipantCmd::Register { address, name, roles }) =>
 			session.register_participant(*address, name, roles).await,
 		Command::Bpmn(BpmnCmd::Deploy { file }) => session.deploy_model(file).await,
+		Command::Bpmn(BpmnCmd::Deprecate { definition }) => session.set_deprecated(definition, true).await,
+		Command::Bpmn(BpmnCmd::Reinstate { definition }) => session.set_deprecated(definition, false).await,
 		Command::Bpmn(BpmnCmd::Check { .. }) | Command::Prover(_) | Command::L1(_) | Command::Relayer(_) =>
 			unreachable!("handled above"),
 		Command::Instance(InstanceCmd::Start { definition, bind, vars }) =>

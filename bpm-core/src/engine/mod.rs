@@ -116,6 +116,9 @@ pub enum EngineEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngineError {
     DefinitionNotPublished { definition: u64 },
+    /// `ProcessDefinitionRegistry.DefinitionIsDeprecated(definitionId)`, bubbled up by the engine
+    /// (a deprecated version starts no instance, directly or through a call activity).
+    DefinitionIsDeprecated { definition: u64 },
     ParticipantLacksRole { account: Account, role: Role },
     InstanceNotActive { instance: u64, status: InstanceStatus },
     NotATask { instance: u64, element: u16 },
@@ -211,6 +214,8 @@ pub struct Engine {
     participants: BTreeMap<Account, BTreeSet<Role>>,
     instances: Vec<Instance>,
     bound: BTreeMap<(u64, Role), BTreeSet<Account>>,
+    /// Deprecated versions (`ProcessDefinitionRegistry.deprecate`).
+    deprecated: BTreeSet<u64>,
 }
 
 /// Per-action state: the caller and the automatic steps so far.
@@ -239,6 +244,16 @@ impl Engine {
         self.latest.insert(definition.process_key, id);
         self.definitions.push(definition);
         id
+    }
+
+    /// `ProcessDefinitionRegistry.deprecate` (`true`) or `reinstate` (`false`) of a published
+    /// version: a deprecated one starts no new instance, its running instances go on.
+    pub fn set_deprecated(&mut self, definition: u64, deprecated: bool) {
+        if deprecated {
+            self.deprecated.insert(definition);
+        } else {
+            self.deprecated.remove(&definition);
+        }
     }
 
     /// Registers `account` as a participant holding `roles` (`ParticipantRegistry`).
@@ -294,6 +309,9 @@ impl Engine {
     ) -> Result<(u64, Vec<EngineEvent>), EngineError> {
         self.atomic(sender, |e, t| {
             let def = e.definition(definition).ok_or(EngineError::DefinitionNotPublished { definition })?;
+            if e.deprecated.contains(&definition) {
+                return Err(EngineError::DefinitionIsDeprecated { definition });
+            }
             let start_role = def.start_role;
             if !e.holds(&sender, &start_role) {
                 return Err(EngineError::ParticipantLacksRole { account: sender, role: start_role });
@@ -724,6 +742,9 @@ impl Engine {
             .latest
             .get(&call.called_process)
             .ok_or(EngineError::CalledProcessNotDeployed { process_key: call.called_process })?;
+        if self.deprecated.contains(&definition) {
+            return Err(EngineError::DefinitionIsDeprecated { definition });
+        }
         self.inst_mut(id).running[call.scope as usize] += 1;
         let child = self.create(t, definition, starter, id, root, call.index, call.scope, depth + 1);
         self.inst_mut(id).children.push(child);

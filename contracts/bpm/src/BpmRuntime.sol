@@ -171,6 +171,8 @@ library BpmRuntime {
         uint256 gatewaySequenceFlowCount;
         uint256 eventTriggerCount;
         uint256 variableCount;
+        /// deprecated: starts no new instance (`deprecate`)
+        bool deprecated;
     }
 
     /// @notice Summary of a process instance.

@@ -71,6 +71,7 @@ library DefinitionStorage {
         uint16[] startElements;
         uint16[] personTasks;
         address image; // chunk 0 of the runtime image (`RuntimeImage`), written at publish
+        bool deprecated; // no new instance (`deprecate`, `reinstate`); in `image`'s slot: read with it
     }
 
     /// @notice The whole registry state.

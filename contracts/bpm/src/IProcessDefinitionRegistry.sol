@@ -39,13 +39,16 @@ interface IProcessDefinitionRegistry {
     error RuntimeImageTooLarge(uint256 size, uint256 max);
     /// @notice Creating chunk `chunk` of the runtime image failed (out of gas, or refused by the chain).
     error RuntimeImageCreationFailed(uint256 chunk);
+    /// @notice The version is deprecated: it starts no new instance (its running instances go on).
+    error DefinitionIsDeprecated(uint256 definitionId);
 
     /// @notice Status, counts and start role of a definition.
     function runtimeHeader(uint256 definitionId) external view returns (BpmRuntime.RuntimeHeader memory);
 
     /// @notice Chunk 0 of the runtime image of a published definition (`RuntimeImage`: the
     /// engine's hot-path tables as contract code, written at publish); the zero address when the
-    /// definition is not published.
+    /// definition is not published. The engine asks for it to start an instance (directly or by a
+    /// call activity) and only then: it reverts `DefinitionIsDeprecated` for a deprecated version.
     function runtimeImage(uint256 definitionId) external view returns (address);
 
     /// @notice The none start events of the top-level scopes of executable pools, in element order.

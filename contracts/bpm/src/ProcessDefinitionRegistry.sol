@@ -54,6 +54,10 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     event DefinitionPublished(
         uint256 indexed definitionId, bytes32 indexed processKey, uint32 version, bytes32 startRole
     );
+    /// @notice A published version was deprecated by `by`: it starts no new instance.
+    event DefinitionDeprecated(uint256 indexed definitionId, address indexed by);
+    /// @notice A deprecated version was reinstated by `by`: it starts instances again.
+    event DefinitionReinstated(uint256 indexed definitionId, address indexed by);
 
     /// @param admin receives `DEFAULT_ADMIN_ROLE` and `DEPLOYER_ROLE`.
     /// @param rollupPrecompile the rollup precompile, or the zero address for none.
@@ -205,6 +209,38 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         emit DefinitionPublished(definitionId, key, version, startRole);
     }
 
+    // ------------------------------------------------------------------ versions (spec 5.20)
+
+    /// @notice Deprecates a published version: it starts no new instance, directly or through
+    /// a call activity (`runtimeImage` reverts `DefinitionIsDeprecated`), while its running
+    /// instances go on to their end. By the definition's owner or a `DEFAULT_ADMIN_ROLE` holder
+    /// (the consortium). Idempotent (no event when already deprecated).
+    function deprecate(uint256 definitionId) external {
+        _setDeprecated(definitionId, true);
+    }
+
+    /// @notice Undoes `deprecate`: the version starts instances again. Same callers.
+    function reinstate(uint256 definitionId) external {
+        _setDeprecated(definitionId, false);
+    }
+
+    /// @notice Whether a published version is deprecated.
+    function isDeprecated(uint256 definitionId) external view returns (bool) {
+        return _l().compiled[definitionId].deprecated;
+    }
+
+    function _setDeprecated(uint256 definitionId, bool deprecated) private {
+        _published(definitionId);
+        if (_l().definitions[definitionId].owner != msg.sender && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert NotDefinitionOwner(definitionId, msg.sender);
+        }
+        DefinitionStorage.Compiled storage c = _l().compiled[definitionId];
+        if (c.deprecated == deprecated) return;
+        c.deprecated = deprecated;
+        if (deprecated) emit DefinitionDeprecated(definitionId, msg.sender);
+        else emit DefinitionReinstated(definitionId, msg.sender);
+    }
+
     // ------------------------------------------------------------------ read-back
 
     /// @notice Summary of a definition (counts are those of the records added so far).
@@ -225,6 +261,7 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         info.gatewaySequenceFlowCount = m.gatewayFlows.length;
         info.eventTriggerCount = m.triggers.length;
         info.variableCount = m.variables.length;
+        info.deprecated = _l().compiled[definitionId].deprecated;
     }
 
     /// @notice Number of definitions created (ids are 1..definitionCount()).
@@ -356,7 +393,9 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
 
     /// @inheritdoc IProcessDefinitionRegistry
     function runtimeImage(uint256 definitionId) external view returns (address) {
-        return _l().compiled[definitionId].image; // written by `publish` only
+        DefinitionStorage.Compiled storage c = _l().compiled[definitionId];
+        if (c.deprecated) revert DefinitionIsDeprecated(definitionId); // one slot with `image`
+        return c.image; // written by `publish` only
     }
 
     /// @inheritdoc IProcessDefinitionRegistry

@@ -160,7 +160,7 @@ describe('BPM engine on a dev node', () => {
     }
   });
 
-  test('MIWG A.2.0 (a gateway with labels but no conditions): the completer of Task 1 decides the flow', () => {
+  test('MIWG A.2.0 (a gateway with labels but no conditions): the completer of Task 1 decides the flow; a deprecated version starts nothing', () => {
     const dep = cli.run('alith', 'bpmn', 'deploy', model('miwg-reference/A.2.0.bpmn'));
     gas.push(['deploy miwg A.2.0', dep.gasUsed]);
     const GW = '_35fe57a7-1302-44e2-bf58-032f11af7ecb'; // Gateway (Split Flow)
@@ -186,6 +186,16 @@ describe('BPM engine on a dev node', () => {
     const other = start();
     cli.run('alith', 'task', 'complete', other, 'Task 1', '--decide', `${GW}=_20ebb3c1-5178-4c7c-a91d-23e58f2aa73b`);
     assert.deepEqual(show('alith', other).enabledTaskIds, [TASK4]);
+
+    // Versions: deprecated, the model starts nothing new while its running instance goes on;
+    // only its owner (or the registry's admin) deprecates or reinstates it.
+    const def = String(dep.definitionId);
+    assert.equal(cli.run('alith', 'bpmn', 'deprecate', def).deprecated, true);
+    rejects(() => start(), /DefinitionIsDeprecated/);
+    assert.equal(cli.run('alith', 'task', 'complete', other, 'Task 4').status, 'Completed');
+    rejects(() => cli.run('baltathar', 'bpmn', 'reinstate', def), /NotDefinitionOwner/);
+    assert.equal(cli.run('alith', 'bpmn', 'reinstate', def).deprecated, false);
+    start();
   });
 
   test('a refused model is reported with the element named, and nothing is deployed', () => {
