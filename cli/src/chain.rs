@@ -528,7 +528,7 @@ impl Session {
 			let gateway = Self::element_index(model, g)?;
 			let name = |e: u16| {
 				let x = &model.elements[e as usize].0;
-				if x.name.is_empty() { x.bpmnId.clone() } else { format!("{} "{}"", x.bpmnId, x.name) }
+				if x.name.is_empty() { x.bpmnId.clone() } else { format!("{} \"{}\"", x.bpmnId, x.name) }
 			};
 			let branches = self.branches(definition, gateway).await?;
 			let choosable: Vec<usize> = (0..branches.len()).filter(|b| !branches[*b].2).collect();

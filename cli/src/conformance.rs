@@ -727,7 +727,7 @@ mod tests {
 		}
 		let missed: Vec<_> = present.difference(&fired).collect();
 		assert!(missed.is_empty(), "kinds of the traced models that no walk fires: {missed:?}");
-		assert_eq!(actions, BTreeSet::from([0, 1, 2]), "start, complete and correlate are all traced");
+		assert_eq!(actions, BTreeSet::from([0, 1, 2, 3]), "start, complete, correlate and complete with decisions are all traced");
 		assert!(refusals >= 5, "{refusals} refused actions");
 	}
 

@@ -105,13 +105,8 @@ contract DecisionsTest is Models {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(InstanceStore.DecisionNotUsed.selector, id, approved));
         engine.completeTaskWithDecisions(id, review, noVars(), twice);
-        // decisions belong to the task's instance only
-        uint256 other = start(alice, def, bind(MANAGER, bob));
-        vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(InstanceStore.DecisionNotUsed.selector, other, approved));
-        engine.completeTaskWithDecisions(other, review, noVars(), decide(approved, YES));
-        assertEq(engine.enabledTasks(other), u16(review));
         assertEq(engine.enabledTasks(id), u16(review));
+        assertEq(engine.marking(id, 0), registry.preset(def, review) & registry.postset(def, elementOf("start")));
         // only the task's role holder decides: Bob is not the Clerk
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(InstanceStore.MissingRole.selector, id, CLERK, bob));

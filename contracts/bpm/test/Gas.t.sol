@@ -22,7 +22,7 @@ contract GasTest is Models {
     uint256 internal constant START_BUDGET = 160_000;
     uint256 internal constant JOIN_STEP_BUDGET = 50_000;
     uint256 internal constant XOR_STEP_BUDGET = 90_000;
-    uint256 internal constant DECISION_STEP_BUDGET = 50_000;
+    uint256 internal constant DECISION_STEP_BUDGET = 60_000;
     uint256 internal constant END_STEP_BUDGET = 60_000;
     uint256 internal constant DEPLOY_BUDGET = 2_200_000;
     /// The snapshot file: `snapshots/bpm-engine-gas.json`.

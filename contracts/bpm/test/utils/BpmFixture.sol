@@ -165,7 +165,8 @@ abstract contract BpmFixture is TestBase {
     }
 
     function _index(string memory table, string memory id) private view returns (uint256) {
-        string memory key = string.concat(".", table, ".", id);
+        // bracket notation: BPMN ids may hold `:` (the compiler's `A:loop`), which dot notation splits
+        string memory key = string.concat(".", table, "['", id, "']");
         require(vm.keyExistsJson(loaded, key), string.concat(loadedName, ".bpmn has no ", table, " entry ", id));
         return vm.parseJsonUint(loaded, key);
     }
