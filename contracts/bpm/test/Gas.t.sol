@@ -10,7 +10,7 @@ import {BpmRuntime} from "../src/BpmRuntime.sol";
 /// gas of the call (its cold account access included, which a transaction's own target does not
 /// pay): the 21,000 base and the calldata are not in these numbers. Measured: start ~145k with one
 /// role binding, task -> task ~35k, through an AND join ~45k, through a conditional XOR with a
-/// variable write ~78k, through a decision gateway ~(see snapshot), to the end event ~50k, a
+/// variable write ~78k, through a decision gateway ~53k, to the end event ~50k, a
 /// 4-element model deploy ~1.9M
 /// (docs/bpm-engine.md, "Runtime image and gas"). They guard against regressions twice: each measure is below its
 /// budget, and equal to the value committed in `snapshots/bpm-engine-gas.json` (CI runs forge with
