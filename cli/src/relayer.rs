@@ -536,6 +536,18 @@ impl Relayer {
 			let last: u64 = self.manager.lastBatch().call().await?.try_into()?;
 			anyhow::Ok(last >= n)
 		};
+		// nonce, gas and fees fixed once: a replacement is the same transaction with higher fees (and
+		// `eth_estimateGas` would refuse it, its nonce being taken by the pending one)
+		let gas = match self.l1.estimate_gas(request.clone()).await {
+			Ok(gas) => gas,
+			Err(e) => {
+				if accepted_elsewhere().await? {
+					return Ok(None);
+				}
+				return Err(anyhow!(e).context(format!("submitBatch({n}) was refused by L1")));
+			},
+		};
+		let request = request.gas_limit(gas);
 		let nonce = self.l1.get_transaction_count(self.l1_from).pending().await.context("eth_getTransactionCount")?;
 		let fees = self.l1.estimate_eip1559_fees().await.context("estimating L1 fees")?;
 		let (mut max_fee, mut tip) = (fees.max_fee_per_gas, fees.max_priority_fee_per_gas);
@@ -545,7 +557,16 @@ impl Relayer {
 			if send {
 				let tx = request.clone().nonce(nonce).max_fee_per_gas(max_fee).max_priority_fee_per_gas(tip);
 				match self.l1.send_transaction(tx).await {
-					Ok(pending) => sent.push(*pending.tx_hash()),
+					Ok(pending) => {
+						if let Some(stuck) = sent.last() {
+							tracing::warn!(
+								"batch {n}: L1 transaction {stuck} unmined after {} s: replaced by {} (nonce {nonce}, fees +12.5%: maxFeePerGas {max_fee} wei, tip {tip} wei)",
+								self.stuck_after.as_secs(),
+								pending.tx_hash()
+							);
+						}
+						sent.push(*pending.tx_hash());
+					},
 					Err(e) => {
 						if accepted_elsewhere().await? {
 							return Ok(None);
@@ -584,10 +605,6 @@ impl Relayer {
 				continue;
 			}
 			send = true;
-			tracing::warn!(
-				"batch {n}: L1 transaction {last} unmined after {} s: sending it again with nonce {nonce} and fees +12.5% (maxFeePerGas {bumped_fee} wei, tip {bumped_tip} wei)",
-				self.stuck_after.as_secs()
-			);
 			self.metrics.fee_bumps.inc();
 			(max_fee, tip) = (bumped_fee, bumped_tip);
 		}

@@ -414,17 +414,19 @@ contract Rogue {
     await provider.send('evm_setIntervalMining', [0]);
     const stuck = background([...relayArgs({ until: 2 }), '--l1-stuck-seconds', '3'], ANVIL_KEYS[1],
       { ALSTRA_RELAYER_CRASH_AT: 'finalizing' });
-    const BUMP = /batch 2: L1 transaction (0x[0-9a-f]{64}) unmined after 3 s: sending it again with nonce \d+ and fees \+12\.5% \(maxFeePerGas (\d+) wei/;
+    const BUMP = /batch 2: L1 transaction (0x[0-9a-f]{64}) unmined after 3 s: replaced by (0x[0-9a-f]{64}) \(nonce \d+, fees \+12\.5%: maxFeePerGas (\d+) wei/;
     try {
-      await until(() => BUMP.test(stuck.out.stdout), 600_000, 'the relayer sending its stuck transaction again');
+      await until(() => BUMP.test(stuck.out.stdout), 600_000, 'the relayer replacing its stuck transaction');
+      const [, , pending] = stuck.out.stdout.match(BUMP);
+      assert.ok(await provider.getTransaction(pending), 'the replacement waits in L1\'s pool');
     } finally {
       await provider.send('evm_setIntervalMining', [1]);
     }
     crashed({ status: await stuck.exited, stdout: stuck.out.stdout, stderr: stuck.out.stderr }, 'finalizing');
     assert.equal(await status(2), 'submitted');
-    const [, stuckHash, bumpedFee] = stuck.out.stdout.match(BUMP);
+    const [, stuckHash, , bumpedFee] = stuck.out.stdout.match(BUMP);
     const [carried] = await manager.queryFilter(manager.filters.BatchAccepted(2));
-    assert.notEqual(carried.transactionHash, stuckHash, 'a replacement carried batch 2, not the stuck transaction');
+    assert.notEqual(carried.transactionHash, stuckHash, `a replacement carried batch 2, not the stuck transaction:\n${stuck.out.stdout}`);
     const replacement = await provider.getTransaction(carried.transactionHash);
     assert.ok(replacement.maxFeePerGas >= BigInt(bumpedFee), 'the replacement pays the bumped fee');
     assert.equal(await provider.getTransaction(stuckHash), null, 'the stuck transaction was replaced (same nonce)');
