@@ -69,6 +69,32 @@ struct NodeInfo<'a, 'i> {
     default_flow: Option<String>,
 }
 
+impl<'a, 'i> NodeInfo<'a, 'i> {
+    /// A flow node the compiler adds (an implicit start event, a loop gateway): `node` is the XML
+    /// element it stands for (for error lines), no lane, no message, no flow yet.
+    fn synthetic(node: Node<'a, 'i>, id: String, kind: ElementKind, scope: usize, container: Option<usize>) -> Self {
+        NodeInfo {
+            node,
+            id,
+            kind,
+            scope,
+            container,
+            child_scope: 0,
+            called: [0; 32],
+            lane: 0,
+            message_in: 0,
+            message_out: Bitmap256::ZERO,
+            incoming: Vec::new(),
+            outgoing: Vec::new(),
+            link: None,
+            implicit_start: false,
+            standard_loop: None,
+            loop_gateway_of: None,
+            default_flow: None,
+        }
+    }
+}
+
 /// `standardLoopCharacteristics` of an activity (BPMN 2.0.2 section 10.3.8).
 #[derive(Clone)]
 struct StandardLoop {

@@ -174,24 +174,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
             let s = &self.scopes[scope];
             let id = format!("{}:implicit-start", attr(&s.node, "id").unwrap_or(""));
             let pos = self.nodes.len();
+            let (node, opener) = (s.node, s.opener);
             self.nodes.push(NodeInfo {
-                node: s.node,
-                id: id.clone(),
-                kind: ElementKind::StartEvent,
-                scope,
-                container: s.opener,
-                child_scope: 0,
-                called: [0; 32],
-                lane: 0,
-                message_in: 0,
-                message_out: Bitmap256::ZERO,
-                incoming: Vec::new(),
-                outgoing: Vec::new(),
-                link: None,
                 implicit_start: true,
-                standard_loop: None,
-                loop_gateway_of: None,
-                default_flow: None,
+                ..NodeInfo::synthetic(node, id.clone(), ElementKind::StartEvent, scope, opener)
             });
             self.node_by_id.insert(id, pos);
         }
@@ -347,23 +333,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 // its loop gateway, wired by `loop_flows`
                 let gid = format!("{id}:loop");
                 self.nodes.push(NodeInfo {
-                    node: d,
-                    id: gid.clone(),
-                    kind: ElementKind::ExclusiveGateway,
-                    scope,
-                    container,
-                    child_scope: 0,
-                    called: [0; 32],
-                    lane: 0,
-                    message_in: 0,
-                    message_out: Bitmap256::ZERO,
-                    incoming: Vec::new(),
-                    outgoing: Vec::new(),
-                    link: None,
-                    implicit_start: false,
-                    standard_loop: None,
                     loop_gateway_of: Some(pos),
-                    default_flow: None,
+                    ..NodeInfo::synthetic(d, gid.clone(), ElementKind::ExclusiveGateway, scope, container)
                 });
                 self.node_by_id.insert(gid, pos + 1);
             }
