@@ -29,6 +29,8 @@ install_system_packages() {
 	command -v mold >/dev/null || missing+=(mold)
 	command -v curl >/dev/null || missing+=(curl)
 	command -v node >/dev/null || missing+=(nodejs npm)
+	# the web app's browser tests (puppeteer-core drives it; its own browser download is unreachable)
+	command -v chromium >/dev/null || missing+=(chromium)
 	if [ ${#missing[@]} -gt 0 ]; then
 		log "installing Debian packages: ${missing[*]}"
 		as_root apt-get update -qq
@@ -42,11 +44,12 @@ install_rust_targets() {
 }
 
 # npm packages, pinned by each folder's package-lock.json: tests/e2e (ethers, solc,
-# @polkadot/api, Foundry's anvil), contracts (Foundry's forge, solc, OpenZeppelin), governance
-# (@polkadot/api) and zombienet (@zombienet/cli).
+# @polkadot/api, Foundry's anvil, puppeteer-core), contracts (Foundry's forge, solc,
+# OpenZeppelin), governance (@polkadot/api), zombienet (@zombienet/cli) and webapp (bpmn-js,
+# ethers, Pico CSS, esbuild, TypeScript).
 install_npm_packages() {
 	local dir
-	for dir in tests/e2e contracts governance zombienet; do
+	for dir in tests/e2e contracts governance zombienet webapp; do
 		if [ ! -d "$ROOT/$dir/node_modules" ] || [ "$ROOT/$dir/package-lock.json" -nt "$ROOT/$dir/node_modules/.package-lock.json" ]; then
 			log "installing npm packages ($dir)"
 			(cd "$ROOT/$dir" && npm ci --no-audit --no-fund --loglevel=error)

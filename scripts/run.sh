@@ -9,10 +9,11 @@
 # (or L1_RPC) gets the L1 contracts (`alstra l1 deploy`, with the chain's validator committee),
 # and `alstra relayer` proves each batch from chain data (INSECURE seeded test keys, made once
 # and cached), submits it and reports it finalized on AlstraNet; the run prints L1's accepted
-# batches and state root next to the chain's. The chain and anvil keep running until Ctrl-C.
+# batches and state root next to the chain's. The web app (webapp/) is served for the same
+# chain and its URL printed. The chain, anvil and the web app keep running until Ctrl-C.
 #   scripts/run.sh [extra alstranet-node flags]
 # Environment: CARGO_TARGET_DIR (default ~/.cache/alstranet/target),
-#   ALSTRANET_BASE_PATH (default: a new temp dir), RPC_PORT (9944), ETH_RPC_PORT (8545),
+#   ALSTRANET_BASE_PATH (default: a new temp dir), RPC_PORT (9944), ETH_RPC_PORT (8545), WEB_PORT (8080),
 #   L1_PORT (anvil's, 8546), or L1_RPC and ALSTRA_L1_KEY for another Ethereum network.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 setup_all
@@ -85,6 +86,14 @@ alstra alith task complete "$INSTANCE" archiveInvoice
 alstra alith instance show "$INSTANCE"
 alstra alith trail "$INSTANCE"
 
+# ---- The web app for business users (webapp/): worklist, process explorer, audit trail ------
+WEB_PORT="${WEB_PORT:-8080}"
+(cd "$ROOT/webapp" && node build.mjs)
+node "$ROOT/webapp/server.mjs" --deployment "$ALSTRA_DEPLOYMENT" --eth-rpc "http://127.0.0.1:$ETH_RPC_PORT" \
+	--port "$WEB_PORT" >"$BASE_PATH/webapp.log" 2>&1 &
+WEB_PID=$!
+trap 'kill $WEB_PID 2>/dev/null; kill -INT $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null' EXIT INT TERM
+
 # ---- The rollup: the firings above, sealed into batches and proven from chain data ----------
 state_call() { rpc "http://127.0.0.1:$RPC_PORT" state_call "[\"$1\", \"0x\"]" | sed 's/.*"result":"0x\([^"]*\)".*/\1/'; }
 # RollupApi_status (SCALE): state root, defs root (32 bytes each), rules (u64), definitions (u32),
@@ -111,7 +120,7 @@ if [ -z "${L1_RPC:-}" ]; then
 	log "starting anvil as the L1 (http://127.0.0.1:$L1_PORT, a block per second; log $BASE_PATH/anvil.log)"
 	"$ANVIL_BIN" --host 127.0.0.1 --port "$L1_PORT" --block-time 1 >"$BASE_PATH/anvil.log" 2>&1 &
 	ANVIL_PID=$!
-	trap 'kill $ANVIL_PID 2>/dev/null; kill -INT $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null' EXIT INT TERM
+	trap 'kill $ANVIL_PID $WEB_PID 2>/dev/null; kill -INT $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null' EXIT INT TERM
 	L1_RPC="http://127.0.0.1:$L1_PORT"
 	# anvil's dev accounts 0 (deployer) and 1 (relayer): its public test mnemonic
 	DEPLOYER_L1_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
@@ -135,5 +144,6 @@ ALSTRA_L1_KEY=$RELAYER_L1_KEY "$ALSTRA_BIN" relayer --node "ws://127.0.0.1:$RPC_
 (cd "$ROOT/tests/e2e" && node bin/l1-status.mjs "http://127.0.0.1:$RPC_PORT" "$L1_FILE" "$L1_RPC")
 
 echo
-log "main job done; the chain keeps running (Substrate ws://127.0.0.1:$RPC_PORT, Ethereum http://127.0.0.1:$ETH_RPC_PORT, L1 $L1_RPC). Press Ctrl-C to stop."
+log "main job done; the chain keeps running (Substrate ws://127.0.0.1:$RPC_PORT, Ethereum http://127.0.0.1:$ETH_RPC_PORT, L1 $L1_RPC)."
+log "web app: http://127.0.0.1:$WEB_PORT/ (MetaMask: import a dev key above; the page adds the network). Press Ctrl-C to stop."
 wait $NODE_PID

@@ -211,8 +211,10 @@ impl Session {
 		Ok(())
 	}
 
-	/// `alstra bpmn deploy`: createDefinition, the add* batches, publish.
+	/// `alstra bpmn deploy`: createDefinition, the add* batches, the BPMN source in parts
+	/// (`attachSource`, [`SOURCE_PART`] bytes each), publish.
 	pub async fn deploy_model(&self, file: &Path) -> Result<()> {
+		let source = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
 		let model = alstra_bpmn::read_model(file)
 			.map_err(|e| anyhow!("{e}"))
 			.and_then(|xml| alstra_bpmn::compile(&xml).map_err(|e| anyhow!("{}: refused: {e}", file.display())))?;
@@ -266,6 +268,12 @@ impl Session {
 		batches!("gateway flows", rec.gateway_flows, addGatewaySequenceFlows);
 		batches!("event triggers", rec.triggers, addEventTriggers);
 		batches!("variables", rec.variables, addVariables);
+		for part in source.chunks(SOURCE_PART) {
+			bar.set_message("BPMN source");
+			let r = send!(reg.attachSource(id, part.to_vec().into()));
+			gas += r.gas_used;
+			txs += 1;
+		}
 		bar.finish_and_clear();
 		let r = send!(reg.publish(id));
 		gas += r.gas_used;
@@ -285,6 +293,56 @@ impl Session {
 				"transactions": txs, "gasUsed": gas, "summary": summary,
 			}),
 		);
+		Ok(())
+	}
+
+	/// `alstra bpmn source`: rebuilds a definition's BPMN source from its
+	/// `DefinitionSourceAttached` logs and checks it against the hash chain the registry keeps;
+	/// writes it to `out`, or to standard output.
+	pub async fn model_source(&self, definition: &str, out: Option<&Path>) -> Result<()> {
+		let id = self.definition_id(definition).await?;
+		let reg = self.registry()?;
+		let info = reg.definition(id).call().await.map_err(explain)?;
+		if info.sourceParts == 0 {
+			bail!("definition {id} has no BPMN source on chain (deployed without one)");
+		}
+		let filter = Filter::new()
+			.address(self.deployment()?.definition_registry)
+			.from_block(0)
+			.event_signature(ProcessDefinitionRegistry::DefinitionSourceAttached::SIGNATURE_HASH)
+			.topic1(FixedBytes(id.to_be_bytes::<32>()));
+		let logs = self.provider.get_logs(&filter).await.context("eth_getLogs")?;
+		let mut parts = BTreeMap::new();
+		for log in &logs {
+			let ev = ProcessDefinitionRegistry::DefinitionSourceAttached::decode_log(&log.inner)
+				.context("malformed DefinitionSourceAttached log")?
+				.data;
+			parts.insert(ev.part, ev.data);
+		}
+		let source = rebuild_source(&parts, info.sourceParts, info.sourceHash.0)
+			.map_err(|e| anyhow!("definition {id}: {e}"))?;
+		match out {
+			Some(path) => {
+				std::fs::write(path, &source).with_context(|| format!("cannot write {}", path.display()))?;
+				self.print(
+					format!(
+						"wrote the BPMN source of definition {id} (\"{}\" version {}) to {}: {} bytes in {} parts, hash chain 0x{} checked",
+						info.name,
+						info.version,
+						path.display(),
+						source.len(),
+						info.sourceParts,
+						encode::hex(&info.sourceHash.0)
+					),
+					serde_json::json!({ "definitionId": id.to::<u64>(), "bytes": source.len(), "parts": info.sourceParts,
+						"sourceHash": format!("0x{}", encode::hex(&info.sourceHash.0)) }),
+				);
+			},
+			None => {
+				use std::io::Write;
+				std::io::stdout().write_all(&source)?;
+			},
+		}
 		Ok(())
 	}
 
@@ -749,6 +807,27 @@ impl ChainModel {
 }
 
 /// The first log of type `E` in a receipt.
+/// Bytes of BPMN source per `attachSource` transaction: below pallet-revive's 64 KiB for the
+/// data of one event (`limits::EVENT_BYTES`) with room for the event's other fields.
+pub const SOURCE_PART: usize = 48 * 1024;
+
+/// Concatenates source parts `0..count` and checks the registry's hash chain
+/// (`h = keccak256(h ++ part)` from `h = 0`, `ProcessDefinitionRegistry.attachSource`).
+/// Errors name a missing part or a chain that does not end at `expected`.
+fn rebuild_source(parts: &BTreeMap<u32, alloy::primitives::Bytes>, count: u32, expected: [u8; 32]) -> Result<Vec<u8>> {
+	let mut h = [0u8; 32];
+	let mut out = Vec::new();
+	for i in 0..count {
+		let part = parts.get(&i).ok_or_else(|| anyhow!("source part {i} of {count} is missing from the logs"))?;
+		h = keccak256([&h[..], &part[..]].concat()).0;
+		out.extend_from_slice(part);
+	}
+	if h != expected {
+		bail!("the source in the logs does not match the hash chain on chain (0x{} != 0x{})", encode::hex(&h), encode::hex(&expected));
+	}
+	Ok(out)
+}
+
 fn decode_one<E: SolEvent>(r: &TransactionReceipt) -> Result<E> {
 	r.inner
 		.logs()
@@ -760,6 +839,18 @@ fn decode_one<E: SolEvent>(r: &TransactionReceipt) -> Result<E> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn source_parts_rebuild_under_the_hash_chain() {
+		let parts: BTreeMap<u32, alloy::primitives::Bytes> =
+			[(0, b"<definitions>".to_vec().into()), (1, b"</definitions>".to_vec().into())].into();
+		let h1 = keccak256([&[0u8; 32][..], b"<definitions>"].concat());
+		let h2 = keccak256([&h1[..], b"</definitions>"].concat());
+		assert_eq!(rebuild_source(&parts, 2, h2.0).unwrap(), b"<definitions></definitions>");
+		// a changed expectation (a different file) and a missing part are refused
+		assert!(rebuild_source(&parts, 2, h1.0).unwrap_err().to_string().contains("does not match"));
+		assert!(rebuild_source(&parts, 3, h2.0).unwrap_err().to_string().contains("part 2 of 3 is missing"));
+	}
 
 	#[test]
 	fn variable_values_print_in_their_type() {

@@ -136,6 +136,15 @@ pub enum BpmnCmd {
 		/// Definition id, or `key:<BPMN process id>` for the latest version.
 		definition: String,
 	},
+	/// Print (or write) a definition's BPMN source as deployed, rebuilt from the registry's logs
+	/// and checked against the hash chain the registry keeps.
+	Source {
+		/// Definition id, or `key:<BPMN process id>` for the latest version.
+		definition: String,
+		/// Write the file here instead of standard output.
+		#[arg(long, short)]
+		out: Option<PathBuf>,
+	},
 }
 
 /// `NAME=VALUE` pairs.
@@ -289,6 +298,7 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Bpmn(BpmnCmd::Deploy { file }) => session.deploy_model(file).await,
 		Command::Bpmn(BpmnCmd::Deprecate { definition }) => session.set_deprecated(definition, true).await,
 		Command::Bpmn(BpmnCmd::Reinstate { definition }) => session.set_deprecated(definition, false).await,
+		Command::Bpmn(BpmnCmd::Source { definition, out }) => session.model_source(definition, out.as_deref()).await,
 		Command::Bpmn(BpmnCmd::Check { .. }) | Command::Prover(_) | Command::L1(_) | Command::Relayer(_) =>
 			unreachable!("handled above"),
 		Command::Instance(InstanceCmd::Start { definition, bind, vars }) =>

@@ -173,6 +173,10 @@ library BpmRuntime {
         uint256 variableCount;
         /// deprecated: starts no new instance (`deprecate`)
         bool deprecated;
+        /// hash chain over the BPMN source parts (`ProcessDefinitionRegistry.attachSource`), 0 when none
+        bytes32 sourceHash;
+        /// number of BPMN source parts attached (each in a `DefinitionSourceAttached` event)
+        uint32 sourceParts;
     }
 
     /// @notice Summary of a process instance.

@@ -22,6 +22,11 @@ library DefinitionStorage {
         BpmRuntime.DefinitionStatus status;
         bytes32 startRole;
         string name;
+        /// @notice Hash chain over the BPMN source parts attached so far (`attachSource`):
+        /// `h = keccak256(abi.encodePacked(h, part))` from `h = 0`; zero when none is attached.
+        bytes32 sourceHash;
+        /// @notice Number of source parts attached.
+        uint32 sourceParts;
     }
 
     /// @notice The records as the compiler emitted them.

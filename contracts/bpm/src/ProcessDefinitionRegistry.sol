@@ -54,6 +54,10 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     event DefinitionPublished(
         uint256 indexed definitionId, bytes32 indexed processKey, uint32 version, bytes32 startRole
     );
+    /// @notice Part `part` (0-based) of the definition's BPMN 2.0 XML source, as the modeler
+    /// exported it (the exact bytes the compiler read). Concatenated in part order they are the
+    /// file; `sourceHash` is the hash chain over them after this part (see `attachSource`).
+    event DefinitionSourceAttached(uint256 indexed definitionId, uint32 part, bytes32 sourceHash, bytes data);
     /// @notice A published version was deprecated by `by`: it starts no new instance.
     event DefinitionDeprecated(uint256 indexed definitionId, address indexed by);
     /// @notice A deprecated version was reinstated by `by`: it starts instances again.
@@ -182,6 +186,25 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         emit RecordsAdded(definitionId, BpmRuntime.RecordType.Variable, from, records.length);
     }
 
+    /// @notice Appends the next part of the Draft's BPMN 2.0 XML source (the file the records were
+    /// compiled from), so that anyone can read the model as drawn (a web page shows the diagram)
+    /// and check it against the chain. The bytes are only logged (`DefinitionSourceAttached`: a
+    /// log costs 8 gas a byte, storage 20,000 a word); the registry keeps the hash chain
+    /// `sourceHash = keccak256(abi.encodePacked(sourceHash, data))`, from 0, over the parts in
+    /// order. Parts let a file pass the chain's limits on one transaction's call data and one
+    /// event (pallet-revive: 128 KiB and 64 KiB). Owner of the Draft only; a published
+    /// definition's source is frozen with it.
+    /// @return sourceHash the hash chain after this part.
+    function attachSource(uint256 definitionId, bytes calldata data) external returns (bytes32 sourceHash) {
+        _draft(definitionId);
+        DefinitionStorage.DefinitionRecord storage d = _l().definitions[definitionId];
+        sourceHash = keccak256(abi.encodePacked(d.sourceHash, data));
+        uint32 part = d.sourceParts;
+        d.sourceHash = sourceHash;
+        d.sourceParts = part + 1;
+        emit DefinitionSourceAttached(definitionId, part, sourceHash, data);
+    }
+
     // ------------------------------------------------------------------ publishing
 
     /// @notice Validates the Draft, computes its runtime tables, gives it the next version of its
@@ -262,6 +285,8 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         info.eventTriggerCount = m.triggers.length;
         info.variableCount = m.variables.length;
         info.deprecated = _l().compiled[definitionId].deprecated;
+        info.sourceHash = d.sourceHash;
+        info.sourceParts = d.sourceParts;
     }
 
     /// @notice Number of definitions created (ids are 1..definitionCount()).

@@ -21,6 +21,7 @@ contract ProcessDefinitionRegistryTest is Models {
     event DefinitionPublished(
         uint256 indexed definitionId, bytes32 indexed processKey, uint32 version, bytes32 startRole
     );
+    event DefinitionSourceAttached(uint256 indexed definitionId, uint32 part, bytes32 sourceHash, bytes data);
 
     BpmRuntime.RecordType internal constant R_SUBPROCESS = BpmRuntime.RecordType.Subprocess;
     BpmRuntime.RecordType internal constant R_ELEMENT = BpmRuntime.RecordType.Element;
@@ -90,6 +91,40 @@ contract ProcessDefinitionRegistryTest is Models {
         vm.expectRevert(err);
         registry.publish(id);
         vm.stopPrank();
+    }
+
+    /// The BPMN source travels in parts, each logged; the registry keeps the hash chain over them,
+    /// so a reader of the logs can check the file it rebuilds. Only the Draft's owner attaches,
+    /// and a published version's source is frozen.
+    function testSourceIsLoggedInPartsUnderAHashChain() public {
+        buildSequence();
+        uint256 id = upload("seq");
+        assertEq(registry.definition(id).sourceHash, bytes32(0));
+        assertEq(registry.definition(id).sourceParts, 0);
+        bytes memory a = bytes("<?xml version=\"1.0\"?><definitions>");
+        bytes memory b = bytes("</definitions>");
+        bytes32 h1 = keccak256(abi.encodePacked(bytes32(0), a));
+        bytes32 h2 = keccak256(abi.encodePacked(h1, b));
+        vm.expectEmit(address(registry));
+        emit DefinitionSourceAttached(id, 0, h1, a);
+        assertEq(registry.attachSource(id, a), h1);
+        vm.expectEmit(address(registry));
+        emit DefinitionSourceAttached(id, 1, h2, b);
+        assertEq(registry.attachSource(id, b), h2);
+        // the chain depends on the order and on where the file was cut
+        assertTrue(h2 != keccak256(abi.encodePacked(keccak256(abi.encodePacked(bytes32(0), b)), a)));
+        assertTrue(h2 != keccak256(abi.encodePacked(bytes32(0), bytes.concat(a, b))));
+
+        registry.grantRole(registry.DEPLOYER_ROLE(), deployer2);
+        vm.prank(deployer2);
+        vm.expectRevert(abi.encodeWithSelector(IProcessDefinitionRegistry.NotDefinitionOwner.selector, id, deployer2));
+        registry.attachSource(id, a);
+
+        registry.publish(id);
+        assertEq(registry.definition(id).sourceHash, h2);
+        assertEq(registry.definition(id).sourceParts, 2);
+        vm.expectRevert(abi.encodeWithSelector(IProcessDefinitionRegistry.DefinitionNotDraft.selector, id));
+        registry.attachSource(id, b);
     }
 
     function testUnknownDefinition() public {

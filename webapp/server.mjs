@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Serves AlstraNet's web app (the bundle `node build.mjs` writes to dist/) and tells the page where
+// the chain is: GET /config.json answers the deployment file of the BPM contracts (the one
+// `alstra engine deploy` writes), the chain id and name, and the Ethereum JSON-RPC URL that a
+// wallet should add. The page's own reads go through POST /rpc, forwarded to that endpoint (same
+// origin: no CORS setting needed on the node); the wallet (MetaMask) talks to the endpoint itself.
+//
+//   node server.mjs --deployment FILE [--eth-rpc URL] [--port N] [--host H] [--chain-name NAME]
+//
+// Defaults: --eth-rpc http://127.0.0.1:8545, --port 8080, --host 127.0.0.1,
+// --chain-name "AlstraNet". Exits with a clear message when the bundle or the deployment is missing.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import sirv from 'sirv';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values: opts } = parseArgs({
+  options: {
+    deployment: { type: 'string' },
+    'eth-rpc': { type: 'string', default: 'http://127.0.0.1:8545' },
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'chain-name': { type: 'string', default: 'AlstraNet' },
+  },
+});
+
+function fail(message) {
+  console.error(`alstranet-webapp: ${message}`);
+  process.exit(2);
+}
+
+const dist = path.join(here, 'dist');
+if (!fs.existsSync(path.join(dist, 'index.html'))) fail(`no bundle in ${dist}: run \`node build.mjs\` first`);
+if (!opts.deployment) fail('--deployment FILE is required (the file `alstra engine deploy` wrote)');
+let deployment;
+try {
+  deployment = JSON.parse(fs.readFileSync(opts.deployment, 'utf8'));
+} catch (e) {
+  fail(`cannot read the deployment file ${opts.deployment}: ${e.message}`);
+}
+for (const k of ['chainId', 'participantRegistry', 'definitionRegistry', 'processExecution']) {
+  if (deployment[k] === undefined) fail(`${opts.deployment} has no \`${k}\`: not a deployment file of \`alstra engine deploy\``);
+}
+const ethRpc = opts['eth-rpc'];
+const config = JSON.stringify({ chainId: deployment.chainId, chainName: opts['chain-name'], ethRpcUrl: ethRpc, deployment });
+const assets = sirv(dist, { single: true, etag: true });
+
+/** Forwards one JSON-RPC request body to the node; answers 502 with a JSON-RPC error when it is down. */
+async function forward(req, res) {
+  const chunks = [];
+  for await (const c of req) chunks.push(c);
+  try {
+    const r = await fetch(ethRpc, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+    res.writeHead(r.status, { 'content-type': 'application/json' });
+    res.end(Buffer.from(await r.arrayBuffer()));
+  } catch (e) {
+    res.writeHead(502, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: `the node at ${ethRpc} is unreachable: ${e.message}` } }));
+  }
+}
+
+const server = http.createServer((req, res) => {
+  if (req.url === '/config.json') {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    return res.end(config);
+  }
+  if (req.url === '/rpc') {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' });
+      return res.end('POST a JSON-RPC request');
+    }
+    return forward(req, res);
+  }
+  assets(req, res);
+});
+server.on('error', (e) => fail(`cannot listen on ${opts.host}:${opts.port}: ${e.message}`));
+server.listen(Number(opts.port), opts.host, () => {
+  const { port } = server.address();
+  console.log(`AlstraNet web app on http://${opts.host}:${port}/ (chain id ${deployment.chainId}, Ethereum JSON-RPC ${ethRpc})`);
+});

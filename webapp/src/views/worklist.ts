@@ -1,0 +1,48 @@
+// My worklist: the tasks enabled now, across every running instance, whose role the connected
+// account is bound to; each opens its form. Read from the chain alone (the engine's views).
+import type { App } from '../app';
+import { INSTANCE_STATUS, isPersonTask } from '../chain';
+import { h, table } from '../ui';
+
+export interface WorkItem { instance: number; definition: number; definitionName: string; version: number; element: number; task: string; role: string }
+
+/** Enabled person tasks of running instances that `account` may complete (bound to the task's role). */
+export async function worklist(app: App, account: string): Promise<WorkItem[]> {
+  const { chain } = app;
+  const count = Number(await chain.engine.instanceCount());
+  const items: WorkItem[] = [];
+  for (let id = count; id >= 1; id--) {
+    const info = await chain.engine.instance(id);
+    if (INSTANCE_STATUS[Number(info.status)] !== 'Active') continue;
+    const enabled: bigint[] = await chain.engine.enabledTasks(id);
+    if (!enabled.length) continue;
+    const def = await chain.definition(Number(info.definitionId));
+    for (const e of enabled.map(Number)) {
+      const el = def.elements[e];
+      if (!isPersonTask(el.kind)) continue;
+      if (!(await chain.engine.hasRole(id, el.role, account))) continue;
+      items.push({ instance: id, definition: def.id, definitionName: def.name, version: def.version, element: e, task: el.name || el.bpmnId, role: chain.roleName(el.role) });
+    }
+  }
+  return items;
+}
+
+export async function renderWorklist(app: App, view: HTMLElement): Promise<void> {
+  if (!app.me) {
+    view.replaceChildren(h('h2', {}, 'My worklist'), h('p', {}, 'Connect your wallet to see the tasks waiting for you.'));
+    return;
+  }
+  const items = await worklist(app, app.me.account);
+  view.replaceChildren(
+    h('h2', {}, 'My worklist'),
+    items.length
+      ? table(['Instance', 'Process', 'Task', 'Role', ''], items.map((w) => [
+        h('a', { href: `#/instances/${w.instance}` }, `#${w.instance}`),
+        `${w.definitionName} (v${w.version})`,
+        w.task,
+        w.role,
+        h('a', { href: `#/task/${w.instance}/${w.element}`, role: 'button', 'data-task': `${w.instance}/${w.element}` }, 'Open'),
+      ]), `${items.length} task(s) waiting for you; updated with every block`)
+      : h('p', { 'data-empty': 'worklist' }, 'No task is waiting for you.'),
+  );
+}
