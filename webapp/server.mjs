@@ -4,10 +4,12 @@
 // `alstra engine deploy` writes), the chain id and name, and the Ethereum JSON-RPC URL that a
 // wallet should add. The page's own reads go through POST /rpc, forwarded to that endpoint (same
 // origin: no CORS setting needed on the node); the wallet (MetaMask) talks to the endpoint itself.
+// POST /substrate forwards to the node's Substrate JSON-RPC (the consortium view: finality,
+// validators, rollup batches), for the read-only methods listed in SUBSTRATE_METHODS only.
 //
-//   node server.mjs --deployment FILE [--eth-rpc URL] [--port N] [--host H] [--chain-name NAME]
+//   node server.mjs --deployment FILE [--eth-rpc URL] [--node-rpc URL] [--port N] [--host H] [--chain-name NAME]
 //
-// Defaults: --eth-rpc http://127.0.0.1:8545, --port 8080, --host 127.0.0.1,
+// Defaults: --eth-rpc http://127.0.0.1:8545, --node-rpc http://127.0.0.1:9944, --port 8080, --host 127.0.0.1,
 // --chain-name "AlstraNet". Exits with a clear message when the bundle or the deployment is missing.
 import fs from 'node:fs';
 import http from 'node:http';
@@ -21,6 +23,7 @@ const { values: opts } = parseArgs({
   options: {
     deployment: { type: 'string' },
     'eth-rpc': { type: 'string', default: 'http://127.0.0.1:8545' },
+    'node-rpc': { type: 'string', default: 'http://127.0.0.1:9944' },
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '127.0.0.1' },
     'chain-name': { type: 'string', default: 'AlstraNet' },
@@ -48,17 +51,35 @@ const ethRpc = opts['eth-rpc'];
 const config = JSON.stringify({ chainId: deployment.chainId, chainName: opts['chain-name'], ethRpcUrl: ethRpc, deployment });
 const assets = sirv(dist, { single: true, etag: true });
 
-/** Forwards one JSON-RPC request body to the node; answers 502 with a JSON-RPC error when it is down. */
-async function forward(req, res) {
+/** The Substrate methods the page may call through /substrate (reads only: no author_*). */
+const SUBSTRATE_METHODS = new Set(['system_chain', 'system_properties', 'chain_getHeader', 'chain_getFinalizedHead',
+  'state_getStorage', 'rollup_status', 'rollup_batch']);
+
+/** Forwards one JSON-RPC request body to `endpoint`; answers 502 with a JSON-RPC error when it is
+ *  down, 403 for a method `allowed` rejects. */
+async function forward(req, res, endpoint, allowed = () => true) {
   const chunks = [];
   for await (const c of req) chunks.push(c);
+  const body = Buffer.concat(chunks);
+  let calls;
   try {
-    const r = await fetch(ethRpc, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+    calls = [JSON.parse(body.toString('utf8'))].flat();
+  } catch {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'the request body is not JSON' } }));
+  }
+  const refused = calls.find((c) => !allowed(c?.method));
+  if (refused) {
+    res.writeHead(403, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify({ jsonrpc: '2.0', id: refused?.id ?? null, error: { code: -32601, message: `method ${refused?.method} is not served here` } }));
+  }
+  try {
+    const r = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     res.writeHead(r.status, { 'content-type': 'application/json' });
     res.end(Buffer.from(await r.arrayBuffer()));
   } catch (e) {
     res.writeHead(502, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: `the node at ${ethRpc} is unreachable: ${e.message}` } }));
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: `the node at ${endpoint} is unreachable: ${e.message}` } }));
   }
 }
 
@@ -72,7 +93,14 @@ const server = http.createServer((req, res) => {
       res.writeHead(405, { allow: 'POST' });
       return res.end('POST a JSON-RPC request');
     }
-    return forward(req, res);
+    return forward(req, res, ethRpc);
+  }
+  if (req.url === '/substrate') {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' });
+      return res.end('POST a JSON-RPC request');
+    }
+    return forward(req, res, opts['node-rpc'], (m) => SUBSTRATE_METHODS.has(m));
   }
   assets(req, res);
 });

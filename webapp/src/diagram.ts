@@ -11,8 +11,18 @@ export interface Overlay {
   fired?: string[];
 }
 
+/** Draws `xml` into `container` once the container is in the document (bpmn-js measures it);
+ *  gives up when it never gets there (a newer page replaced it). The ids marked are listed in the
+ *  container's `data-tokens`, `data-enabled` and `data-fired` attributes. */
 export async function showDiagram(container: HTMLElement, xml: string, overlay: Overlay = {}): Promise<void> {
+  for (let i = 0; !container.isConnected; i++) {
+    if (i > 600) return;
+    await new Promise((r) => requestAnimationFrame(r));
+  }
   container.innerHTML = '';
+  container.dataset.tokens = (overlay.tokens ?? []).join(' ');
+  container.dataset.enabled = (overlay.enabled ?? []).join(' ');
+  container.dataset.fired = (overlay.fired ?? []).join(' ');
   const viewer = new NavigatedViewer({ container });
   await viewer.importXML(xml);
   const canvas: any = viewer.get('canvas');
@@ -24,4 +34,19 @@ export async function showDiagram(container: HTMLElement, xml: string, overlay: 
   mark(overlay.fired, 'fired');
   mark(overlay.tokens, 'token');
   mark(overlay.enabled, 'enabled');
+  // a token is drawn as a dot on the last segment of its flow (as process monitors show them)
+  const overlays: any = viewer.get('overlays');
+  for (const id of overlay.tokens ?? []) {
+    const flow = registry.get(id);
+    const wp: { x: number; y: number }[] | undefined = flow?.waypoints;
+    if (!wp || wp.length < 2) continue;
+    const [a, b] = [wp[wp.length - 2], wp[wp.length - 1]];
+    const left = Math.min(...wp.map((p) => p.x));
+    const top = Math.min(...wp.map((p) => p.y));
+    const dot = document.createElement('div');
+    dot.className = 'token-dot';
+    dot.title = 'token';
+    dot.setAttribute('aria-label', `token on ${flow.businessObject?.name || id}`);
+    overlays.add(id, 'token', { position: { left: (a.x + b.x) / 2 - left - 8, top: (a.y + b.y) / 2 - top - 8 }, html: dot });
+  }
 }

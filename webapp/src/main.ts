@@ -1,5 +1,6 @@
 // AlstraNet web app: routes (#/worklist, #/task/I/E, #/definitions, #/definitions/D, #/instances,
-// #/instances/I), the wallet button, and live updates on every new block.
+// #/instances/I, #/participants, #/consortium), the wallet button, and live updates on every new
+// block.
 import { App } from './app';
 import { loadConfig } from './chain';
 import { h, notice, short } from './ui';
@@ -7,32 +8,45 @@ import { WalletError } from './wallet';
 import { renderWorklist } from './views/worklist';
 import { renderTask } from './views/task';
 import { renderDefinition, renderDefinitions, renderInstance, renderInstances } from './views/explorer';
+import { renderParticipants } from './views/participants';
+import { renderConsortium } from './views/consortium';
 
 const view = document.getElementById('view')!;
 let app: App;
 let rendering = false;
 
 /** Views that follow the chain: redrawn on each new block (forms are not, so typing is not lost). */
-const LIVE = /^#\/(worklist|instances(\/\d+)?)?$/;
+const LIVE = /^#\/(worklist|instances(\/\d+)?|consortium)?$/;
+
+/** Each route renders off-screen and is shown only if no newer route started meanwhile (a live
+ *  update, an account switch and a click may overlap). */
+let generation = 0;
 
 async function route(): Promise<void> {
   const hash = location.hash || '#/worklist';
   document.querySelectorAll('[data-nav]').forEach((a) => a.toggleAttribute('aria-current', hash.startsWith(`#/${a.getAttribute('data-nav')}`)));
+  const mine = ++generation;
+  const target = document.createElement('section');
   rendering = true;
   view.setAttribute('aria-busy', 'true');
   try {
     let m;
-    if ((m = hash.match(/^#\/task\/(\d+)\/(\d+)$/))) await renderTask(app, view, Number(m[1]), Number(m[2]));
-    else if ((m = hash.match(/^#\/definitions\/(\d+)$/))) await renderDefinition(app, view, Number(m[1]));
-    else if (hash === '#/definitions') await renderDefinitions(app, view);
-    else if ((m = hash.match(/^#\/instances\/(\d+)$/))) await renderInstance(app, view, Number(m[1]));
-    else if (hash === '#/instances') await renderInstances(app, view);
-    else await renderWorklist(app, view);
+    if ((m = hash.match(/^#\/task\/(\d+)\/(\d+)$/))) await renderTask(app, target, Number(m[1]), Number(m[2]));
+    else if ((m = hash.match(/^#\/definitions\/(\d+)$/))) await renderDefinition(app, target, Number(m[1]));
+    else if (hash === '#/definitions') await renderDefinitions(app, target);
+    else if ((m = hash.match(/^#\/instances\/(\d+)$/))) await renderInstance(app, target, Number(m[1]));
+    else if (hash === '#/instances') await renderInstances(app, target);
+    else if (hash === '#/participants') await renderParticipants(app, target);
+    else if (hash === '#/consortium') await renderConsortium(app, target);
+    else await renderWorklist(app, target);
+    if (mine === generation) view.replaceChildren(...target.childNodes);
   } catch (e: any) {
-    notice(e.message ?? String(e), 'error');
+    if (mine === generation) notice(e.message ?? String(e), 'error');
   } finally {
-    view.removeAttribute('aria-busy');
-    rendering = false;
+    if (mine === generation) {
+      view.removeAttribute('aria-busy');
+      rendering = false;
+    }
   }
 }
 
@@ -68,7 +82,10 @@ async function main(): Promise<void> {
   document.getElementById('connect')!.addEventListener('click', connect);
   window.ethereum?.on?.('accountsChanged', () => connect());
   window.ethereum?.on?.('chainChanged', () => connect());
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', () => {
+    notice('');
+    route();
+  });
   app.chain.provider.on('block', () => {
     if (!rendering && LIVE.test(location.hash || '#/worklist')) route();
   });

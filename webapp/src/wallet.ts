@@ -83,7 +83,9 @@ export async function sendAndFollow(chain: Chain, wallet: Wallet, contract: Cont
   const c = contract.connect(wallet.signer) as Contract;
   const iface: Interface = contract.interface;
   try {
-    await c[method].staticCall(...args);
+    // simulated on the node itself (through the page's read endpoint), as the account: wallets
+    // differ in how they pass a revert's data back
+    await contract[method].staticCall(...args, { from: wallet.account });
   } catch (e) {
     throw new Error(explainRevert(chain, iface, e));
   }

@@ -16,6 +16,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { ethers } from 'ethers';
 import puppeteer from 'puppeteer-core';
 import { ACCOUNTS, alstraCli, model } from '../lib/alstra.js';
+import { connect } from '../lib/rollup.js';
 import { freePort, jsonRpc, ROOT, sleep, startNode, tail, until } from '../lib/node.js';
 
 /** Dev keys (public, README): the wallet's accounts. */
@@ -59,7 +60,8 @@ describe('web app in a browser', () => {
       const build = spawnSync(process.execPath, ['build.mjs'], { cwd: path.join(ROOT, 'webapp'), encoding: 'utf8' });
       assert.equal(build.status, 0, `webapp build failed: ${build.stderr}`);
       const port = await freePort();
-      server = spawn(process.execPath, ['server.mjs', '--deployment', deploymentFile, '--eth-rpc', node.ethUrl, '--port', String(port)],
+      server = spawn(process.execPath, ['server.mjs', '--deployment', deploymentFile, '--eth-rpc', node.ethUrl,
+        '--node-rpc', `http://127.0.0.1:${node.rpcPort}`, '--port', String(port)],
         { cwd: path.join(ROOT, 'webapp') });
       server.stdout.on('data', (d) => { serverLog += d; });
       server.stderr.on('data', (d) => { serverLog += d; });
@@ -125,8 +127,13 @@ describe('web app in a browser', () => {
           const sent = await signer.sendTransaction(tx);
           return { result: sent.hash };
         }
-        default:
-          return { result: await jsonRpc(node.ethUrl, method, params) };
+        default: {
+          // passed on as is, errors with their data (a revert's), as MetaMask does
+          const r = await fetch(node.ethUrl, { method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+          const body = await r.json();
+          return body.error ? { error: body.error } : { result: body.result };
+        }
       }
     } catch (e) {
       return { error: { code: e.code ?? -32603, message: e.message, data: e.data } };
@@ -148,13 +155,18 @@ describe('web app in a browser', () => {
    *  what the page showed instead (and a screenshot is saved). */
   async function waitText(sel, re, ms = 120_000) {
     try {
-      await page.waitForFunction((s, src) => [...document.querySelectorAll(s)].some((e) => new RegExp(src).test(e.textContent)),
-        { timeout: ms, polling: 250 }, sel, re.source);
+      await page.waitForFunction((s, src, flags) => [...document.querySelectorAll(s)].some((e) => new RegExp(src, flags).test(e.textContent)),
+        { timeout: ms, polling: 250 }, sel, re.source, re.flags);
     } catch (e) {
       await shot(`failed-${Date.now()}`);
       const seen = await page.evaluate(() => `notice: ${document.getElementById('notice')?.textContent}\nview: ${document.getElementById('view')?.innerText}`);
       throw new Error(`no ${sel} matched ${re} within ${ms} ms; the page showed\n${seen.slice(0, 3000)}`);
     }
+  }
+  /** Submits a form from inside the page (a handle could be detached by a concurrent redraw). */
+  async function submit(form = 'form') {
+    await page.waitForSelector(`${form} button[type=submit]`);
+    await page.$eval(`${form} button[type=submit]`, (b) => b.click());
   }
   async function as(account) {
     wallet.account = account;
@@ -188,9 +200,10 @@ describe('web app in a browser', () => {
 
   let instance;
   test('starts an instance with role bindings and follows the transaction to finality', async () => {
+    await page.select(`select[data-role="${ethers.id('Team Assistant')}"]`, ACCOUNTS.alith.toLowerCase());
     await page.select(`select[data-role="${ethers.id('Approver')}"]`, ACCOUNTS.baltathar.toLowerCase());
     await page.select(`select[data-role="${ethers.id('Accountant')}"]`, ACCOUNTS.charleth.toLowerCase());
-    await page.click('form[aria-label="Start an instance"] button[type=submit]');
+    await submit('form[aria-label="Start an instance"]');
     await page.waitForFunction(() => /#\/instances\/\d+$/.test(location.hash), { timeout: 180_000 });
     instance = Number((await page.evaluate(() => location.hash)).split('/').pop());
     const info = cli.run('alith', 'instance', 'show', String(instance));
@@ -206,8 +219,7 @@ describe('web app in a browser', () => {
     await waitText('table', /Assign approver|assignApprover/i);
     await shot('04-worklist-alith');
     await page.click(`a[data-task^="${instance}/"]`);
-    await page.waitForSelector('form button[type=submit]');
-    await page.click('form button[type=submit]');
+    await submit();
     await waitText('[data-step=finalized]', /Finalized/, 180_000);
     await shot('05-task-completed');
     // the engine moved on: the approver's task is enabled, not alith's
@@ -223,8 +235,8 @@ describe('web app in a browser', () => {
     const element = approve.enabledTasks[approve.enabledTaskIds.indexOf('approveInvoice')];
     assert.notEqual(element, undefined, JSON.stringify(approve));
     await page.goto(`${url}#/task/${instance}/${element}`, { waitUntil: 'networkidle0' });
-    await page.waitForSelector('form button[type=submit]');
-    await page.click('form button[type=submit]');
+    await waitText('h2', /Approve Invoice/);
+    await submit();
     await waitText('#notice', /not bound to the role "Approver"/);
     await shot('06-refused');
   });
@@ -238,21 +250,62 @@ describe('web app in a browser', () => {
     await page.waitForSelector('select[name=approved]');
     await page.select('select[name=approved]', 'true');
     wallet.rejectNext = true;
-    await page.click('form button[type=submit]');
+    await submit();
     await waitText('#notice', /rejected the transaction/);
     assert.deepEqual(cli.run('alith', 'instance', 'show', String(instance)).enabledTaskIds, ['approveInvoice'], 'nothing was sent');
-    await page.click('form button[type=submit]');
+    await submit();
     await waitText('[data-step=finalized]', /Finalized/, 180_000);
     await page.goto(`${url}#/instances/${instance}`, { waitUntil: 'networkidle0' });
     await waitText('table', /approved := yes/);
     await waitText('table', /Globex Corp/);
+    // a token waits on the flow into the accountant's task, drawn on the diagram
+    await page.waitForSelector('.djs-connection.token', { timeout: 30_000 });
+    await page.waitForSelector('.token-dot');
+    const tokens = await page.$eval('.diagram', (d) => d.dataset.tokens.split(' '));
+    assert.equal(tokens.length, 1, `one token: ${tokens}`);
     await shot('07-instance-trail');
   });
 
-  test('an account that is not a participant is told so', async () => {
+  test('an account that is not a participant is told so; a registrar registers it on the participants page', async () => {
     await as('dorothy');
     await waitText('#notice', /not a registered participant/);
     await page.goto(`${url}#/worklist`, { waitUntil: 'networkidle0' });
     await waitText('[data-empty=worklist]', /No task/);
+    // not a registrar: the page lists participants, offers no form
+    await page.goto(`${url}#/participants`, { waitUntil: 'networkidle0' });
+    await waitText('#view', /Only a registrar/);
+    assert.equal(await page.$('form[aria-label="Register a participant"]'), null);
+    await as('alith');
+    await waitText('#account', /Acme Ltd/);
+    await page.waitForSelector('form[aria-label="Register a participant"]');
+    await page.type('#p-account', ACCOUNTS.dorothy);
+    await page.type('#p-name', 'Umbrella Corp');
+    await page.type('#p-roles', 'Approver, Accountant');
+    await submit('form[aria-label="Register a participant"]');
+    await waitText('#notice', /Umbrella Corp registered/, 180_000);
+    await waitText('table', /Umbrella Corp/);
+    await shot('08-participants');
+    await as('dorothy');
+    await waitText('#account', /Umbrella Corp/);
+    assert.match(await text('[data-roles]'), /Approver, Accountant/);
+  });
+
+  test('the consortium view shows finality, the session validators and the rollup', async () => {
+    await page.goto(`${url}#/consortium`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('[data-finalized]', { timeout: 60_000 });
+    assert.ok(Number(await text('[data-finalized]')) > 0);
+    const api = await connect(node.wsUrl);
+    try {
+      // the page's storage key is FRAME's, and it shows the chain's validators
+      const src = fs.readFileSync(path.join(ROOT, 'webapp/src/views/consortium.ts'), 'utf8');
+      assert.equal(src.match(/SESSION_VALIDATORS_KEY = '(0x[0-9a-f]+)'/)[1], api.query.session.validators.key());
+      const want = (await api.query.session.validators()).map((v) => v.toString());
+      const shown = await page.$$eval('[data-validator]', (els) => els.map((e) => e.dataset.validator));
+      assert.deepEqual(shown, want);
+    } finally {
+      await api.disconnect();
+    }
+    await waitText('#view', /batch\(es\) sealed/);
+    await shot('09-consortium');
   });
 });

@@ -34,7 +34,7 @@ async function diagramOf(app: App, def: Definition, overlay = {}): Promise<HTMLE
     }
     status.className = 'verified';
     status.textContent = `✓ Diagram as deployed: its BPMN source (${def.sourceParts} part(s)) matches hash ${short(def.sourceHash)} on chain.`;
-    setTimeout(() => showDiagram(box, src.xml, overlay).catch((e) => { status.textContent += ` (cannot draw it: ${e.message})`; }), 0);
+    showDiagram(box, src.xml, overlay).catch((e) => { status.textContent += ` (cannot draw it: ${e.message})`; });
   } catch (e: any) {
     status.textContent = e.message;
     box.remove();
@@ -77,8 +77,14 @@ export async function renderDefinition(app: App, view: HTMLElement, id: number):
       const started = receipt!.logs.map((l) => { try { return chain.engine.interface.parseLog(l); } catch { return null; } })
         .find((p) => p?.name === 'InstanceStarted');
       const newId = started ? Number(started.args.instanceId) : undefined;
+      if (newId) {
+        // the page's hashchange handler clears notices: say it once the instance page is routed
+        await new Promise((r) => {
+          window.addEventListener('hashchange', r, { once: true });
+          location.hash = `#/instances/${newId}`;
+        });
+      }
       notice(`Instance #${newId} of ${def.name} started.`, 'ok');
-      if (newId) location.hash = `#/instances/${newId}`;
     } catch (e: any) {
       notice(e.message ?? String(e), 'error');
     } finally {
