@@ -48,25 +48,39 @@ pub struct Session {
 
 /// A decoded revert of one of the BPM contracts, or the transport error as is.
 fn explain(e: alloy::contract::Error) -> anyhow::Error {
+	match e.as_revert_data().and_then(|d| explain_revert(&d)) {
+		Some(err) => err,
+		None => anyhow!(e),
+	}
+}
+
+/// The same for a transaction sent without a typed binding (`eth_estimateGas` reverts).
+fn explain_rpc(e: alloy::transports::TransportError) -> anyhow::Error {
+	match e.as_error_resp().and_then(|r| r.as_revert_data()).and_then(|d| explain_revert(&d)) {
+		Some(err) => err,
+		None => anyhow!(e),
+	}
+}
+
+/// Revert data as a custom error of the engine or the registries, or an `Error(string)` (the
+/// rollup precompile's refusals, "rollup: FiringRefused: ..."); `None` for anything else.
+fn explain_revert(data: &[u8]) -> Option<anyhow::Error> {
 	use crate::contracts::{
 		execution::ProcessExecution::ProcessExecutionErrors as E,
 		participants::ParticipantRegistry::ParticipantRegistryErrors as P,
 		registry::ProcessDefinitionRegistry::ProcessDefinitionRegistryErrors as R,
 	};
-	if let Some(err) = e.as_decoded_interface_error::<E>() {
-		return anyhow!("reverted: {err:?}");
+	use alloy::sol_types::{SolError, SolInterface};
+	if let Ok(err) = E::abi_decode(data) {
+		return Some(anyhow!("reverted: {err:?}"));
 	}
-	if let Some(err) = e.as_decoded_interface_error::<R>() {
-		return anyhow!("reverted: {err:?}");
+	if let Ok(err) = R::abi_decode(data) {
+		return Some(anyhow!("reverted: {err:?}"));
 	}
-	if let Some(err) = e.as_decoded_interface_error::<P>() {
-		return anyhow!("reverted: {err:?}");
+	if let Ok(err) = P::abi_decode(data) {
+		return Some(anyhow!("reverted: {err:?}"));
 	}
-	// `Error(string)`: the rollup precompile's refusals ("rollup: FiringRefused: ...")
-	if let Some(reason) = e.as_revert_data().and_then(|d| <alloy::sol_types::Revert as alloy::sol_types::SolError>::abi_decode(&d).ok()) {
-		return anyhow!("reverted: {}", reason.reason);
-	}
-	anyhow!(e)
+	alloy::sol_types::Revert::abi_decode(data).ok().map(|r| anyhow!("reverted: {}", r.reason))
 }
 
 /// Sends a call builder and waits for its receipt; a revert is decoded into its custom error.
@@ -211,8 +225,8 @@ impl Session {
 		Ok(())
 	}
 
-	/// `alstra bpmn deploy`: createDefinition, the add* batches, the BPMN source in parts
-	/// (`attachSource`, [`SOURCE_PART`] bytes each), publish.
+	/// `alstra bpmn deploy`: createDefinition, then [`deployment_calls`]: the add* batches, the
+	/// BPMN source in parts, publish.
 	pub async fn deploy_model(&self, file: &Path) -> Result<()> {
 		let source = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
 		let model = alstra_bpmn::read_model(file)
@@ -247,37 +261,24 @@ impl Session {
 				.expect("static template")
 				.progress_chars("=> "),
 		);
-		macro_rules! batches {
-			($label:literal, $items:expr, $method:ident) => {
-				for chunk in $items.chunks(encode::BATCH) {
-					bar.set_message($label);
-					let r = send!(reg.$method(id, chunk.to_vec()));
-					gas += r.gas_used;
-					txs += 1;
-					bar.inc(chunk.len() as u64);
-				}
-			};
-		}
-		batches!("pools", rec.pools, addPools);
-		batches!("swimlanes", rec.swimlanes, addSwimlanes);
-		batches!("scopes", rec.scopes, addSubprocesses);
-		batches!("activities", rec.activities, addActivities);
-		batches!("events", rec.events, addEvents);
-		batches!("gateways", rec.gateways, addGateways);
-		batches!("activity flows", rec.activity_flows, addActivitySequenceFlows);
-		batches!("gateway flows", rec.gateway_flows, addGatewaySequenceFlows);
-		batches!("event triggers", rec.triggers, addEventTriggers);
-		batches!("variables", rec.variables, addVariables);
-		for part in source.chunks(SOURCE_PART) {
-			bar.set_message("BPMN source");
-			let r = send!(reg.attachSource(id, part.to_vec().into()));
+		let mut last = None;
+		for call in deployment_calls(&rec, &source, id) {
+			bar.set_message(call.label);
+			let tx = alloy::rpc::types::TransactionRequest::default()
+				.to(self.deployment()?.definition_registry)
+				.input(call.data.into());
+			let pending = self.provider.send_transaction(tx).await.map_err(explain_rpc).with_context(|| call.label)?;
+			let r = pending.get_receipt().await.context("waiting for the receipt")?;
+			if !r.status() {
+				bail!("transaction {} ({}) failed on chain", r.transaction_hash, call.label);
+			}
 			gas += r.gas_used;
 			txs += 1;
+			bar.inc(call.records as u64);
+			last = Some(r);
 		}
 		bar.finish_and_clear();
-		let r = send!(reg.publish(id));
-		gas += r.gas_used;
-		txs += 1;
+		let r = last.expect("a deployment ends with publish");
 		let published = decode_one::<ProcessDefinitionRegistry::DefinitionPublished>(&r)?;
 		let summary = model.summary();
 		self.print(
@@ -807,6 +808,51 @@ impl ChainModel {
 }
 
 /// The first log of type `E` in a receipt.
+/// One registry transaction of a deployment after `createDefinition`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryCall {
+	/// What it does (`pools`, `activities`, ..., `BPMN source`, `publish`).
+	pub label: &'static str,
+	/// Records it appends (0 for the source and publish).
+	pub records: usize,
+	/// Its calldata for `ProcessDefinitionRegistry`.
+	pub data: alloy::primitives::Bytes,
+}
+
+/// The transactions that fill Draft `id` with `rec` in batches of [`encode::BATCH`] records
+/// (tables in the registry's append order), attach `source` in parts of [`SOURCE_PART`] bytes,
+/// and publish it: what `alstra bpmn deploy` sends and `alstra bpmn encode` prints (for a
+/// wallet to send, e.g. the web app's modeler).
+pub fn deployment_calls(rec: &encode::Records, source: &[u8], id: U256) -> Vec<RegistryCall> {
+	use alloy::sol_types::SolCall;
+	use ProcessDefinitionRegistry as R;
+	let mut out = Vec::new();
+	macro_rules! batches {
+		($label:literal, $items:expr, $call:ident) => {
+			for chunk in $items.chunks(encode::BATCH) {
+				let data = R::$call { definitionId: id, records: chunk.to_vec() }.abi_encode();
+				out.push(RegistryCall { label: $label, records: chunk.len(), data: data.into() });
+			}
+		};
+	}
+	batches!("pools", rec.pools, addPoolsCall);
+	batches!("swimlanes", rec.swimlanes, addSwimlanesCall);
+	batches!("scopes", rec.scopes, addSubprocessesCall);
+	batches!("activities", rec.activities, addActivitiesCall);
+	batches!("events", rec.events, addEventsCall);
+	batches!("gateways", rec.gateways, addGatewaysCall);
+	batches!("activity flows", rec.activity_flows, addActivitySequenceFlowsCall);
+	batches!("gateway flows", rec.gateway_flows, addGatewaySequenceFlowsCall);
+	batches!("event triggers", rec.triggers, addEventTriggersCall);
+	batches!("variables", rec.variables, addVariablesCall);
+	for part in source.chunks(SOURCE_PART) {
+		let data = R::attachSourceCall { definitionId: id, data: part.to_vec().into() }.abi_encode();
+		out.push(RegistryCall { label: "BPMN source", records: 0, data: data.into() });
+	}
+	out.push(RegistryCall { label: "publish", records: 0, data: R::publishCall { definitionId: id }.abi_encode().into() });
+	out
+}
+
 /// Bytes of BPMN source per `attachSource` transaction: below pallet-revive's 64 KiB for the
 /// data of one event (`limits::EVENT_BYTES`) with room for the event's other fields.
 pub const SOURCE_PART: usize = 48 * 1024;

@@ -15,7 +15,7 @@ mod l1;
 mod relayer;
 
 use alloy::primitives::{keccak256, Address, B256};
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -135,6 +135,16 @@ pub enum BpmnCmd {
 	Reinstate {
 		/// Definition id, or `key:<BPMN process id>` for the latest version.
 		definition: String,
+	},
+	/// Print the transactions that deploy a .bpmn file as Draft `--definition-id` (offline, JSON):
+	/// the `createDefinition` calldata, then each add* batch, source part and `publish`, all to the
+	/// ProcessDefinitionRegistry, for a wallet to send (what `deploy` sends itself).
+	Encode {
+		/// BPMN 2.0 XML file.
+		file: PathBuf,
+		/// The id `createDefinition` returned (the registry's `DefinitionCreated`).
+		#[arg(long)]
+		definition_id: u64,
 	},
 	/// Print (or write) a definition's BPMN source as deployed, rebuilt from the registry's logs
 	/// and checked against the hash chain the registry keeps.
@@ -266,8 +276,36 @@ fn check(file: &PathBuf, json: bool) -> Result<()> {
 			}
 			Ok(())
 		},
-		Err(e) => bail!("{}: refused: {e}", file.display()),
+		Err(e) => {
+			if json {
+				// the refusal as data (element id, type, line, reason) for tools, e.g. the web app
+				println!("{}", serde_json::json!({ "refused": e }));
+			}
+			bail!("{}: refused: {e}", file.display())
+		},
 	}
+}
+
+fn encode_calls(file: &PathBuf, definition_id: u64) -> Result<()> {
+	use alloy::sol_types::SolCall;
+	let source = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+	let xml = alstra_bpmn::read_model(file).map_err(|e| anyhow!("{e}"))?;
+	let model = alstra_bpmn::compile(&xml).map_err(|e| anyhow!("{}: refused: {e}", file.display()))?;
+	let rec = encode::records(&model)?;
+	let create = contracts::registry::ProcessDefinitionRegistry::createDefinitionCall {
+		processKey: alloy::primitives::FixedBytes(model.process_key),
+		name: model.name.clone(),
+	};
+	let calls = chain::deployment_calls(&rec, &source, alloy::primitives::U256::from(definition_id));
+	println!(
+		"{}",
+		serde_json::json!({
+			"processKey": format!("0x{}", encode::hex(&model.process_key)), "name": model.name,
+			"createDefinition": alloy::primitives::Bytes::from(create.abi_encode()),
+			"definitionId": definition_id, "calls": calls,
+		})
+	);
+	Ok(())
 }
 
 #[tokio::main]
@@ -282,6 +320,7 @@ async fn main() {
 async fn run(cli: Cli) -> Result<()> {
 	let cli = match cli {
 		Cli { command: Command::Bpmn(BpmnCmd::Check { file }), json, .. } => return check(&file, json),
+		Cli { command: Command::Bpmn(BpmnCmd::Encode { file, definition_id }), .. } => return encode_calls(&file, definition_id),
 		// Offline: the prover needs no chain.
 		Cli { command: Command::Prover(cmd), .. } => return alstra_prover::cli::run(cmd),
 		// Talks to L1, not to AlstraNet.
@@ -299,7 +338,7 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Bpmn(BpmnCmd::Deprecate { definition }) => session.set_deprecated(definition, true).await,
 		Command::Bpmn(BpmnCmd::Reinstate { definition }) => session.set_deprecated(definition, false).await,
 		Command::Bpmn(BpmnCmd::Source { definition, out }) => session.model_source(definition, out.as_deref()).await,
-		Command::Bpmn(BpmnCmd::Check { .. }) | Command::Prover(_) | Command::L1(_) | Command::Relayer(_) =>
+		Command::Bpmn(BpmnCmd::Check { .. } | BpmnCmd::Encode { .. }) | Command::Prover(_) | Command::L1(_) | Command::Relayer(_) =>
 			unreachable!("handled above"),
 		Command::Instance(InstanceCmd::Start { definition, bind, vars }) =>
 			session.start_instance(definition, bind, &vars.vars).await,
