@@ -7,12 +7,18 @@
 // POST /substrate forwards to the node's Substrate JSON-RPC (the consortium view: finality,
 // validators, rollup batches), for the read-only methods listed in SUBSTRATE_METHODS only.
 //
-//   node server.mjs --deployment FILE [--eth-rpc URL] [--node-rpc URL] [--port N] [--host H] [--chain-name NAME]
+// POST /api/check and POST /api/encode?definitionId=N take a BPMN file as the body and answer what
+// the `alstra` CLI (the same compiler) says: the compiled model or the refusal (element id, type,
+// line), and the registry calls that deploy it, for the modeler page to send with the wallet.
+//
+//   node server.mjs --deployment FILE [--eth-rpc URL] [--node-rpc URL] [--alstra PATH] [--port N] [--host H] [--chain-name NAME]
 //
 // Defaults: --eth-rpc http://127.0.0.1:8545, --node-rpc http://127.0.0.1:9944, --port 8080, --host 127.0.0.1,
 // --chain-name "AlstraNet". Exits with a clear message when the bundle or the deployment is missing.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,6 +30,7 @@ const { values: opts } = parseArgs({
     deployment: { type: 'string' },
     'eth-rpc': { type: 'string', default: 'http://127.0.0.1:8545' },
     'node-rpc': { type: 'string', default: 'http://127.0.0.1:9944' },
+    alstra: { type: 'string', default: process.env.ALSTRA || path.join(process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/alstranet/target'), 'release/alstra') },
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '127.0.0.1' },
     'chain-name': { type: 'string', default: 'AlstraNet' },
@@ -83,7 +90,51 @@ async function forward(req, res, endpoint, allowed = () => true) {
   }
 }
 
+/** Largest BPMN file the compiler endpoints take (bytes). */
+const MAX_MODEL_BYTES = 4 * 1024 * 1024;
+
+function json(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** Runs `alstra --json bpmn <args> FILE` on the request body; answers its JSON (200), the
+ *  compiler's refusal (422), or why it could not run. */
+async function compiler(req, res, args) {
+  if (req.method !== 'POST') return json(res, 405, { error: 'POST the BPMN file' });
+  const chunks = [];
+  let size = 0;
+  for await (const c of req) {
+    size += c.length;
+    if (size > MAX_MODEL_BYTES) return json(res, 413, { error: `a model may have at most ${MAX_MODEL_BYTES} bytes` });
+    chunks.push(c);
+  }
+  if (!fs.existsSync(opts.alstra)) return json(res, 503, { error: `the compiler is not installed: no alstra at ${opts.alstra} (--alstra)` });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alstra-model-'));
+  const file = path.join(dir, 'model.bpmn');
+  fs.writeFileSync(file, Buffer.concat(chunks));
+  execFile(opts.alstra, ['--json', 'bpmn', ...args(file)], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    let out;
+    try {
+      out = stdout.trim() ? JSON.parse(stdout) : undefined;
+    } catch {
+      out = undefined;
+    }
+    if (out?.refused) return json(res, 422, out);
+    if (err || !out) return json(res, 422, { error: (stderr || String(err)).trim().replace(file, 'the model') });
+    json(res, 200, out);
+  });
+}
+
 const server = http.createServer((req, res) => {
+  const u = new URL(req.url, 'http://x');
+  if (u.pathname === '/api/check') return compiler(req, res, (f) => ['check', f]);
+  if (u.pathname === '/api/encode') {
+    const id = u.searchParams.get('definitionId');
+    if (!/^\d+$/.test(id ?? '')) return json(res, 400, { error: 'definitionId must be a number (the id createDefinition returned)' });
+    return compiler(req, res, (f) => ['encode', f, '--definition-id', id]);
+  }
   if (req.url === '/config.json') {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     return res.end(config);

@@ -184,7 +184,7 @@ function toUint256(n: number): Uint8Array {
 }
 
 /** Decodes the file as its XML declaration says (UTF-8, or the Latin-1 some tools export). */
-function decodeXml(bytes: Uint8Array): string {
+export function decodeXml(bytes: Uint8Array): string {
   const head = new TextDecoder('latin1').decode(bytes.slice(0, 200));
   const m = head.match(/encoding=["']([A-Za-z0-9_-]+)["']/);
   const enc = m ? m[1].toLowerCase() : 'utf-8';

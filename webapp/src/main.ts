@@ -1,5 +1,5 @@
 // AlstraNet web app: routes (#/worklist, #/task/I/E, #/definitions, #/definitions/D, #/instances,
-// #/instances/I, #/participants, #/consortium), the wallet button, and live updates on every new
+// #/instances/I, #/modeler, #/participants, #/consortium), the wallet button, and live updates on every new
 // block.
 import { App } from './app';
 import { loadConfig } from './chain';
@@ -10,6 +10,7 @@ import { renderTask } from './views/task';
 import { renderDefinition, renderDefinitions, renderInstance, renderInstances } from './views/explorer';
 import { renderParticipants } from './views/participants';
 import { renderConsortium } from './views/consortium';
+import { renderModeler } from './views/modeler';
 
 const view = document.getElementById('view')!;
 let app: App;
@@ -38,6 +39,7 @@ async function route(): Promise<void> {
     else if (hash === '#/instances') await renderInstances(app, target);
     else if (hash === '#/participants') await renderParticipants(app, target);
     else if (hash === '#/consortium') await renderConsortium(app, target);
+    else if (hash === '#/modeler') await renderModeler(app, target);
     else await renderWorklist(app, target);
     if (mine === generation) view.replaceChildren(...target.childNodes);
   } catch (e: any) {

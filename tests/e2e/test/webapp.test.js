@@ -15,7 +15,7 @@ import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { ethers } from 'ethers';
 import puppeteer from 'puppeteer-core';
-import { ACCOUNTS, alstraCli, model } from '../lib/alstra.js';
+import { ACCOUNTS, ALSTRA_BIN, alstraCli, model } from '../lib/alstra.js';
 import { connect } from '../lib/rollup.js';
 import { freePort, jsonRpc, ROOT, sleep, startNode, tail, until } from '../lib/node.js';
 
@@ -52,7 +52,7 @@ describe('web app in a browser', () => {
       cli = alstraCli(node.ethUrl, deploymentFile);
       cli.run('alith', 'engine', 'deploy', '--rollup', 'none');
       cli.run('alith', 'participant', 'register', ACCOUNTS.alith, '--name', 'Acme Ltd',
-        '--role', 'Invoice Handling (OMG BPMN MIWG Demo)', '--role', 'Team Assistant');
+        '--role', 'Invoice Handling (OMG BPMN MIWG Demo)', '--role', 'Team Assistant', '--role', 'WFP-6-');
       cli.run('alith', 'participant', 'register', ACCOUNTS.baltathar, '--name', 'Globex Corp', '--role', 'Approver');
       cli.run('alith', 'participant', 'register', ACCOUNTS.charleth, '--name', 'Initech', '--role', 'Accountant');
       cli.run('alith', 'bpmn', 'deploy', C11);
@@ -61,7 +61,7 @@ describe('web app in a browser', () => {
       assert.equal(build.status, 0, `webapp build failed: ${build.stderr}`);
       const port = await freePort();
       server = spawn(process.execPath, ['server.mjs', '--deployment', deploymentFile, '--eth-rpc', node.ethUrl,
-        '--node-rpc', `http://127.0.0.1:${node.rpcPort}`, '--port', String(port)],
+        '--node-rpc', `http://127.0.0.1:${node.rpcPort}`, '--alstra', ALSTRA_BIN, '--port', String(port)],
         { cwd: path.join(ROOT, 'webapp') });
       server.stdout.on('data', (d) => { serverLog += d; });
       server.stderr.on('data', (d) => { serverLog += d; });
@@ -290,6 +290,37 @@ describe('web app in a browser', () => {
     assert.match(await text('[data-roles]'), /Approver, Accountant/);
   });
 
+  test('the modeler checks a model with the compiler, points at what it refuses, and deploys it with the wallet', async () => {
+    await as('alith');
+    await waitText('#account', /Acme Ltd/);
+    await page.goto(`${url}#/modeler`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('.modeler[data-ready]', { timeout: 30_000 });
+    const open = async (file) => {
+      const input = await page.$('#model-file');
+      await input.uploadFile(file);
+      await waitText('#notice', new RegExp(`Opened ${path.basename(file).replace('.', '\\.')}`));
+    };
+    // MIWG A.3.0 has a boundary event: refused, the element named and marked on the diagram
+    await open(model('miwg-reference/A.3.0.bpmn'));
+    await page.click('#check-model');
+    await waitText('[data-check]', /Refused: line \d+ boundaryEvent "_428dcbf5-8e5e-48e0-9c0c-d93003fa8c82": boundary events are not supported/);
+    await page.waitForSelector('.djs-element.error[data-element-id="_428dcbf5-8e5e-48e0-9c0c-d93003fa8c82"]');
+    await shot('09-modeler-refused');
+    // MIWG A.1.0 compiles and is deployed as definition 2 through the wallet
+    await open(model('miwg-reference/A.1.0.bpmn'));
+    await page.click('#check-model');
+    await waitText('[data-check]', /Compiles: "A\.1\.0", 5 flow nodes/);
+    await page.click('#deploy-model');
+    await waitText('[data-step=finalized]', /"A\.1\.0" is version 1 \(definition 2\)/, 300_000);
+    await shot('10-modeler-deployed');
+    const out = path.join(node.basePath, 'modeled.bpmn');
+    cli.run('alith', 'bpmn', 'source', '2', '--out', out);
+    const deployed = fs.readFileSync(out, 'utf8');
+    assert.match(deployed, /Task 1/, 'the source on chain is the modeler\'s export of the model');
+    const shown = cli.run('alith', 'instance', 'start', '2');
+    assert.ok(shown.instanceId > 0, 'the deployed version starts instances');
+  });
+
   test('the consortium view shows finality, the session validators and the rollup', async () => {
     await page.goto(`${url}#/consortium`, { waitUntil: 'networkidle0' });
     await page.waitForSelector('[data-finalized]', { timeout: 60_000 });
@@ -306,6 +337,6 @@ describe('web app in a browser', () => {
       await api.disconnect();
     }
     await waitText('#view', /batch\(es\) sealed/);
-    await shot('09-consortium');
+    await shot('11-consortium');
   });
 });
