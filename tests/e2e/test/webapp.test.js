@@ -57,6 +57,9 @@ describe('web app in a browser', () => {
       cli.run('alith', 'participant', 'register', ACCOUNTS.charleth, '--name', 'Initech', '--role', 'Accountant');
       cli.run('alith', 'bpmn', 'deploy', C11);
 
+      // the TypeScript is type-checked (esbuild only strips the types), then bundled
+      const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { cwd: path.join(ROOT, 'webapp'), encoding: 'utf8' });
+      assert.equal(tsc.status, 0, `webapp type check failed: ${tsc.stdout}${tsc.stderr}`);
       const build = spawnSync(process.execPath, ['build.mjs'], { cwd: path.join(ROOT, 'webapp'), encoding: 'utf8' });
       assert.equal(build.status, 0, `webapp build failed: ${build.stderr}`);
       const port = await freePort();
