@@ -31,6 +31,8 @@ install_system_packages() {
 	command -v node >/dev/null || missing+=(nodejs npm)
 	# the web app's browser tests (puppeteer-core drives it; its own browser download is unreachable)
 	command -v chromium >/dev/null || missing+=(chromium)
+	# the analytics indexer's PostgreSQL test starts a throwaway server (indexer/tests/indexer.rs)
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 	if [ ${#missing[@]} -gt 0 ]; then
 		log "installing Debian packages: ${missing[*]}"
 		as_root apt-get update -qq
@@ -81,14 +83,17 @@ workspace_cargo() {
 	(cd "$ROOT" && cargo "$subcommand" --manifest-path "$BUILD_ROOT/Cargo.toml" "$@")
 }
 
-# The node and the `alstra` CLI. Built by separate cargo calls on purpose: building them in one
-# call would unify the features of their shared dependencies and rebuild half of the node.
+# The node, then the `alstra` CLI with the analytics indexer. Built by separate cargo calls on
+# purpose: building the node with the others in one call would unify the features of their
+# shared dependencies and rebuild half of the node. The CLI and the indexer share their alloy,
+# so they build together (and so do their tests, in scripts/test.sh).
 ALSTRA_BIN="$CARGO_TARGET_DIR/release/alstra"
+INDEXER_BIN="$CARGO_TARGET_DIR/release/alstra-indexer"
 build_node() {
 	log "building alstranet-node (release; target dir $CARGO_TARGET_DIR)"
 	workspace_cargo build --release --locked -p alstranet-node
-	log "building alstra"
-	workspace_cargo build --release --locked -p alstra-cli
+	log "building alstra and alstra-indexer"
+	workspace_cargo build --release --locked -p alstra-cli -p alstra-indexer
 }
 
 setup_all() {

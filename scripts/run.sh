@@ -9,11 +9,15 @@
 # (or L1_RPC) gets the L1 contracts (`alstra l1 deploy`, with the chain's validator committee),
 # and `alstra relayer` proves each batch from chain data (INSECURE seeded test keys, made once
 # and cached), submits it and reports it finalized on AlstraNet; the run prints L1's accepted
-# batches and state root next to the chain's. The web app (webapp/) is served for the same
-# chain and its URL printed. The chain, anvil and the web app keep running until Ctrl-C.
+# batches and state root next to the chain's. The analytics indexer (`alstra-indexer`, SQLite in
+# the base path) follows the engine's events from the deployment on, and the run prints the
+# instance's cycle time and time per task from its API. The web app (webapp/) is served for the
+# same chain and its URL printed. The chain, anvil, the indexer and the web app keep running
+# until Ctrl-C.
 #   scripts/run.sh [extra alstranet-node flags]
 # Environment: CARGO_TARGET_DIR (default ~/.cache/alstranet/target),
 #   ALSTRANET_BASE_PATH (default: a new temp dir), RPC_PORT (9944), ETH_RPC_PORT (8545), WEB_PORT (8080),
+#   INDEXER_PORT (8090), INDEX_DB (sqlite in the base path, or postgres://...),
 #   L1_PORT (anvil's, 8546), or L1_RPC and ALSTRA_L1_KEY for another Ethereum network.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 setup_all
@@ -66,6 +70,13 @@ export ALSTRA_RPC_URL="http://127.0.0.1:$ETH_RPC_PORT" ALSTRA_DEPLOYMENT="$BASE_
 alstra() { local who=$1; shift; printf '\033[1;32m$ alstra --account %s %s\033[0m\n' "$who" "$*"; "$ALSTRA_BIN" --account "$who" "$@"; }
 
 alstra alith engine deploy
+INDEXER_PORT="${INDEXER_PORT:-8090}"
+INDEX_DB="${INDEX_DB:-sqlite://$BASE_PATH/index.db}"
+log "starting the analytics indexer (API http://127.0.0.1:$INDEXER_PORT/api/status, index $INDEX_DB, log $BASE_PATH/indexer.log)"
+"$INDEXER_BIN" --rpc-url "$ALSTRA_RPC_URL" --deployment "$ALSTRA_DEPLOYMENT" --db "$INDEX_DB" \
+	--listen "127.0.0.1:$INDEXER_PORT" >"$BASE_PATH/indexer.log" 2>&1 &
+INDEXER_PID=$!
+trap 'kill $INDEXER_PID 2>/dev/null; kill -INT $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null' EXIT INT TERM
 printf '\033[1;32m$ node tests/e2e/bin/authorize-rollup.mjs  # governance (sudo on dev) authorizes the registry and the engine\033[0m\n'
 node "$ROOT/tests/e2e/bin/authorize-rollup.mjs" "ws://127.0.0.1:$RPC_PORT" "$ALSTRA_DEPLOYMENT"
 alstra alith participant register $ALITH --name "Acme Ltd" --role "Invoice Handling (OMG BPMN MIWG Demo)" --role "Team Assistant"
@@ -85,14 +96,23 @@ alstra charleth task complete "$INSTANCE" prepareBankTransfer
 alstra alith task complete "$INSTANCE" archiveInvoice
 alstra alith instance show "$INSTANCE"
 alstra alith trail "$INSTANCE"
+DEFINITION=$("$ALSTRA_BIN" --json instance show "$INSTANCE" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).definitionId))')
+printf '\033[1;32m$ curl http://127.0.0.1:%s/api/definitions/%s/analytics\033[0m\n' "$INDEXER_PORT" "$DEFINITION"
+for _ in $(seq 60); do # the indexer follows the best block: wait until it has read the completion
+	ANALYTICS=$(curl -sf "http://127.0.0.1:$INDEXER_PORT/api/definitions/$DEFINITION/analytics" || true)
+	case "$ANALYTICS" in *'"completed":1'*) break ;; esac
+	sleep 1
+done
+echo "$ANALYTICS" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const a=JSON.parse(s);
+  console.log(`cycle time ${a.cycleTime.total} s; time per task: ${a.tasks.map(t=>`${t.name||t.bpmnId} ${t.duration?.mean ?? "-"} s`).join(", ")}`)})'
 
 # ---- The web app for business users (webapp/): worklist, process explorer, audit trail ------
 WEB_PORT="${WEB_PORT:-8080}"
 (cd "$ROOT/webapp" && node build.mjs)
 node "$ROOT/webapp/server.mjs" --deployment "$ALSTRA_DEPLOYMENT" --eth-rpc "http://127.0.0.1:$ETH_RPC_PORT" \
-	--port "$WEB_PORT" >"$BASE_PATH/webapp.log" 2>&1 &
+	--indexer "http://127.0.0.1:$INDEXER_PORT" --port "$WEB_PORT" >"$BASE_PATH/webapp.log" 2>&1 &
 WEB_PID=$!
-trap 'kill $WEB_PID 2>/dev/null; kill -INT $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null' EXIT INT TERM
+trap 'kill $WEB_PID $INDEXER_PID 2>/dev/null; kill -INT $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null' EXIT INT TERM
 
 # ---- The rollup: the firings above, sealed into batches and proven from chain data ----------
 state_call() { rpc "http://127.0.0.1:$RPC_PORT" state_call "[\"$1\", \"0x\"]" | sed 's/.*"result":"0x\([^"]*\)".*/\1/'; }
@@ -145,5 +165,6 @@ ALSTRA_L1_KEY=$RELAYER_L1_KEY "$ALSTRA_BIN" relayer --node "ws://127.0.0.1:$RPC_
 
 echo
 log "main job done; the chain keeps running (Substrate ws://127.0.0.1:$RPC_PORT, Ethereum http://127.0.0.1:$ETH_RPC_PORT, L1 $L1_RPC)."
+log "analytics indexer: http://127.0.0.1:$INDEXER_PORT/api/status (index $INDEX_DB)"
 log "web app: http://127.0.0.1:$WEB_PORT/ (MetaMask: import a dev key above; the page adds the network). Press Ctrl-C to stop."
 wait $NODE_PID

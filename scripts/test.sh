@@ -18,7 +18,7 @@ workspace_cargo test --release --locked -p alstranet-node -p alstranet-runtime -
 # attestation pallet (secp256k1 signatures of dev keys).
 workspace_cargo test --release --locked -p pallet-validator-set -p pallet-issuance -p pallet-rollup -p pallet-attestation \
 	--features pallet-validator-set/runtime-benchmarks,pallet-issuance/runtime-benchmarks,pallet-rollup/runtime-benchmarks,pallet-attestation/runtime-benchmarks
-workspace_cargo test --release --locked -p alstra-bpm-core -p alstra-bpmn -p alstra-prover -p alstra-cli
+workspace_cargo test --release --locked -p alstra-bpm-core -p alstra-bpmn -p alstra-prover -p alstra-cli -p alstra-indexer
 log "the BPM core builds without std for wasm32v1-none (the runtime's target)"
 workspace_cargo build --release --locked -p alstra-bpm-core --no-default-features --target wasm32v1-none
 
@@ -51,7 +51,7 @@ for p in "$ROOT/" "$BUILD_ROOT/" "${CARGO_HOME:-$HOME/.cargo}/" "$HOME/.rustup/"
 done
 
 log "end-to-end tests (node + Ethereum endpoint, ethers, @polkadot/api, alstra CLI)"
-(cd tests/e2e && ALSTRANET_NODE="$NODE_BIN" ALSTRA="$ALSTRA_BIN" npm test --silent)
+(cd tests/e2e && ALSTRANET_NODE="$NODE_BIN" ALSTRA="$ALSTRA_BIN" ALSTRA_INDEXER="$INDEXER_BIN" npm test --silent)
 
 log "harness self-test: a failing zombienet assertion fails zombienet test"
 bash scripts/harness-selftest.sh zombienet

@@ -7,13 +7,16 @@
 // POST /substrate forwards to the node's Substrate JSON-RPC (the consortium view: finality,
 // validators, rollup batches), for the read-only methods listed in SUBSTRATE_METHODS only.
 //
+// GET /indexer/api/... forwards to the analytics indexer's HTTP API (`alstra-indexer --listen`,
+// --indexer URL): its JSON and status as they are, 502 with {error} when it is down.
+//
 // POST /api/check and POST /api/encode?definitionId=N take a BPMN file as the body and answer what
 // the `alstra` CLI (the same compiler) says: the compiled model or the refusal (element id, type,
 // line), and the registry calls that deploy it, for the modeler page to send with the wallet.
 //
-//   node server.mjs --deployment FILE [--eth-rpc URL] [--node-rpc URL] [--alstra PATH] [--port N] [--host H] [--chain-name NAME]
+//   node server.mjs --deployment FILE [--eth-rpc URL] [--node-rpc URL] [--indexer URL] [--alstra PATH] [--port N] [--host H] [--chain-name NAME]
 //
-// Defaults: --eth-rpc http://127.0.0.1:8545, --node-rpc http://127.0.0.1:9944, --port 8080, --host 127.0.0.1,
+// Defaults: --eth-rpc http://127.0.0.1:8545, --node-rpc http://127.0.0.1:9944, --indexer http://127.0.0.1:8090, --port 8080, --host 127.0.0.1,
 // --chain-name "AlstraNet". Exits with a clear message when the bundle or the deployment is missing.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,6 +33,7 @@ const { values: opts } = parseArgs({
     deployment: { type: 'string' },
     'eth-rpc': { type: 'string', default: 'http://127.0.0.1:8545' },
     'node-rpc': { type: 'string', default: 'http://127.0.0.1:9944' },
+    indexer: { type: 'string', default: 'http://127.0.0.1:8090' },
     alstra: { type: 'string', default: process.env.ALSTRA || path.join(process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/alstranet/target'), 'release/alstra') },
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '127.0.0.1' },
@@ -127,8 +131,22 @@ async function compiler(req, res, args) {
   });
 }
 
+/** GET /indexer/api/... -> the indexer's /api/... (reads only). */
+async function indexer(req, res, u) {
+  if (req.method !== 'GET') return json(res, 405, { error: 'the analytics API is read-only: GET' });
+  const target = new URL(u.pathname.slice('/indexer'.length) + u.search, opts.indexer);
+  try {
+    const r = await fetch(target);
+    res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' });
+    res.end(Buffer.from(await r.arrayBuffer()));
+  } catch (e) {
+    json(res, 502, { error: `the analytics indexer at ${opts.indexer} is unreachable (${e.cause?.code ?? e.message}): start alstra-indexer` });
+  }
+}
+
 const server = http.createServer((req, res) => {
   const u = new URL(req.url, 'http://x');
+  if (u.pathname.startsWith('/indexer/api/')) return indexer(req, res, u);
   if (u.pathname === '/api/check') return compiler(req, res, (f) => ['check', f]);
   if (u.pathname === '/api/encode') {
     const id = u.searchParams.get('definitionId');

@@ -1,5 +1,5 @@
 // AlstraNet web app: routes (#/worklist, #/task/I/E, #/definitions, #/definitions/D, #/instances,
-// #/instances/I, #/modeler, #/participants, #/consortium), the wallet button, and live updates on every new
+// #/instances/I, #/analytics, #/analytics/D, #/modeler, #/participants, #/consortium), the wallet button, and live updates on every new
 // block.
 import { App } from './app';
 import { loadConfig } from './chain';
@@ -11,6 +11,7 @@ import { renderDefinition, renderDefinitions, renderInstance, renderInstances } 
 import { renderParticipants } from './views/participants';
 import { renderConsortium } from './views/consortium';
 import { renderModeler } from './views/modeler';
+import { renderAnalytics, renderAnalyticsIndex } from './views/analytics';
 
 const view = document.getElementById('view')!;
 let app: App;
@@ -37,6 +38,8 @@ async function route(): Promise<void> {
     else if (hash === '#/definitions') await renderDefinitions(app, target);
     else if ((m = hash.match(/^#\/instances\/(\d+)$/))) await renderInstance(app, target, Number(m[1]));
     else if (hash === '#/instances') await renderInstances(app, target);
+    else if ((m = hash.match(/^#\/analytics\/(\d+)$/))) await renderAnalytics(app, target, Number(m[1]));
+    else if (hash === '#/analytics') await renderAnalyticsIndex(app, target);
     else if (hash === '#/participants') await renderParticipants(app, target);
     else if (hash === '#/consortium') await renderConsortium(app, target);
     else if (hash === '#/modeler') await renderModeler(app, target);

@@ -6,6 +6,8 @@ import { ROOT } from './node.js';
 
 const TARGET = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/alstranet/target');
 export const ALSTRA_BIN = process.env.ALSTRA || path.join(TARGET, 'release/alstra');
+/** The analytics indexer (indexer/), built with the CLI. */
+export const INDEXER_BIN = process.env.ALSTRA_INDEXER || path.join(TARGET, 'release/alstra-indexer');
 
 /** Dev accounts of the `dev` chain (public test keys, see README). */
 export const ACCOUNTS = {

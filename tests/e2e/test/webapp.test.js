@@ -5,8 +5,11 @@
 // accounts, and can reject a signature. A BPMN model (OMG MIWG C.1.1, exported by Signavio) is
 // deployed with `alstra`; the page then shows the diagram as deployed (checked against the hash on
 // chain), starts an instance with role bindings, lists the tasks of each participant's worklist,
-// completes them with typed variables, draws the tokens, decodes the engine's refusals and shows
-// the audit trail. Screenshots go to $ALSTRA_SCREENSHOTS (default: a temp dir, printed).
+// completes them with typed variables (the approver first rejects, the loop back to the review,
+// then the end), draws the tokens, decodes the engine's refusals and shows the audit trail. The
+// analytics indexer (alstra-indexer, SQLite) follows the chain from the engine's deployment; the
+// analytics page shows the finished instance's cycle time as the indexer computed it from the
+// block times. Screenshots go to $ALSTRA_SCREENSHOTS (default: a temp dir, printed).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -15,7 +18,7 @@ import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { ethers } from 'ethers';
 import puppeteer from 'puppeteer-core';
-import { ACCOUNTS, ALSTRA_BIN, alstraCli, model } from '../lib/alstra.js';
+import { ACCOUNTS, ALSTRA_BIN, INDEXER_BIN, alstraCli, model } from '../lib/alstra.js';
 import { connect } from '../lib/rollup.js';
 import { freePort, jsonRpc, ROOT, sleep, startNode, tail, until } from '../lib/node.js';
 
@@ -30,11 +33,33 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = process.env.ALSTRA_SCREENSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), 'alstra-webapp-'));
 const C11 = model('miwg-reference/C.1.1.bpmn');
 
+/** MIWG A.1.0 with a deadline: an interrupting timer boundary event on Task 1 that leads to the
+ *  end event (with its diagram shapes), a construct the compiler refuses today. */
+function withDeadline(xml) {
+  const task1 = '_ec59e164-68b4-4f94-98de-ffb1c58a84af';
+  const end = '_a47df184-085b-49f7-bb82-031c84625821';
+  const out = xml
+    .replace('    </semantic:process>', `        <semantic:boundaryEvent id="Deadline" name="Deadline" attachedToRef="${task1}" cancelActivity="true">
+            <semantic:outgoing>Flow_deadline</semantic:outgoing>
+            <semantic:timerEventDefinition><semantic:timeDuration>P1D</semantic:timeDuration></semantic:timerEventDefinition>
+        </semantic:boundaryEvent>
+        <semantic:sequenceFlow sourceRef="Deadline" targetRef="${end}" name="" id="Flow_deadline"/>
+    </semantic:process>`)
+    .replace('        </bpmndi:BPMNPlane>', `            <bpmndi:BPMNShape bpmnElement="Deadline" id="S_Deadline"><dc:Bounds height="36.0" width="36.0" x="282.0" y="367.0"/></bpmndi:BPMNShape>
+            <bpmndi:BPMNEdge bpmnElement="Flow_deadline" id="E_Flow_deadline"><di:waypoint x="300.0" y="403.0"/><di:waypoint x="300.0" y="430.0"/><di:waypoint x="664.0" y="430.0"/><di:waypoint x="664.0" y="367.0"/></bpmndi:BPMNEdge>
+        </bpmndi:BPMNPlane>`);
+  assert.notEqual(out, xml);
+  return out;
+}
+
 describe('web app in a browser', () => {
   let node;
   let cli;
   let server;
   let serverLog = '';
+  let indexer;
+  let indexerLog = '';
+  let indexerUrl;
   let browser;
   let page;
   let url;
@@ -51,6 +76,13 @@ describe('web app in a browser', () => {
       const deploymentFile = path.join(node.basePath, 'alstra-deployment.json');
       cli = alstraCli(node.ethUrl, deploymentFile);
       cli.run('alith', 'engine', 'deploy', '--rollup', 'none');
+      const indexerPort = await freePort();
+      indexerUrl = `http://127.0.0.1:${indexerPort}`;
+      indexer = spawn(INDEXER_BIN, ['--rpc-url', node.ethUrl, '--deployment', deploymentFile,
+        '--db', `sqlite://${path.join(node.basePath, 'index.db')}`, '--listen', `127.0.0.1:${indexerPort}`, '--poll-ms', '500']);
+      indexer.stdout.on('data', (d) => { indexerLog += d; });
+      indexer.stderr.on('data', (d) => { indexerLog += d; });
+      await until(async () => (await fetch(`${indexerUrl}/api/status`)).ok, 30_000, 'the analytics indexer');
       cli.run('alith', 'participant', 'register', ACCOUNTS.alith, '--name', 'Acme Ltd',
         '--role', 'Invoice Handling (OMG BPMN MIWG Demo)', '--role', 'Team Assistant', '--role', 'WFP-6-');
       cli.run('alith', 'participant', 'register', ACCOUNTS.baltathar, '--name', 'Globex Corp', '--role', 'Approver');
@@ -64,7 +96,7 @@ describe('web app in a browser', () => {
       assert.equal(build.status, 0, `webapp build failed: ${build.stderr}`);
       const port = await freePort();
       server = spawn(process.execPath, ['server.mjs', '--deployment', deploymentFile, '--eth-rpc', node.ethUrl,
-        '--node-rpc', `http://127.0.0.1:${node.rpcPort}`, '--alstra', ALSTRA_BIN, '--port', String(port)],
+        '--node-rpc', `http://127.0.0.1:${node.rpcPort}`, '--indexer', indexerUrl, '--alstra', ALSTRA_BIN, '--port', String(port)],
         { cwd: path.join(ROOT, 'webapp') });
       server.stdout.on('data', (d) => { serverLog += d; });
       server.stderr.on('data', (d) => { serverLog += d; });
@@ -94,6 +126,7 @@ describe('web app in a browser', () => {
     } catch (e) {
       console.log(tail(node.log()));
       console.log(serverLog);
+      console.log(indexerLog);
       throw e;
     }
   });
@@ -146,6 +179,7 @@ describe('web app in a browser', () => {
   after(async () => {
     await browser?.close();
     server?.kill();
+    indexer?.kill();
     await node?.stop();
     console.log(`# web app screenshots: ${SHOTS}`);
   });
@@ -244,29 +278,79 @@ describe('web app in a browser', () => {
     await shot('06-refused');
   });
 
-  test('the approver sees the task, a rejected signature sends nothing, then completes it with a typed variable', async () => {
+  /** Opens `task` (BPMN id) of the instance from the current account's worklist and submits its
+   *  form with `values` (select name -> value), then waits for finality. */
+  async function completeFromWorklist(taskName, values = {}) {
+    await page.goto(`${url}#/worklist`, { waitUntil: 'networkidle0' });
+    await waitText('table', taskName);
+    const links = await page.$$eval(`a[data-task^="${instance}/"]`, (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.closest('tr').textContent })));
+    const link = links.find((l) => taskName.test(l.text));
+    assert.ok(link, `the worklist offers ${taskName}: ${JSON.stringify(links)}`);
+    await page.goto(`${url}${link.href}`, { waitUntil: 'networkidle0' });
+    for (const [name, value] of Object.entries(values)) {
+      await page.waitForSelector(`[name=${name}]`);
+      // a Bool variable is a yes/no select, a String or Int one a text or number input
+      if (await page.$(`select[name=${name}]`)) await page.select(`select[name=${name}]`, value);
+      else await page.type(`input[name=${name}]`, value);
+    }
+    await submit();
+    await waitText('[data-step=finalized]', /Finalized/, 180_000);
+  }
+  /** The instance page's tokens (flow ids) once they equal what the engine says is enabled. */
+  async function tokensOnDiagram() {
+    await page.goto(`${url}#/instances/${instance}`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('.diagram[data-tokens]', { timeout: 30_000 });
+    return page.$eval('.diagram', (d) => d.dataset.tokens.split(' ').filter(Boolean));
+  }
+
+  test('the approver sees the task, a rejected signature sends nothing, rejects the invoice: the token loops back to the review', async () => {
     await as('baltathar');
     await waitText('#account', /Globex Corp/);
     await page.goto(`${url}#/worklist`, { waitUntil: 'networkidle0' });
     await waitText('table', /Approve invoice|approveInvoice/i);
     await page.click(`a[data-task^="${instance}/"]`);
     await page.waitForSelector('select[name=approved]');
-    await page.select('select[name=approved]', 'true');
+    await page.select('select[name=approved]', 'false');
     wallet.rejectNext = true;
     await submit();
     await waitText('#notice', /rejected the transaction/);
     assert.deepEqual(cli.run('alith', 'instance', 'show', String(instance)).enabledTaskIds, ['approveInvoice'], 'nothing was sent');
     await submit();
     await waitText('[data-step=finalized]', /Finalized/, 180_000);
+    assert.deepEqual(cli.run('alith', 'instance', 'show', String(instance)).enabledTaskIds, ['reviewInvoice'], 'rejected: back to the review');
     await page.goto(`${url}#/instances/${instance}`, { waitUntil: 'networkidle0' });
-    await waitText('table', /approved := yes/);
+    await waitText('table', /approved := no/);
     await waitText('table', /Globex Corp/);
-    // a token waits on the flow into the accountant's task, drawn on the diagram
+    // one token, on the flow into the review, drawn on the diagram
     await page.waitForSelector('.djs-connection.token', { timeout: 30_000 });
     await page.waitForSelector('.token-dot');
-    const tokens = await page.$eval('.diagram', (d) => d.dataset.tokens.split(' '));
+    const tokens = await tokensOnDiagram();
     assert.equal(tokens.length, 1, `one token: ${tokens}`);
-    await shot('07-instance-trail');
+    await shot('07-instance-rejected');
+  });
+
+  test('the loop: the assistant reviews, the approver approves, the accountant pays, the assistant archives: the instance ends', async () => {
+    await as('alith');
+    await waitText('#account', /Acme Ltd/);
+    await completeFromWorklist(/Rechnung/, { clarified: 'yes' }); // the review task, named in German by the model
+    assert.deepEqual(cli.run('alith', 'instance', 'show', String(instance)).enabledTaskIds, ['approveInvoice'], 'the loop leads back to the approval');
+    assert.equal((await tokensOnDiagram()).length, 1);
+    await as('baltathar');
+    await waitText('#account', /Globex Corp/);
+    await completeFromWorklist(/Approve/i, { approved: 'true' });
+    assert.deepEqual(cli.run('alith', 'instance', 'show', String(instance)).enabledTaskIds, ['prepareBankTransfer']);
+    assert.equal((await tokensOnDiagram()).length, 1);
+    await as('charleth');
+    await waitText('#account', /Initech/);
+    await completeFromWorklist(/bank transfer/i);
+    assert.deepEqual(cli.run('alith', 'instance', 'show', String(instance)).enabledTaskIds, ['archiveInvoice']);
+    await as('alith');
+    await waitText('#account', /Acme Ltd/);
+    await completeFromWorklist(/Archive/i);
+    assert.equal(cli.run('alith', 'instance', 'show', String(instance)).status, 'Completed');
+    assert.deepEqual(await tokensOnDiagram(), [], 'no token left on the diagram');
+    await waitText('[data-status]', /Completed/);
+    await shot('07b-instance-completed');
   });
 
   test('an account that is not a participant is told so; a registrar registers it on the participants page', async () => {
@@ -303,14 +387,18 @@ describe('web app in a browser', () => {
       await input.uploadFile(file);
       await waitText('#notice', new RegExp(`Opened ${path.basename(file).replace('.', '\\.')}`));
     };
-    // MIWG A.3.0 has a boundary event: refused, the element named and marked on the diagram
-    await open(model('miwg-reference/A.3.0.bpmn'));
+    // MIWG A.1.0 with a deadline (a timer boundary event on Task 1): refused, the element named,
+    // marked and selected on the diagram; deleted in the modeler, the model compiles
+    const file = path.join(node.basePath, 'A.1.0-deadline.bpmn');
+    fs.writeFileSync(file, withDeadline(fs.readFileSync(model('miwg-reference/A.1.0.bpmn'), 'latin1')), 'latin1');
+    await open(file);
     await page.click('#check-model');
-    await waitText('[data-check]', /Refused: line \d+ boundaryEvent "_428dcbf5-8e5e-48e0-9c0c-d93003fa8c82": boundary events are not supported/);
-    await page.waitForSelector('.djs-element.error[data-element-id="_428dcbf5-8e5e-48e0-9c0c-d93003fa8c82"]');
+    await waitText('[data-check]', /Refused: line \d+ boundaryEvent "Deadline": boundary events are not supported/);
+    await page.waitForSelector('.djs-element.error[data-element-id="Deadline"]');
     await shot('09-modeler-refused');
-    // MIWG A.1.0 compiles and is deployed as definition 2 through the wallet
-    await open(model('miwg-reference/A.1.0.bpmn'));
+    await page.waitForSelector('.djs-context-pad .entry[data-action="delete"]', { visible: true });
+    await page.click('.djs-context-pad .entry[data-action="delete"]');
+    assert.equal(await page.$('.djs-element[data-element-id="Deadline"]'), null, 'the boundary event is deleted');
     await page.click('#check-model');
     await waitText('[data-check]', /Compiles: "A\.1\.0", 5 flow nodes/);
     await page.click('#deploy-model');
@@ -320,6 +408,7 @@ describe('web app in a browser', () => {
     cli.run('alith', 'bpmn', 'source', '2', '--out', out);
     const deployed = fs.readFileSync(out, 'utf8');
     assert.match(deployed, /Task 1/, 'the source on chain is the modeler\'s export of the model');
+    assert.doesNotMatch(deployed, /Deadline/, 'as fixed in the modeler');
     const shown = cli.run('alith', 'instance', 'start', '2');
     assert.ok(shown.instanceId > 0, 'the deployed version starts instances');
   });
@@ -341,5 +430,48 @@ describe('web app in a browser', () => {
     }
     await waitText('#view', /batch\(es\) sealed/);
     await shot('11-consortium');
+  });
+
+  test('the analytics page shows the finished instance\'s cycle time, as the indexer computed it from the chain', async () => {
+    // the indexer follows the best block: wait until it has read the completion
+    let a;
+    await until(async () => {
+      a = await (await fetch(`${indexerUrl}/api/definitions/1/analytics`)).json();
+      return a.instances?.completed === 1;
+    }, 60_000, 'the indexer to read the completed instance');
+    // the cycle time is the block times of the start and the completion
+    const trail = await (await fetch(`${indexerUrl}/api/instances/${instance}/events`)).json();
+    const at = (name) => trail.find((e) => e.event === name).timestamp;
+    const provider = new ethers.JsonRpcProvider(node.ethUrl, undefined, { staticNetwork: true });
+    const blockTime = async (name) => (await provider.getBlock(trail.find((e) => e.event === name).block)).timestamp;
+    assert.equal(at('InstanceStarted'), await blockTime('InstanceStarted'));
+    assert.equal(a.cycleTime.total, at('InstanceCompleted') - at('InstanceStarted'));
+    assert.ok(a.cycleTime.total > 0);
+    const approve = a.tasks.find((t) => t.bpmnId === 'approveInvoice');
+    assert.equal(approve.duration.count, 2, 'approved twice (the loop)');
+    assert.equal(approve.role, 'Approver');
+    await page.goto(`${url}#/analytics`, { waitUntil: 'networkidle0' });
+    await waitText('table', /C\.1\.1/);
+    await page.click('a[href="#/analytics/1"]');
+    await page.waitForSelector('[data-cycle-time]');
+    assert.equal(Number(await page.$eval('[data-cycle-time]', (e) => e.dataset.cycleTime)), a.cycleTime.mean);
+    await waitText('[data-status=completed]', /^1$/);
+    assert.ok(await page.$('[data-bottleneck]'), 'bottlenecks listed');
+    await page.waitForSelector('figure.chart canvas');
+    await shot('12-analytics');
+    // readable on a tablet: no page wider than the screen (tables scroll in their own box)
+    await page.setViewport({ width: 820, height: 1180 });
+    for (const [route, name] of [[`#/analytics/1`, '13-tablet-analytics'], [`#/instances/${instance}`, '14-tablet-instance'], ['#/worklist', '15-tablet-worklist']]) {
+      await page.goto(`${url}${route}`, { waitUntil: 'networkidle0' });
+      await page.waitForFunction(() => !document.getElementById('view').hasAttribute('aria-busy'));
+      const [content, screen] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert.ok(content <= screen, `${route} is ${content} px wide on a ${screen} px tablet`);
+      await shot(name);
+    }
+    await page.setViewport({ width: 1280, height: 900 });
+    // the API refuses bad input with a message, through the web server too
+    const bad = await fetch(`${url}indexer/api/definitions/x/analytics`);
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).error, /not a positive integer/);
   });
 });
