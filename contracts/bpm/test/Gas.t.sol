@@ -2,7 +2,11 @@
 pragma solidity ^0.8.24;
 
 import {Models} from "./Models.sol";
+import {BpmCore} from "../src/generated/BpmCore.sol";
+import {BpmnModel} from "../src/BpmnModel.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
+import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
+import {IOracleEngine, OracleGateway} from "../src/OracleGateway.sol";
 
 /// @notice Hot-path gas budgets, cold as in a real transaction: the models are deployed and the
 /// instances brought to the measured step in `setUp`, which forge runs as a transaction of its
@@ -11,7 +15,9 @@ import {BpmRuntime} from "../src/BpmRuntime.sol";
 /// pay): the 21,000 base and the calldata are not in these numbers. Measured: start ~145k with one
 /// role binding, task -> task ~35k, through an AND join ~45k, through a conditional XOR with a
 /// variable write ~78k, through a decision gateway ~53k, to the end event ~50k, a
-/// 4-element model deploy ~1.9M
+/// 4-element model deploy ~1.9M, a service task completed through the OracleGateway (a signed
+/// result with one variable, to the end event) ~140k: the engine's step with a new variable
+/// slot, the nonce's new slot (22,100), the element's kind from the registry and the signature check
 /// (docs/bpm-engine.md, "Runtime image and gas"). They guard against regressions twice: each measure is below its
 /// budget, and equal to the value committed in `snapshots/bpm-engine-gas.json` (CI runs forge with
 /// `FORGE_SNAPSHOT_CHECK=true`, so any change of the engine's gas, up or down, fails until the
@@ -25,6 +31,7 @@ contract GasTest is Models {
     uint256 internal constant DECISION_STEP_BUDGET = 60_000;
     uint256 internal constant END_STEP_BUDGET = 60_000;
     uint256 internal constant DEPLOY_BUDGET = 2_200_000;
+    uint256 internal constant GATEWAY_STEP_BUDGET = 150_000;
     /// The snapshot file: `snapshots/bpm-engine-gas.json`.
     string internal constant GROUP = "bpm-engine-gas";
 
@@ -37,6 +44,12 @@ contract GasTest is Models {
     uint16 internal decisionReview;
     uint16 internal decisionGateway;
     uint16 internal decisionShip;
+    OracleGateway internal gateway;
+    uint256 internal servedAtPay; // payment with Pay a service task, bound to the gateway
+    uint8 internal paidAmount;
+    bytes internal paySignature; // the oracle's signature of the result measured below
+    uint256 internal constant ORACLE_KEY = 0x0A11CE5EC2E7;
+    uint64 internal constant DEADLINE = type(uint64).max;
 
     function setUp() public override {
         super.setUp();
@@ -55,6 +68,22 @@ contract GasTest is Models {
         decisionGateway = elementOf("approved");
         decisionShip = elementOf("Ship");
         decisionAtReview = start(alice, deploy("decision"), bind(MANAGER, bob));
+        gateway = new OracleGateway(address(this), IOracleEngine(address(engine)), IProcessDefinitionRegistry(address(registry)));
+        gateway.registerOracle(vm.addr(ORACLE_KEY));
+        participants.registerParticipant(address(gateway), "Payment service", roles1(CLERK));
+        buildPayment();
+        bElements[caPay].kind = BpmCore.ElementKind.ServiceTask;
+        paidAmount = uint8(bVars.length);
+        bVars.push(BpmnModel.Variable({name: "paidAmount", varType: BpmCore.VariableType.Int}));
+        servedAtPay = start(alice, deploy("payment-service"), bind(CLERK, address(gateway)));
+        (uint8 v, bytes32 r, bytes32 sg) = vm.sign(ORACLE_KEY, gateway.serviceResultDigest(_payResult()));
+        paySignature = abi.encodePacked(r, sg, v);
+    }
+
+    function _payResult() internal view returns (OracleGateway.ServiceResult memory) {
+        return OracleGateway.ServiceResult({
+            instanceId: servedAtPay, element: caPay, outputs: setVar(paidAmount, 1250), nonce: 1, deadline: DEADLINE
+        });
     }
 
     function _measureComplete(address actor, uint256 id, uint16 element, int256 amount)
@@ -113,6 +142,18 @@ contract GasTest is Models {
         assertStatus(seqAtApprove, BpmRuntime.InstanceStatus.Completed);
         vm.snapshotValue(GROUP, "completeTask (task -> end event, instance completed)", used);
         assertLe(used, END_STEP_BUDGET, "completeTask to the end event over budget");
+    }
+
+    function testGasCompleteServiceTaskThroughTheOracleGateway() public {
+        OracleGateway.ServiceResult memory r = _payResult();
+        bytes memory sig = paySignature;
+        vm.prank(mallory); // a relayer: anyone may send a signed result
+        uint256 g = gasleft();
+        gateway.completeServiceTask(r, sig);
+        uint256 used = g - gasleft();
+        assertStatus(servedAtPay, BpmRuntime.InstanceStatus.Completed);
+        vm.snapshotValue(GROUP, "completeServiceTask (OracleGateway: EIP-712 result, 1 variable, task -> end event)", used);
+        assertLe(used, GATEWAY_STEP_BUDGET, "a service task through the oracle gateway over budget");
     }
 
     function testGasDeployModel() public {
