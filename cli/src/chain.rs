@@ -35,19 +35,22 @@ pub struct Deployment {
 	/// The rollup precompile registry and engine report to (absent on a chain without one).
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub rollup: Option<Address>,
+	/// `OracleGateway` (`alstra oracle deploy`), when the deployment has one.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub oracle_gateway: Option<Address>,
 }
 
 /// A connection with a signer, and the deployment when one is known.
 pub struct Session {
-	provider: DynProvider,
-	signer: Address,
-	chain_id: u64,
-	deployment: Option<Deployment>,
-	json: bool,
+	pub(crate) provider: DynProvider,
+	pub(crate) signer: Address,
+	pub(crate) chain_id: u64,
+	pub(crate) deployment: Option<Deployment>,
+	pub(crate) json: bool,
 }
 
 /// A decoded revert of one of the BPM contracts, or the transport error as is.
-fn explain(e: alloy::contract::Error) -> anyhow::Error {
+pub(crate) fn explain(e: alloy::contract::Error) -> anyhow::Error {
 	match e.as_revert_data().and_then(|d| explain_revert(&d)) {
 		Some(err) => err,
 		None => anyhow!(e),
@@ -67,6 +70,7 @@ fn explain_rpc(e: alloy::transports::TransportError) -> anyhow::Error {
 fn explain_revert(data: &[u8]) -> Option<anyhow::Error> {
 	use crate::contracts::{
 		execution::ProcessExecution::ProcessExecutionErrors as E,
+		oracle::OracleGateway::OracleGatewayErrors as O,
 		participants::ParticipantRegistry::ParticipantRegistryErrors as P,
 		registry::ProcessDefinitionRegistry::ProcessDefinitionRegistryErrors as R,
 	};
@@ -78,6 +82,9 @@ fn explain_revert(data: &[u8]) -> Option<anyhow::Error> {
 		return Some(anyhow!("reverted: {err:?}"));
 	}
 	if let Ok(err) = P::abi_decode(data) {
+		return Some(anyhow!("reverted: {err:?}"));
+	}
+	if let Ok(err) = O::abi_decode(data) {
 		return Some(anyhow!("reverted: {err:?}"));
 	}
 	alloy::sol_types::Revert::abi_decode(data).ok().map(|r| anyhow!("reverted: {}", r.reason))
@@ -133,7 +140,7 @@ impl Session {
 		Ok(Self { provider, signer: address, chain_id, deployment, json: cli.json })
 	}
 
-	fn deployment(&self) -> Result<&Deployment> {
+	pub(crate) fn deployment(&self) -> Result<&Deployment> {
 		self.deployment
 			.as_ref()
 			.ok_or_else(|| anyhow!("no deployment file: run `alstra engine deploy` first (or pass --deployment)"))
@@ -143,11 +150,11 @@ impl Session {
 		Ok(ProcessDefinitionRegistry::new(self.deployment()?.definition_registry, self.provider.clone()))
 	}
 
-	fn engine(&self) -> Result<ProcessExecution::ProcessExecutionInstance<DynProvider>> {
+	pub(crate) fn engine(&self) -> Result<ProcessExecution::ProcessExecutionInstance<DynProvider>> {
 		Ok(ProcessExecution::new(self.deployment()?.process_execution, self.provider.clone()))
 	}
 
-	fn print(&self, text: String, json: serde_json::Value) {
+	pub(crate) fn print(&self, text: String, json: serde_json::Value) {
 		if self.json {
 			println!("{json}");
 		} else {
@@ -189,6 +196,7 @@ impl Session {
 			definition_registry: *registry.address(),
 			process_execution: *engine.address(),
 			rollup,
+			oracle_gateway: None,
 		};
 		std::fs::write(path, serde_json::to_string_pretty(&d)? + "\n")
 			.with_context(|| format!("cannot write {}", path.display()))?;
@@ -381,7 +389,7 @@ impl Session {
 	}
 
 	/// Reads a definition's element and variable tables back from the chain.
-	async fn model_of(&self, definition: U256) -> Result<ChainModel> {
+	pub(crate) async fn model_of(&self, definition: U256) -> Result<ChainModel> {
 		let reg = self.registry()?;
 		let info = reg.definition(definition).call().await.map_err(explain)?;
 		let mut elements = Vec::new();
@@ -411,7 +419,7 @@ impl Session {
 	}
 
 	/// Parses `--var NAME=VALUE` against the definition's variable table.
-	fn assignments(model: &ChainModel, vars: &[String]) -> Result<Vec<ExecRt::VariableAssignment>> {
+	pub(crate) fn assignments(model: &ChainModel, vars: &[String]) -> Result<Vec<ExecRt::VariableAssignment>> {
 		vars.iter()
 			.map(|v| {
 				let (name, value) = split_pair(v, "--var")?;
@@ -789,13 +797,13 @@ fn variable_value(ty: u8, value: I256) -> String {
 }
 
 /// A definition as read back from the registry.
-struct ChainModel {
-	name: String,
-	version: u32,
-	elements: Vec<(crate::contracts::registry::BpmnModel::Element, FixedBytes<32>)>,
-	variables: Vec<crate::contracts::registry::BpmnModel::Variable>,
-	triggers: Vec<crate::contracts::registry::BpmnModel::EventTrigger>,
-	roles: BTreeMap<FixedBytes<32>, String>,
+pub(crate) struct ChainModel {
+	pub(crate) name: String,
+	pub(crate) version: u32,
+	pub(crate) elements: Vec<(crate::contracts::registry::BpmnModel::Element, FixedBytes<32>)>,
+	pub(crate) variables: Vec<crate::contracts::registry::BpmnModel::Variable>,
+	pub(crate) triggers: Vec<crate::contracts::registry::BpmnModel::EventTrigger>,
+	pub(crate) roles: BTreeMap<FixedBytes<32>, String>,
 }
 
 impl ChainModel {

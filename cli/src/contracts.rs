@@ -34,3 +34,13 @@ pub mod execution {
 pub mod rollup {
 	alloy::sol!("../contracts/bpm/src/IRollup.sol");
 }
+
+/// `OracleGateway`: service tasks and partner messages completed with results signed by
+/// registered oracles (`alstra oracle`).
+pub mod oracle {
+	alloy::sol!(
+		#[sol(rpc, all_derives)]
+		OracleGateway,
+		"../contracts/bpm/artifacts/OracleGateway.json"
+	);
+}

@@ -12,6 +12,7 @@ mod conformance;
 mod contracts;
 mod encode;
 mod l1;
+mod oracle;
 mod relayer;
 
 use alloy::primitives::{keccak256, Address, B256};
@@ -65,6 +66,10 @@ pub enum Command {
 	/// Deliver a message from a black-box participant to an instance.
 	#[command(subcommand)]
 	Message(MessageCmd),
+	/// Service tasks completed by oracles: the OracleGateway, its oracles, and the adapter that
+	/// asks a business system's HTTP endpoint and signs its results (spec 5.19).
+	#[command(subcommand)]
+	Oracle(oracle::OracleCmd),
 	/// Groth16 validity proofs of BPM state transitions: setup, prove, verify, export
 	/// (see docs/prover.md).
 	#[command(subcommand)]
@@ -338,6 +343,22 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Bpmn(BpmnCmd::Deprecate { definition }) => session.set_deprecated(definition, true).await,
 		Command::Bpmn(BpmnCmd::Reinstate { definition }) => session.set_deprecated(definition, false).await,
 		Command::Bpmn(BpmnCmd::Source { definition, out }) => session.model_source(definition, out.as_deref()).await,
+		Command::Oracle(oracle::OracleCmd::Deploy) => session.deploy_oracle_gateway(&cli.deployment).await,
+		Command::Oracle(oracle::OracleCmd::Register { address }) => session.set_oracle(*address, true).await,
+		Command::Oracle(oracle::OracleCmd::Remove { address }) => session.set_oracle(*address, false).await,
+		Command::Oracle(oracle::OracleCmd::Run { endpoint, once, poll_seconds, retries, retry_seconds, validity_seconds }) => {
+			session
+				.run_oracle(
+					private_key(&cli.account)?,
+					endpoint,
+					*once,
+					std::time::Duration::from_secs(*poll_seconds),
+					*retries,
+					std::time::Duration::from_secs(*retry_seconds),
+					*validity_seconds,
+				)
+				.await
+		},
 		Command::Bpmn(BpmnCmd::Check { .. } | BpmnCmd::Encode { .. }) | Command::Prover(_) | Command::L1(_) | Command::Relayer(_) =>
 			unreachable!("handled above"),
 		Command::Instance(InstanceCmd::Start { definition, bind, vars }) =>

@@ -12,7 +12,7 @@ import {RuntimeImage} from "./RuntimeImage.sol";
 import {InstanceStore} from "./InstanceStore.sol";
 
 /// @title ProcessExecution
-/// @notice The BPM engine (spec 5.11 instances, 5.12 tasks, 5.14 messages, 5.16 audit): one
+/// @notice The BPM engine (spec 5.12 ProcessExecution, 5.10 event triggers, 5.16 Audit): one
 /// contract executes the instances of every published definition of the registry as Petri nets
 /// (docs/bpm-engine.md). Persons complete tasks (`completeTask`), black-box partners deliver
 /// messages (`correlateMessage`), everything else fires automatically, in element order, until

@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -157,6 +158,79 @@ describe('BPM engine on a dev node', () => {
     assert.ok(trail.some((e) => e.includes('invoiceProcessed')));
     for (const who of [ACCOUNTS.alith, ACCOUNTS.baltathar, ACCOUNTS.charleth]) {
       assert.ok(trail.some((e) => e.includes('completed by ' + who)), `${who} completed a task`);
+    }
+  });
+
+  test('Integration (spec 5.19): an oracle completes the archive service task of C.1.1 with a signed result from an HTTP service; a down service loses nothing; a forged signature is refused', async () => {
+    const gw = cli.run('alith', 'oracle', 'deploy').oracleGateway;
+    cli.run('alith', 'participant', 'register', gw, '--name', 'Archive service (gateway)', '--role', 'Team Assistant');
+    cli.run('alith', 'oracle', 'register', ACCOUNTS.dorothy);
+    // the assistant's role is played by alith and by the gateway (which takes only service tasks)
+    const id = String(cli.run('alith', 'instance', 'start', 'key:handle-invoice',
+      '--bind', `Team Assistant=${ACCOUNTS.alith}`, '--bind', `Team Assistant=${gw}`,
+      '--bind', `Approver=${ACCOUNTS.baltathar}`, '--bind', `Accountant=${ACCOUNTS.charleth}`).instanceId);
+    cli.run('alith', 'task', 'complete', id, 'assignApprover');
+    cli.run('baltathar', 'task', 'complete', id, 'approveInvoice', '--var', 'approved=true');
+    cli.run('charleth', 'task', 'complete', id, 'prepareBankTransfer');
+    assert.deepEqual(show('alith', id).enabledTaskIds, ['archiveInvoice']);
+
+    // the archive system: restarting at first (503), then it answers
+    const requests = [];
+    let unavailable = 1;
+    const service = http.createServer(async (req, res) => {
+      let body = '';
+      for await (const c of req) body += c;
+      requests.push(JSON.parse(body));
+      if (unavailable-- > 0) {
+        res.writeHead(503);
+        return res.end('archive system restarting');
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ outputs: {} }));
+    });
+    await new Promise((r) => service.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${service.address().port}/archive`;
+    try {
+      // a service that is down: the task is not served this round and stays enabled
+      const down = await cli.runAsync('dorothy', 'oracle', 'run', '--endpoint', `http://127.0.0.1:${await freePort()}/archive`,
+        '--once', '--retries', '2', '--retry-seconds', '1');
+      assert.notEqual(down.status, 0);
+      assert.match(down.stderr, /archiveInvoice "Archive Invoice" not served this round, it stays enabled/);
+      assert.deepEqual(show('alith', id).enabledTaskIds, ['archiveInvoice'], 'nothing lost');
+      // an account that is not a registered oracle is told so before anything is sent
+      const stranger = await cli.runAsync('ethan', 'oracle', 'run', '--endpoint', url, '--once');
+      assert.notEqual(stranger.status, 0);
+      assert.match(stranger.stderr, new RegExp(`account ${ACCOUNTS.ethan} is not a registered oracle`, 'i'));
+      assert.equal(requests.length, 0);
+      // the oracle: 503, retried, then the signed result completes the task
+      const ok = await cli.runAsync('dorothy', 'oracle', 'run', '--endpoint', url, '--once', '--retries', '3', '--retry-seconds', '1');
+      assert.equal(ok.status, 0, ok.stderr);
+      const done = JSON.parse(ok.stdout.trim().split('\n').at(-1));
+      assert.equal(done.task, 'archiveInvoice');
+      assert.equal(requests.length, 2, 'one refused attempt, one answered');
+      assert.equal(requests[1].task, 'archiveInvoice');
+      assert.equal(requests[1].variables.approved, true, 'the service sees the instance\'s variables');
+      assert.equal(show('alith', id).status, 'Completed');
+      const trail = cli.run('alith', 'trail', id).map((e) => e.event);
+      assert.ok(trail.some((e) => e.includes('archiveInvoice') && e.toLowerCase().includes(gw.toLowerCase())), trail.join('\n'));
+      // the gateway's record names the signing oracle
+      const provider = new ethers.JsonRpcProvider(node.ethUrl, undefined, { staticNetwork: true });
+      const abi = JSON.parse(fs.readFileSync(path.join(ROOT, 'contracts/bpm/artifacts/OracleGateway.json'), 'utf8')).abi;
+      const gateway = new ethers.Contract(gw, abi, provider);
+      const [log] = await gateway.queryFilter(gateway.filters.ServiceTaskCompletedByOracle(BigInt(id)), 0);
+      assert.equal(log.args.oracle, ACCOUNTS.dorothy);
+      // a result signed by a stranger (EIP-712, the gateway's domain) is refused on chain
+      const ethan = new ethers.Wallet('0x7dce9bc8babb68fec1409be38c8e1a52650206a7ed90ff956ae8a6d15eeaaef4');
+      const result = { instanceId: BigInt(id), element: Number(log.args.element), outputs: [], nonce: 42n, deadline: 2n ** 40n };
+      const signature = await ethan.signTypedData(
+        { name: 'AlstraNet OracleGateway', version: '1', chainId: (await provider.getNetwork()).chainId, verifyingContract: gw },
+        { ServiceResult: [{ name: 'instanceId', type: 'uint256' }, { name: 'element', type: 'uint16' }, { name: 'outputs', type: 'Assignment[]' },
+          { name: 'nonce', type: 'uint256' }, { name: 'deadline', type: 'uint64' }], Assignment: [{ name: 'index', type: 'uint8' }, { name: 'value', type: 'int256' }] },
+        result);
+      await assert.rejects(gateway.completeServiceTask.staticCall(result, signature, { from: ACCOUNTS.alith }),
+        (e) => { assert.equal(gateway.interface.parseError(e.data)?.name, 'NotAnOracle', e.message); return true; });
+    } finally {
+      service.close();
     }
   });
 
