@@ -281,26 +281,42 @@ describe('web app in a browser', () => {
   /** Opens `task` (BPMN id) of the instance from the current account's worklist and submits its
    *  form with `values` (select name -> value), then waits for finality. */
   async function completeFromWorklist(taskName, values = {}) {
-    await page.goto(`${url}#/worklist`, { waitUntil: 'networkidle0' });
-    await waitText('table', taskName);
-    const links = await page.$$eval(`a[data-task^="${instance}/"]`, (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.closest('tr').textContent })));
-    const link = links.find((l) => taskName.test(l.text));
-    assert.ok(link, `the worklist offers ${taskName}: ${JSON.stringify(links)}`);
-    await page.goto(`${url}${link.href}`, { waitUntil: 'networkidle0' });
-    for (const [name, value] of Object.entries(values)) {
-      await page.waitForSelector(`[name=${name}]`);
-      // a Bool variable is a yes/no select, a String or Int one a text or number input
-      if (await page.$(`select[name=${name}]`)) await page.select(`select[name=${name}]`, value);
-      else await page.type(`input[name=${name}]`, value);
+    await fresh(`#/worklist`);
+    let href;
+    try {
+      const handle = await page.waitForFunction((inst, src, flags) => {
+        const a = [...document.querySelectorAll(`#view a[data-task^="${inst}/"]`)].find((x) => new RegExp(src, flags).test(x.closest('tr').textContent));
+        return a ? a.getAttribute('href') : false;
+      }, { timeout: 120_000, polling: 250 }, instance, taskName.source, taskName.flags);
+      href = await handle.jsonValue();
+    } catch (e) {
+      await shot(`failed-${Date.now()}`);
+      throw new Error(`the worklist never offered ${taskName} of instance ${instance}: ${(await page.evaluate(() => document.getElementById('view').innerText)).slice(0, 2000)}`);
     }
-    await submit();
+    await fresh(href);
+    for (const [name, value] of Object.entries(values)) {
+      await page.waitForSelector(`#view [name=${name}]`);
+      // a Bool variable is a yes/no select, a String or Int one a text or number input
+      if (await page.$(`#view select[name=${name}]`)) await page.select(`#view select[name=${name}]`, value);
+      else await page.type(`#view input[name=${name}]`, value);
+    }
+    await submit('#view form');
     await waitText('[data-step=finalized]', /Finalized/, 180_000);
   }
-  /** The instance page's tokens (flow ids) once they equal what the engine says is enabled. */
+  /** Shows `route` with nothing of the previous page left in the view meanwhile (a wait for an
+   *  element cannot match the page being left). */
+  async function fresh(route) {
+    const same = await page.evaluate((r) => location.hash === r, route);
+    await page.evaluate(() => document.getElementById('view').replaceChildren());
+    // the same address again: no navigation happens, so ask the page to render it anew
+    if (same) await page.evaluate(() => window.dispatchEvent(new HashChangeEvent('hashchange')));
+    else await page.goto(`${url}${route}`, { waitUntil: 'networkidle0' });
+  }
+  /** The instance page's tokens (flow ids), as drawn on its diagram. */
   async function tokensOnDiagram() {
-    await page.goto(`${url}#/instances/${instance}`, { waitUntil: 'networkidle0' });
-    await page.waitForSelector('.diagram[data-tokens]', { timeout: 30_000 });
-    return page.$eval('.diagram', (d) => d.dataset.tokens.split(' ').filter(Boolean));
+    await fresh(`#/instances/${instance}`);
+    await page.waitForSelector('#view .diagram[data-tokens]', { timeout: 30_000 });
+    return page.$eval('#view .diagram', (d) => d.dataset.tokens.split(' ').filter(Boolean));
   }
 
   test('the approver sees the task, a rejected signature sends nothing, rejects the invoice: the token loops back to the review', async () => {

@@ -66,7 +66,8 @@ async function setup(app: App, ui: { canvasBox: HTMLElement; result: HTMLElement
   const canvas: any = modeler.get('canvas');
   let marked: string | undefined;
   const clearMark = () => {
-    if (marked) canvas.removeMarker(marked, 'error');
+    // the marked element may have been deleted since (the user fixed the model)
+    if (marked && (modeler.get('elementRegistry') as any).get(marked)) canvas.removeMarker(marked, 'error');
     marked = undefined;
   };
   const load = async (xml: string) => {
