@@ -1487,3 +1487,198 @@ fn declared_variables() {
     let e = refused(&body(r#"<bpmn:dataObject id="x" name="n" itemSubjectRef="Nope"/>"#, "${true}"));
     assert!(e.reason.contains("no itemDefinition `Nope`"), "{e}");
 }
+
+/// Runs compiled models on the BPM core's engine with one participant holding every role.
+mod run {
+    use alstra_bpm_core::engine::{Engine, InstanceStatus, RuntimeDefinition};
+    use alstra_bpmn::CompiledModel;
+
+    pub const ALICE: [u8; 20] = [0xa1; 20];
+
+    pub fn engine(m: &CompiledModel) -> Engine {
+        let mut e = Engine::new();
+        let roles = m.pools.iter().map(|p| p.role).chain(m.swimlanes.iter().map(|l| l.role));
+        e.register_participant(ALICE, roles.collect::<Vec<_>>());
+        e.publish(RuntimeDefinition::new(m));
+        e
+    }
+
+    /// The BPMN ids of the tasks enabled in instance `id`.
+    pub fn enabled(e: &Engine, m: &CompiledModel, id: u64) -> Vec<String> {
+        let mut v: Vec<String> = e.enabled_tasks(id).iter().map(|i| m.elements[*i as usize].bpmn_id.clone()).collect();
+        v.sort();
+        v
+    }
+
+    pub fn complete(e: &mut Engine, m: &CompiledModel, id: u64, task: &str) {
+        let i = m.element_index(task).unwrap_or_else(|| panic!("no element {task}"));
+        e.complete_task(ALICE, id, i as u16, &[]).unwrap_or_else(|err| panic!("completing {task}: {err:?}"));
+    }
+
+    pub fn completed(e: &Engine, id: u64) -> bool {
+        e.instance(id).unwrap().status == InstanceStatus::Completed
+    }
+}
+
+/// `S -> A -> E` where task (or sub-process) `A` carries `mi` and `inner` (a sub-process's
+/// content, empty for a task).
+fn mi_model(tag: &str, mi: &str, inner: &str) -> String {
+    process(&format!(
+        "<bpmn:startEvent id=\"S\"/><bpmn:{tag} id=\"A\" name=\"Review\">{mi}{inner}</bpmn:{tag}><bpmn:endEvent id=\"E\"/>\n{}{}",
+        flow("f1", "S", "A"),
+        flow("f2", "A", "E")
+    ))
+}
+
+fn mi(sequential: bool, cardinality: &str) -> String {
+    format!(
+        "<bpmn:multiInstanceLoopCharacteristics isSequential=\"{sequential}\"><bpmn:loopCardinality xsi:type=\"bpmn:tFormalExpression\">{cardinality}</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>"
+    )
+}
+
+#[test]
+fn a_parallel_multi_instance_task_is_unrolled_between_a_split_and_a_join() {
+    let m = ok(&mi_model("userTask", &mi(false, "3"), ""));
+    let ids: Vec<&str> = m.elements.iter().map(|e| e.bpmn_id.as_str()).collect();
+    for id in ["A#1", "A#2", "A#3", "A:mi-split", "A:mi-join"] {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    assert!(!ids.contains(&"A"), "the activity itself is replaced by its copies");
+    assert_eq!(m.elements[idx(&m, "A#2")].name, "Review (2 of 3)");
+    let (split, join) = (idx(&m, "A:mi-split"), idx(&m, "A:mi-join"));
+    assert_eq!(m.elements[split].kind, ElementKind::ParallelGateway);
+    assert_eq!(m.elements[join].kind, ElementKind::ParallelGateway);
+    let into = |t: usize| -> Vec<String> {
+        let mut v: Vec<String> = m.activity_flows.iter().filter(|f| f.target as usize == t).map(|f| f.bpmn_id.clone())
+            .chain(m.gateway_flows.iter().filter(|f| f.target as usize == t).map(|f| f.bpmn_id.clone())).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(into(split), ["f1"]);
+    assert_eq!(into(join), ["A:mi-join-1", "A:mi-join-2", "A:mi-join-3"]);
+    assert_eq!(into(idx(&m, "A#3")), ["A:mi-split-3"]);
+    assert_eq!(into(idx(&m, "E")), ["f2"]);
+    let places: std::collections::BTreeSet<u8> = m.activity_flows.iter().map(|f| f.place).chain(m.gateway_flows.iter().map(|f| f.place)).collect();
+    assert_eq!(places.len(), 8, "one place per flow");
+
+    // run: all three instances are enabled at once; the activity completes with the last one
+    let mut e = run::engine(&m);
+    let (id, _) = e.start_instance(run::ALICE, 1, &[], &[]).unwrap();
+    assert_eq!(run::enabled(&e, &m, id), ["A#1", "A#2", "A#3"]);
+    run::complete(&mut e, &m, id, "A#2");
+    run::complete(&mut e, &m, id, "A#3");
+    assert_eq!(run::enabled(&e, &m, id), ["A#1"]);
+    assert!(!run::completed(&e, id), "the join waits for every instance");
+    run::complete(&mut e, &m, id, "A#1");
+    assert!(run::completed(&e, id));
+}
+
+#[test]
+fn a_sequential_multi_instance_task_runs_its_instances_one_after_another() {
+    let m = ok(&mi_model("userTask", &mi(true, " 2 "), ""));
+    assert!(m.element_index("A:mi-split").is_none(), "no gateway");
+    assert!(m.activity_flows.iter().any(|f| f.bpmn_id == "A:mi-next-1"
+        && f.source as usize == idx(&m, "A#1") && f.target as usize == idx(&m, "A#2")));
+    let mut e = run::engine(&m);
+    let (id, _) = e.start_instance(run::ALICE, 1, &[], &[]).unwrap();
+    assert_eq!(run::enabled(&e, &m, id), ["A#1"]);
+    run::complete(&mut e, &m, id, "A#1");
+    assert_eq!(run::enabled(&e, &m, id), ["A#2"]);
+    run::complete(&mut e, &m, id, "A#2");
+    assert!(run::completed(&e, id));
+}
+
+#[test]
+fn a_multi_instance_sub_process_is_copied_with_its_content_and_nested_ones_too() {
+    // a sequential sub-process of 2 instances holding a parallel task of 2 instances and an
+    // exclusive gateway with a default flow
+    let inner = format!(
+        "<bpmn:startEvent id=\"s\"/><bpmn:userTask id=\"t\" name=\"Quote\">{}</bpmn:userTask>\
+         <bpmn:exclusiveGateway id=\"g\" default=\"d\"/><bpmn:endEvent id=\"e\"/>{}{}{}",
+        mi(false, "2"),
+        flow("i1", "s", "t"),
+        flow("i2", "t", "g"),
+        flow("d", "g", "e")
+    );
+    let m = ok(&mi_model("subProcess", &mi(true, "2"), &inner));
+    let scopes: Vec<&str> = m.scopes.iter().map(|s| s.bpmn_id.as_str()).collect();
+    assert_eq!(scopes, ["P", "A#1", "A#2"], "each copy of the sub-process is a scope of its own");
+    for k in 1..=2 {
+        let scope = k as u8;
+        assert_eq!(m.elements[idx(&m, &format!("A#{k}"))].child_scope, scope);
+        // inner ids carry the copy's suffix first, then the inner copy's
+        for id in [format!("s#{k}"), format!("t#{k}#1"), format!("t#{k}#2"), format!("t#{k}:mi-split"), format!("g#{k}"), format!("e#{k}")] {
+            assert_eq!(m.elements[idx(&m, &id)].scope, scope, "{id}");
+        }
+        assert_eq!(m.elements[idx(&m, &format!("t#{k}#2"))].name, format!("Quote ({k} of 2) (2 of 2)"));
+        let default = m.gateway_flows.iter().find(|f| f.gateway as usize == idx(&m, &format!("g#{k}"))).unwrap();
+        assert_eq!((default.bpmn_id.clone(), default.is_default), (format!("d#{k}"), true));
+    }
+    let mut e = run::engine(&m);
+    let (id, _) = e.start_instance(run::ALICE, 1, &[], &[]).unwrap();
+    assert_eq!(run::enabled(&e, &m, id), ["t#1#1", "t#1#2"]);
+    run::complete(&mut e, &m, id, "t#1#1");
+    run::complete(&mut e, &m, id, "t#1#2");
+    assert_eq!(run::enabled(&e, &m, id), ["t#2#1", "t#2#2"], "the second instance of the sub-process");
+    run::complete(&mut e, &m, id, "t#2#2");
+    run::complete(&mut e, &m, id, "t#2#1");
+    assert!(run::completed(&e, id));
+}
+
+#[test]
+fn a_multi_instance_activity_with_several_incoming_flows_merges_them_first() {
+    // two parallel branches both lead to A: they meet an exclusive gateway before the split (a
+    // parallel gateway alone would join them). Both tokens reach it in one advance, and the
+    // engine's markings are 1-safe (docs/bpm-engine.md, "Tokens"): the instances run once.
+    let body = format!(
+        "<bpmn:startEvent id=\"S\"/><bpmn:parallelGateway id=\"fork\"/><bpmn:userTask id=\"A\">{}</bpmn:userTask><bpmn:endEvent id=\"E\"/>{}{}{}{}",
+        mi(false, "2"),
+        flow("f0", "S", "fork"),
+        flow("f1", "fork", "A"),
+        flow("f2", "fork", "A"),
+        flow("f3", "A", "E")
+    );
+    let m = ok(&process(&body));
+    let (merge, split) = (idx(&m, "A:mi-merge"), idx(&m, "A:mi-split"));
+    assert_eq!(m.elements[merge].kind, ElementKind::ExclusiveGateway);
+    let into_merge: Vec<&str> = m.gateway_flows.iter().filter(|f| f.target as usize == merge).map(|f| f.bpmn_id.as_str()).collect();
+    assert_eq!(into_merge, ["f1", "f2"]);
+    assert!(m.gateway_flows.iter().any(|f| f.bpmn_id == "A:mi-merge" && f.gateway as usize == merge && f.target as usize == split));
+    let mut e = run::engine(&m);
+    let (id, _) = e.start_instance(run::ALICE, 1, &[], &[]).unwrap();
+    assert_eq!(run::enabled(&e, &m, id), ["A#1", "A#2"]);
+    run::complete(&mut e, &m, id, "A#1");
+    run::complete(&mut e, &m, id, "A#2");
+    assert!(run::completed(&e, id));
+}
+
+#[test]
+fn multi_instance_refusals_name_the_activity() {
+    let card = |c: &str| mi_model("userTask", &mi(false, c), "");
+    assert_refused(&card("${count}"), "A", "userTask", "loopCardinality `${count}` is not an integer constant");
+    assert_refused(&card("0"), "A", "userTask", "loopCardinality 0: a multi-instance activity has from 1 to 32 instances");
+    assert_refused(&card("33"), "A", "userTask", "loopCardinality 33");
+    let none = mi_model("userTask", "<bpmn:multiInstanceLoopCharacteristics/>", "");
+    assert_refused(&none, "A", "userTask", "needs a loopCardinality");
+    let collection = mi_model(
+        "userTask",
+        "<bpmn:multiInstanceLoopCharacteristics><bpmn:loopDataInputRef>items</bpmn:loopDataInputRef></bpmn:multiInstanceLoopCharacteristics>",
+        "",
+    );
+    assert_refused(&collection, "A", "userTask", "over a collection");
+    let completion = mi(false, "2").replace(
+        "</bpmn:multiInstanceLoopCharacteristics>",
+        "<bpmn:completionCondition>done</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics>",
+    );
+    assert_refused(&mi_model("userTask", &completion, ""), "A", "userTask", "completionCondition");
+    // a message flow to an instance of a multi-instance task: which copy would it reach?
+    let xml = defs(&format!(
+        "<bpmn:collaboration id=\"C\"><bpmn:participant id=\"PP\" processRef=\"P\"/><bpmn:participant id=\"X\" name=\"Supplier\"/>\
+         <bpmn:messageFlow id=\"m1\" sourceRef=\"X\" targetRef=\"A\"/></bpmn:collaboration>\n\
+         <bpmn:process id=\"P\"><bpmn:startEvent id=\"S\"/><bpmn:userTask id=\"A\">{}</bpmn:userTask><bpmn:endEvent id=\"E\"/>{}{}</bpmn:process>",
+        mi(false, "2"),
+        flow("f1", "S", "A"),
+        flow("f2", "A", "E")
+    ));
+    assert_refused(&xml, "m1", "messageFlow", "`A` is a multi-instance activity or inside one");
+}

@@ -29,7 +29,10 @@ export async function showDiagram(container: HTMLElement, xml: string, overlay: 
   const registry: any = viewer.get('elementRegistry');
   canvas.zoom('fit-viewport');
   const mark = (ids: string[] | undefined, cls: string) => {
-    for (const id of ids ?? []) if (registry.get(id)) canvas.addMarker(id, cls);
+    for (const id of ids ?? []) {
+      const shape = shapeOf(id, registry);
+      if (shape) canvas.addMarker(shape, cls);
+    }
   };
   mark(overlay.fired, 'fired');
   mark(overlay.tokens, 'token');
@@ -37,7 +40,8 @@ export async function showDiagram(container: HTMLElement, xml: string, overlay: 
   // a token is drawn as a dot on the last segment of its flow (as process monitors show them)
   const overlays: any = viewer.get('overlays');
   for (const id of overlay.tokens ?? []) {
-    const flow = registry.get(id);
+    const shape = shapeOf(id, registry);
+    const flow = shape && registry.get(shape);
     const wp: { x: number; y: number }[] | undefined = flow?.waypoints;
     if (!wp || wp.length < 2) continue;
     const [a, b] = [wp[wp.length - 2], wp[wp.length - 1]];
@@ -47,6 +51,15 @@ export async function showDiagram(container: HTMLElement, xml: string, overlay: 
     dot.className = 'token-dot';
     dot.title = 'token';
     dot.setAttribute('aria-label', `token on ${flow.businessObject?.name || id}`);
-    overlays.add(id, 'token', { position: { left: (a.x + b.x) / 2 - left - 8, top: (a.y + b.y) / 2 - top - 8 }, html: dot });
+    overlays.add(shape, 'token', { position: { left: (a.x + b.x) / 2 - left - 8, top: (a.y + b.y) / 2 - top - 8 }, html: dot });
   }
+}
+
+/** The diagram element that shows compiled element or flow `id`: itself, or for a copy of a
+ *  multi-instance activity (`A#2`, `flow#1#2`: docs/bpm-engine.md, "Multi-instance activities")
+ *  the element it was copied from; undefined for what the compiler added (`A:mi-split`). */
+function shapeOf(id: string, registry: any): string | undefined {
+  if (registry.get(id)) return id;
+  const original = id.replace(/(#\d+)+$/, '');
+  return original !== id && registry.get(original) ? original : undefined;
 }

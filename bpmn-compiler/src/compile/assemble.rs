@@ -83,7 +83,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     format!("loop of {}", norm(n.node.attribute("name").unwrap_or(&n.id)))
                 } else {
                     norm(n.node.attribute("name").unwrap_or(""))
-                },
+                } + &n.name_suffix,
                 kind: n.kind,
                 scope: n.scope as u8,
                 lane: n.lane as u16,
@@ -97,7 +97,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
             .scopes
             .iter()
             .map(|s| Subprocess {
-                bpmn_id: attr(&s.node, "id").unwrap_or("").to_string(),
+                // a sub-process's scope has its id (a multi-instance copy's: `<id>#k`)
+                bpmn_id: s.opener.map_or_else(|| attr(&s.node, "id").unwrap_or("").to_string(), |p| self.nodes[p].id.clone()),
                 parent_element: s.opener.map_or(0, |p| (index[p] + 1) as u16),
                 pool: s.pool as u8,
             })

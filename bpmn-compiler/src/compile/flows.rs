@@ -69,17 +69,6 @@ impl<'a, 'i> Compiler<'a, 'i> {
         self.loop_flows(&mut places)?;
         self.link_flows(&mut places)?;
         self.implicit_start_flows(&mut places);
-        for (s, n) in places.iter().enumerate() {
-            if *n > MAX_PLACES {
-                let node = self.scopes[s].node;
-                return Err(self.err(
-                    &node,
-                    format!(
-                        "this scope has {n} places (sequence flows), the limit is {MAX_PLACES}"
-                    ),
-                ));
-            }
-        }
         Ok(())
     }
 
@@ -347,6 +336,12 @@ impl<'a, 'i> Compiler<'a, 'i> {
         }
         if let Some(&p) = participants.get(r) {
             return Ok(Endpoint::Pool(p));
+        }
+        if self.unrolled.contains(r) {
+            return Err(self.err(
+                mf,
+                format!("{which} `{r}` is a multi-instance activity or inside one: message flows to or from its instances are not supported"),
+            ));
         }
         Err(self.err(
             mf,

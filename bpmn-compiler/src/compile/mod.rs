@@ -22,6 +22,7 @@ mod assemble;
 mod flows;
 mod lanes;
 mod scopes;
+mod unroll;
 mod xml;
 
 use xml::*;
@@ -33,6 +34,7 @@ struct PoolInfo<'a, 'i> {
     process: Option<Node<'a, 'i>>,
 }
 
+#[derive(Clone)]
 struct ScopeInfo<'a, 'i> {
     node: Node<'a, 'i>,
     pool: usize,
@@ -40,6 +42,7 @@ struct ScopeInfo<'a, 'i> {
     opener: Option<usize>,
 }
 
+#[derive(Clone)]
 struct NodeInfo<'a, 'i> {
     node: Node<'a, 'i>,
     id: String,
@@ -64,9 +67,14 @@ struct NodeInfo<'a, 'i> {
     standard_loop: Option<StandardLoop>,
     /// The loop gateway of a standard loop activity (the activity's position).
     loop_gateway_of: Option<usize>,
-    /// The default flow of a gateway the compiler made (an exclusive gateway's is its `default`
-    /// attribute).
+    /// The default flow of a gateway the compiler made, or of a copy of an exclusive gateway
+    /// made by unrolling (otherwise an exclusive gateway's is its `default` attribute).
     default_flow: Option<String>,
+    /// A multi-instance activity not unrolled yet (`unroll_multi_instance`).
+    multi_instance: Option<MultiInstance>,
+    /// Appended to the element's name: which instance of a multi-instance activity this copy
+    /// (or an element inside it) belongs to, e.g. ` (2 of 3)`.
+    name_suffix: String,
 }
 
 impl<'a, 'i> NodeInfo<'a, 'i> {
@@ -91,6 +99,8 @@ impl<'a, 'i> NodeInfo<'a, 'i> {
             standard_loop: None,
             loop_gateway_of: None,
             default_flow: None,
+            multi_instance: None,
+            name_suffix: String::new(),
         }
     }
 }
@@ -102,6 +112,19 @@ struct StandardLoop {
     condition: Option<String>,
 }
 
+/// `multiInstanceLoopCharacteristics` of an activity with a constant `loopCardinality` (BPMN
+/// 2.0.2 section 10.3.8): the compiler unrolls it into `cardinality` copies.
+#[derive(Clone, Copy)]
+struct MultiInstance {
+    sequential: bool,
+    cardinality: usize,
+}
+
+/// Most instances a multi-instance activity may have (each is a copy of the activity in the
+/// compiled tables, and of its content for a sub-process).
+pub const MAX_MULTI_INSTANCES: usize = 32;
+
+#[derive(Clone)]
 struct FlowInfo<'a, 'i> {
     node: Node<'a, 'i>,
     id: String,
@@ -133,6 +156,8 @@ struct Compiler<'a, 'i> {
     all_ids: HashMap<&'a str, Node<'a, 'i>>,
     swimlanes: Vec<Swimlane>,
     triggers: Vec<EventTrigger>,
+    /// Ids of flow nodes replaced by their multi-instance copies (`unroll_multi_instance`).
+    unrolled: HashSet<String>,
 }
 
 /// Compiles a BPMN 2.0 XML document into the on-chain records.
@@ -175,6 +200,7 @@ pub fn compile(xml: &str) -> Result<CompiledModel, CompileError> {
         ids: HashMap::new(),
         swimlanes: Vec::new(),
         triggers: Vec::new(),
+        unrolled: HashSet::new(),
     };
     c.run()
 }
@@ -362,10 +388,12 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.nodes.len()
             )));
         }
-        let index = self.element_indexes();
         self.collect_lanes()?;
         self.collect_performers()?;
         self.collect_flows()?;
+        self.unroll_multi_instance()?;
+        self.check_limits()?;
+        let index = self.element_indexes();
         self.check_nodes()?;
         self.collect_message_flows(&index)?;
         let (conditions, variables) = self.compile_conditions()?;

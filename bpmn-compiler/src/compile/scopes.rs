@@ -327,6 +327,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 standard_loop: standard_loop.clone(),
                 loop_gateway_of: None,
                 default_flow: None,
+                multi_instance: self.multi_instance(&d)?,
+                name_suffix: String::new(),
             });
             self.node_by_id.insert(id.clone(), pos);
             if standard_loop.is_some() {
@@ -350,9 +352,6 @@ impl<'a, 'i> Compiler<'a, 'i> {
     pub(super) fn check_activity(&self, d: &Node) -> Result<(), CompileError> {
         for c in bpmn_children(*d) {
             match tag(&c) {
-                "multiInstanceLoopCharacteristics" => {
-                    return Err(self.err(d, "multi-instance activities are not supported"))
-                }
                 "standardLoopCharacteristics" if attr(&c, "loopMaximum").is_some() => {
                     return Err(self.err(
                         d,
@@ -376,6 +375,57 @@ impl<'a, 'i> Compiler<'a, 'i> {
             ));
         }
         Ok(())
+    }
+
+    /// The `multiInstanceLoopCharacteristics` of activity `d` (BPMN 2.0.2 section 10.3.8), if
+    /// any: `isSequential` and a constant `loopCardinality` from 1 to [`MAX_MULTI_INSTANCES`].
+    /// Refused, naming the activity: a cardinality that is not an integer constant (an
+    /// expression on instance data: the compiler unrolls the instances, so their number must be
+    /// known at deployment), a multi-instance over a collection (`loopDataInputRef`), a
+    /// `completionCondition`, or none of them (nothing says how many instances).
+    fn multi_instance(&self, d: &Node) -> Result<Option<MultiInstance>, CompileError> {
+        let Some(mi) = bpmn_children(*d).find(|c| tag(c) == "multiInstanceLoopCharacteristics") else {
+            return Ok(None);
+        };
+        let child = |t: &str| bpmn_children(mi).find(|c| tag(c) == t);
+        if child("loopDataInputRef").is_some() || child("inputDataItem").is_some() {
+            return Err(self.err(
+                d,
+                "multi-instance over a collection (loopDataInputRef) is not supported: give a constant loopCardinality",
+            ));
+        }
+        if child("completionCondition").is_some_and(|c| !text_of(&c).trim().is_empty()) {
+            return Err(self.err(
+                d,
+                "a multi-instance completionCondition is not supported (every instance completes)",
+            ));
+        }
+        let Some(card) = child("loopCardinality") else {
+            return Err(self.err(
+                d,
+                "a multi-instance activity needs a loopCardinality (how many instances), a constant from 1 to 32",
+            ));
+        };
+        let text = text_of(&card);
+        let text = text.trim();
+        let cardinality = match text.parse::<usize>() {
+            Ok(n) if (1..=MAX_MULTI_INSTANCES).contains(&n) => n,
+            Ok(n) => {
+                return Err(self.err(
+                    d,
+                    format!("loopCardinality {n}: a multi-instance activity has from 1 to {MAX_MULTI_INSTANCES} instances"),
+                ))
+            }
+            Err(_) => {
+                return Err(self.err(
+                    d,
+                    format!(
+                        "loopCardinality `{text}` is not an integer constant: the compiler unrolls the instances, so their number must be known when the model is deployed"
+                    ),
+                ))
+            }
+        };
+        Ok(Some(MultiInstance { sequential: attr(&mi, "isSequential") == Some("true"), cardinality }))
     }
 
     pub(super) fn event_kind(&self, d: &Node) -> Result<ElementKind, CompileError> {
