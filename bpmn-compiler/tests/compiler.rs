@@ -1682,3 +1682,43 @@ fn multi_instance_refusals_name_the_activity() {
     ));
     assert_refused(&xml, "m1", "messageFlow", "`A` is a multi-instance activity or inside one");
 }
+
+#[test]
+fn conditional_and_default_flows_leaving_an_activity_split_after_it() {
+    let items = "<bpmn:itemDefinition id=\"IntItem\" structureRef=\"xsd:integer\"/>\n<bpmn:process";
+    let model = |outgoing: &str| {
+        process(&format!(
+            "<bpmn:dataObject id=\"amount\" name=\"amount\" itemSubjectRef=\"IntItem\"/>\
+             <bpmn:startEvent id=\"S\"/><bpmn:userTask id=\"A\" name=\"Check\" default=\"d\"/><bpmn:task id=\"Big\"/><bpmn:task id=\"Small\"/>\
+             <bpmn:endEvent id=\"E\"/>{}{outgoing}{}{}",
+            flow("f1", "S", "A"),
+            flow("f3", "Big", "E"),
+            flow("f4", "Small", "E")
+        ))
+        .replace("<bpmn:process", items)
+    };
+    let m = ok(&model(&(cflow("big", "A", "Big", "amount > 1000") + &flow("d", "A", "Small"))));
+    let (a, g) = (idx(&m, "A"), idx(&m, "A:split"));
+    assert_eq!((m.elements[g].kind, m.elements[g].name.as_str()), (ElementKind::ExclusiveGateway, "after Check"));
+    assert!(m.activity_flows.iter().any(|f| f.bpmn_id == "A:split" && f.source as usize == a && f.target as usize == g));
+    let out: Vec<(&str, bool, bool)> = m.gateway_flows.iter().filter(|f| f.gateway as usize == g)
+        .map(|f| (f.bpmn_id.as_str(), f.condition.is_empty(), f.is_default)).collect();
+    assert_eq!(out, [("big", false, false), ("d", true, true)]);
+    // run: the condition holds -> Big, else the default -> Small
+    for (amount, next) in [(5000, "Big"), (10, "Small")] {
+        let mut e = run::engine(&m);
+        let (id, _) = e.start_instance(run::ALICE, 1, &[], &[]).unwrap();
+        let out = [alstra_bpm_core::engine::Assignment { index: 0, value: alstra_bpm_core::Int256::from(amount as i128) }];
+        e.complete_task(run::ALICE, id, a as u16, &out).unwrap();
+        assert_eq!(run::enabled(&e, &m, id), [next], "amount {amount}");
+    }
+    // refused: two flows besides the default (an inclusive split), a default that is not one
+    // of the activity's flows
+    let two = model(&(cflow("big", "A", "Big", "amount > 1000") + &cflow("small", "A", "Small", "amount < 10") + &flow("d", "A", "E")));
+    assert_refused(&two, "A", "userTask", "exactly one flow besides the default (it has 2: big, small)");
+    let stray = model(&(cflow("big", "A", "Big", "amount > 1000") + &flow("x", "A", "Small"))).replace("default=\"d\"", "default=\"f3\"");
+    assert_refused(&stray, "A", "userTask", "the default flow `f3` is not an outgoing sequence flow of this activity");
+    // a condition on a flow leaving an event is still refused
+    let from_event = process(&format!("<bpmn:startEvent id=\"S\"/><bpmn:endEvent id=\"E\"/>{}", cflow("c", "S", "E", "true")));
+    assert_refused(&from_event, "c", "sequenceFlow", "leaving an exclusive gateway or an activity (the source `S` is a StartEvent)");
+}

@@ -77,7 +77,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
         for (pos, n) in self.nodes.iter().enumerate() {
             elements[index[pos]] = Some(Element {
                 bpmn_id: n.id.clone(),
-                name: if n.implicit_start {
+                name: if let Some(label) = &n.label {
+                    label.clone()
+                } else if n.implicit_start {
                     "implicit start".to_string()
                 } else if n.loop_gateway_of.is_some() {
                     format!("loop of {}", norm(n.node.attribute("name").unwrap_or(&n.id)))

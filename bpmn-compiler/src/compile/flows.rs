@@ -39,11 +39,11 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 .map(|c| text_of(&c))
                 .filter(|t| !t.trim().is_empty());
             let skind = self.nodes[source].kind;
-            if condition.is_some() && skind != ElementKind::ExclusiveGateway {
+            if condition.is_some() && !(skind == ElementKind::ExclusiveGateway || skind.is_activity()) {
                 return Err(self.err(
                     &node,
                     format!(
-                        "conditions are only supported on sequence flows leaving an exclusive gateway (the source `{}` is a {})",
+                        "conditions are only supported on sequence flows leaving an exclusive gateway or an activity (the source `{}` is a {})",
                         self.nodes[source].id,
                         skind.name()
                     ),
@@ -66,9 +66,67 @@ impl<'a, 'i> Compiler<'a, 'i> {
             self.nodes[source].outgoing.push(f);
             self.nodes[target].incoming.push(f);
         }
+        self.activity_split_flows(&mut places)?;
         self.loop_flows(&mut places)?;
         self.link_flows(&mut places)?;
         self.implicit_start_flows(&mut places);
+        Ok(())
+    }
+
+    /// An activity with a conditional outgoing flow or a `default` flow (BPMN 2.0.2 section
+    /// 10.3.1, "conditional and default sequence flows") leaves through a split gateway `G`
+    /// (`A:split`, an exclusive gateway named "after <name>"): `A -> G` (flow `A:split`), and
+    /// `A`'s outgoing flows leave `G` instead, with their conditions and `A`'s default. BPMN takes
+    /// every flow whose condition holds (an inclusive split); with one flow besides the default,
+    /// that is exactly one exclusive choice: that flow when its condition holds, else the default
+    /// (a flow without condition besides the default is a decision by the completer of `A`, as
+    /// at a decision gateway). Refused: more than one flow besides the default (the engine has no
+    /// inclusive split: draw an exclusive or parallel gateway), a `default` that is not an
+    /// outgoing flow of `A`.
+    fn activity_split_flows(&mut self, places: &mut [usize]) -> Result<(), CompileError> {
+        for a in 0..self.nodes.len() {
+            let n = &self.nodes[a];
+            if !n.kind.is_activity() {
+                continue;
+            }
+            let default = attr(&n.node, "default");
+            if default.is_none() && !n.outgoing.iter().any(|f| self.flows[*f].condition.is_some()) {
+                continue;
+            }
+            if let Some(def) = default {
+                if !n.outgoing.iter().any(|f| self.flows[*f].id == def) {
+                    return Err(self.err(&n.node, format!("the default flow `{def}` is not an outgoing sequence flow of this activity")));
+                }
+            }
+            let others: Vec<&str> = n.outgoing.iter().map(|f| self.flows[*f].id.as_str()).filter(|id| Some(*id) != default).collect();
+            if others.len() != 1 {
+                return Err(self.err(
+                    &n.node,
+                    format!(
+                        "an activity with conditional or default flows needs exactly one flow besides the default (it has {}: {}): BPMN would take every flow whose condition holds (an inclusive split), which the engine does not run; draw an exclusive or parallel gateway after the activity",
+                        others.len(),
+                        others.join(", ")
+                    ),
+                ));
+            }
+            let (id, scope, container, lane, node) = (n.id.clone(), n.scope, n.container, n.lane, n.node);
+            let label = format!("after {}", self.display_name(a));
+            let g = self.nodes.len();
+            let mut gw = NodeInfo::synthetic(node, format!("{id}:split"), ElementKind::ExclusiveGateway, scope, container);
+            gw.lane = lane;
+            gw.label = Some(label);
+            gw.default_flow = default.map(str::to_string);
+            self.nodes.push(gw);
+            for f in std::mem::take(&mut self.nodes[a].outgoing) {
+                self.flows[f].source = g;
+                self.nodes[g].outgoing.push(f);
+            }
+            let f = self.flows.len();
+            places[scope] += 1;
+            self.flows.push(FlowInfo { node, id: format!("{id}:split"), scope, source: a, target: g, condition: None, place: places[scope] - 1 });
+            self.nodes[a].outgoing.push(f);
+            self.nodes[g].incoming.push(f);
+        }
         Ok(())
     }
 

@@ -70,6 +70,9 @@ struct NodeInfo<'a, 'i> {
     /// The default flow of a gateway the compiler made, or of a copy of an exclusive gateway
     /// made by unrolling (otherwise an exclusive gateway's is its `default` attribute).
     default_flow: Option<String>,
+    /// The name of an element the compiler adds (a gateway of a multi-instance activity or of
+    /// an activity's conditional flows), instead of its XML element's.
+    label: Option<String>,
     /// A multi-instance activity not unrolled yet (`unroll_multi_instance`).
     multi_instance: Option<MultiInstance>,
     /// Appended to the element's name: which instance of a multi-instance activity this copy
@@ -99,6 +102,7 @@ impl<'a, 'i> NodeInfo<'a, 'i> {
             standard_loop: None,
             loop_gateway_of: None,
             default_flow: None,
+            label: None,
             multi_instance: None,
             name_suffix: String::new(),
         }

@@ -327,6 +327,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 standard_loop: standard_loop.clone(),
                 loop_gateway_of: None,
                 default_flow: None,
+                label: None,
                 multi_instance: self.multi_instance(&d)?,
                 name_suffix: String::new(),
             });

@@ -34,6 +34,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             let Some(mi) = self.nodes[a].multi_instance.take() else { break };
             let n = mi.cardinality;
             let id = self.nodes[a].id.clone();
+            let name = self.display_name(a);
             let (scope, container) = (self.nodes[a].scope, self.nodes[a].container);
             let mut copies = vec![a];
             for k in 2..=n {
@@ -48,14 +49,14 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 }
                 (copies[0], copies[n - 1])
             } else {
-                let split = self.add_gateway(a, format!("{id}:mi-split"), ElementKind::ParallelGateway);
-                let join = self.add_gateway(a, format!("{id}:mi-join"), ElementKind::ParallelGateway);
+                let split = self.add_gateway(a, format!("{id}:mi-split"), ElementKind::ParallelGateway, format!("start the {n} instances of {name}"));
+                let join = self.add_gateway(a, format!("{id}:mi-join"), ElementKind::ParallelGateway, format!("all {n} instances of {name} done"));
                 for (k, &c) in copies.iter().enumerate() {
                     self.add_flow(&id, format!("{id}:mi-split-{}", k + 1), split, c);
                     self.add_flow(&id, format!("{id}:mi-join-{}", k + 1), c, join);
                 }
                 if incoming.len() > 1 {
-                    let merge = self.add_gateway(a, format!("{id}:mi-merge"), ElementKind::ExclusiveGateway);
+                    let merge = self.add_gateway(a, format!("{id}:mi-merge"), ElementKind::ExclusiveGateway, format!("merge before {name}"));
                     self.add_flow(&id, format!("{id}:mi-merge"), merge, split);
                     (merge, join)
                 } else {
@@ -74,11 +75,19 @@ impl<'a, 'i> Compiler<'a, 'i> {
         Ok(())
     }
 
+    /// The name of node `p` as the model gives it (its id when it has none).
+    pub(super) fn display_name(&self, p: usize) -> String {
+        let n = &self.nodes[p];
+        let name = norm(n.node.attribute("name").unwrap_or(""));
+        if name.is_empty() { n.id.clone() } else { name }
+    }
+
     /// A gateway of the unrolling of activity `a`, in its scope and lane (no flow yet).
-    fn add_gateway(&mut self, a: usize, id: String, kind: ElementKind) -> usize {
+    fn add_gateway(&mut self, a: usize, id: String, kind: ElementKind, label: String) -> usize {
         let n = &self.nodes[a];
         let mut g = NodeInfo::synthetic(n.node, id, kind, n.scope, n.container);
         g.lane = n.lane;
+        g.label = Some(label);
         self.nodes.push(g);
         self.nodes.len() - 1
     }
