@@ -17,7 +17,9 @@ BUILD_ROOT="${ALSTRANET_BUILD_ROOT:-/tmp/alstranet-build-root}"
 export WASM_BUILD_WORKSPACE_HINT="$BUILD_ROOT"
 export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$BUILD_ROOT=/alstranet --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$(rustc --print sysroot 2>/dev/null || echo /nonexistent)=/rust"
 
-log() { printf '\033[1;34m[alstranet]\033[0m %s\n' "$*" >&2; }
+# Each line carries the seconds since the script started (bash's SECONDS), so that a CI log
+# shows where the time goes.
+log() { printf '\033[1;34m[alstranet +%ss]\033[0m %s\n' "$SECONDS" "$*" >&2; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
