@@ -569,6 +569,16 @@ impl Session {
 		if let Some(i) = model.elements.iter().position(|(e, _)| e.bpmnId == task || e.name == task) {
 			return Ok(i as u16);
 		}
+		// a multi-instance activity is compiled to its copies `<id>#k` (docs/bpm-engine.md)
+		let copies: Vec<&str> = model
+			.elements
+			.iter()
+			.map(|(e, _)| e.bpmnId.as_str())
+			.filter(|id| id.strip_prefix(task).and_then(|r| r.strip_prefix('#')).is_some_and(|k| k.parse::<u16>().is_ok()))
+			.collect();
+		if !copies.is_empty() {
+			bail!("`{task}` is a multi-instance activity: name one of its instances ({})", copies.join(", "));
+		}
 		task.parse::<u16>()
 			.ok()
 			.filter(|i| (*i as usize) < model.elements.len())
