@@ -37,6 +37,11 @@ const RUNS = [
   ['miwg-reference/C.1.1.bpmn', [['assignApprover', 'alith'], ['approveInvoice', 'baltathar', 'approved=true'],
     ['prepareBankTransfer', 'charleth'], ['archiveInvoice', 'alith']],
     ['--bind', `Team Assistant=${ACCOUNTS.alith}`, '--bind', `Approver=${ACCOUNTS.baltathar}`, '--bind', `Accountant=${ACCOUNTS.charleth}`]],
+  // a parallel multi-instance sub-process of 2 instances, unrolled by the compiler
+  ['caterpillar/shipment.bpmn', [['Request Quotes', 'alith'], ['Task_05ejlzn#1', 'alith'], ['Task_05ejlzn#2', 'alith'], ['Ship Goods', 'alith']],
+    ['Supplier', 'Candidate', 'Carrier'].flatMap((role) => ['--bind', `${role}=${ACCOUNTS.alith}`])],
+  // a conditional flow (`true`) leaving Task 2, through the split gateway the compiler adds
+  ['miwg-reference/A.2.1.bpmn', [['Task 1', 'alith'], ['Task 2', 'alith']]],
 ];
 
 /** Chorpiler's cases with their XES traces, translated (bench/chorpiler.js). */
@@ -55,7 +60,8 @@ async function measure(url, dir, { rollup, onDeployed = async () => {} }) {
   const chorRoles = CHORPILER.flatMap((c) => c.process.roles.flatMap((r) => ['--role', r]));
   cli.run('alith', 'participant', 'register', ACCOUNTS.alith, '--name', 'A', '--role', 'Invoice_Handling', '--role', 'Invoicer',
     '--role', 'BPM17_Running_Example', '--role', 'Invoice Handling (OMG BPMN MIWG Demo)', '--role', 'Team Assistant',
-    '--role', 'WFP-6-', ...chorRoles);
+    '--role', 'WFP-6-', '--role', 'Goods_Shipement', '--role', 'Supplier', '--role', 'Candidate', '--role', 'Carrier',
+    '--role', 'A.2.1', ...chorRoles);
   cli.run('alith', 'participant', 'register', ACCOUNTS.baltathar, '--name', 'B', '--role', 'Invoicee', '--role', 'Approver');
   cli.run('alith', 'participant', 'register', ACCOUNTS.charleth, '--name', 'C', '--role', 'Accountant');
   const rows = [];

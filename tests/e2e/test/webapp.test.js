@@ -477,11 +477,19 @@ describe('web app in a browser', () => {
     await shot('12-analytics');
     // readable on a tablet: no page wider than the screen (tables scroll in their own box)
     await page.setViewport({ width: 820, height: 1180 });
-    for (const [route, name] of [[`#/analytics/1`, '13-tablet-analytics'], [`#/instances/${instance}`, '14-tablet-instance'], ['#/worklist', '15-tablet-worklist']]) {
-      await page.goto(`${url}${route}`, { waitUntil: 'networkidle0' });
-      await page.waitForFunction(() => !document.getElementById('view').hasAttribute('aria-busy'));
-      const [content, screen] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-      assert.ok(content <= screen, `${route} is ${content} px wide on a ${screen} px tablet`);
+    for (const [route, name, ready] of [[`#/analytics/1`, '13-tablet-analytics', 'figure.chart canvas'],
+      [`#/instances/${instance}`, '14-tablet-instance', '.diagram[data-tokens]'], ['#/worklist', '15-tablet-worklist', 'table']]) {
+      await fresh(route); // drawn anew for this width
+      await page.waitForSelector(`#view ${ready}`, { timeout: 30_000 });
+      // charts and diagrams follow their box's size a few frames later: the page must settle
+      // within 10 s at no wider than the screen
+      try {
+        await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, { timeout: 10_000, polling: 200 });
+      } catch {
+        const [content, screen] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        await shot(`failed-${name}`);
+        assert.fail(`${route} is ${content} px wide on a ${screen} px tablet`);
+      }
       await shot(name);
     }
     await page.setViewport({ width: 1280, height: 900 });
@@ -489,5 +497,50 @@ describe('web app in a browser', () => {
     const bad = await fetch(`${url}indexer/api/definitions/x/analytics`);
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).error, /not a positive integer/);
+  });
+
+  test('a multi-instance sub-process (Caterpillar shipment): its copies run one by one and are drawn on the one shape', async () => {
+    cli.run('alith', 'participant', 'register', ACCOUNTS.ethan, '--name', 'Umbrella Logistics',
+      '--role', 'Goods_Shipement', '--role', 'Supplier', '--role', 'Candidate', '--role', 'Carrier', '--role', 'A.2.1');
+    const def = String(cli.run('alith', 'bpmn', 'deploy', model('caterpillar/shipment.bpmn')).definitionId);
+    const id = String(cli.run('ethan', 'instance', 'start', def,
+      ...['Supplier', 'Candidate', 'Carrier'].flatMap((role) => ['--bind', `${role}=${ACCOUNTS.ethan}`])).instanceId);
+    const enabled = () => cli.run('ethan', 'instance', 'show', id).enabledTaskIds.slice().sort();
+    cli.run('ethan', 'task', 'complete', id, 'Request Quotes');
+    // loopCardinality 2: the sub-process's two copies, each with its own "Submit Quotes"
+    assert.deepEqual(enabled(), ['Task_05ejlzn#1', 'Task_05ejlzn#2']);
+    assert.throws(() => cli.run('ethan', 'task', 'complete', id, 'Task_05ejlzn'),
+      (e) => /`Task_05ejlzn` is a multi-instance activity: name one of its instances \(Task_05ejlzn#1, Task_05ejlzn#2\)/.test(e.stderr));
+    cli.run('ethan', 'task', 'complete', id, 'Task_05ejlzn#2');
+    assert.deepEqual(enabled(), ['Task_05ejlzn#1'], 'the other copy still waits; the join holds Ship Goods back');
+    await fresh(`#/instances/${id}`);
+    await page.waitForSelector('#view .diagram[data-enabled]', { timeout: 30_000 });
+    assert.deepEqual(await page.$eval('#view .diagram', (d) => d.dataset.enabled.split(' ')), ['Task_05ejlzn#1']);
+    // the copy is marked on the task's shape of the model as drawn
+    await page.waitForSelector('#view .diagram [data-element-id="Task_05ejlzn"].enabled', { timeout: 30_000 });
+    await shot('16-multi-instance');
+    cli.run('ethan', 'task', 'complete', id, 'Task_05ejlzn#1');
+    assert.deepEqual(enabled(), ['Task_1npom1e']);
+    cli.run('ethan', 'task', 'complete', id, 'Ship Goods');
+    assert.equal(cli.run('ethan', 'instance', 'show', id).status, 'Completed');
+  });
+
+  test('MIWG A.2.1: an activity\'s conditional and default flows (Task 2: a condition, Task 4: a decision or the default)', () => {
+    const def = String(cli.run('alith', 'bpmn', 'deploy', model('miwg-reference/A.2.1.bpmn')).definitionId);
+    const [TASK2, TASK3, TASK4] = ['_To9ZtjOCEeSknpIVFCxNIQ', '_To9ZwDOCEeSknpIVFCxNIQ', '_To9ZzzOCEeSknpIVFCxNIQ'];
+    const enabled = (id) => cli.run('ethan', 'instance', 'show', id).enabledTaskIds;
+    // Task 1, no decision at the split gateway: its default flow, to Task 2, whose one
+    // conditional flow (`true`) leads to the end event: the instance completes
+    const a = String(cli.run('ethan', 'instance', 'start', def).instanceId);
+    cli.run('ethan', 'task', 'complete', a, 'Task 1');
+    assert.deepEqual(enabled(a), [TASK2]);
+    assert.equal(cli.run('ethan', 'task', 'complete', a, 'Task 2').status, 'Completed');
+    // Task 1 decided to Task 4; Task 4 without a decision takes its default flow, to Task 3
+    const b = String(cli.run('ethan', 'instance', 'start', def).instanceId);
+    cli.run('ethan', 'task', 'complete', b, 'Task 1', '--decide', '_To9ZyjOCEeSknpIVFCxNIQ=Task 4');
+    assert.deepEqual(enabled(b), [TASK4]);
+    cli.run('ethan', 'task', 'complete', b, 'Task 4');
+    assert.deepEqual(enabled(b), [TASK3], 'the default flow of Task 4');
+    assert.equal(cli.run('ethan', 'task', 'complete', b, 'Task 3').status, 'Completed');
   });
 });
