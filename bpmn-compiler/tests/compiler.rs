@@ -1722,3 +1722,20 @@ fn conditional_and_default_flows_leaving_an_activity_split_after_it() {
     let from_event = process(&format!("<bpmn:startEvent id=\"S\"/><bpmn:endEvent id=\"E\"/>{}", cflow("c", "S", "E", "true")));
     assert_refused(&from_event, "c", "sequenceFlow", "leaving an exclusive gateway or an activity (the source `S` is a StartEvent)");
 }
+
+#[test]
+fn a_parallel_multi_instance_task_without_outgoing_flow_ends_copy_by_copy() {
+    let xml = process(&format!(
+        "<bpmn:startEvent id=\"S\"/><bpmn:userTask id=\"A\">{}</bpmn:userTask>{}",
+        mi(false, "2"),
+        flow("f1", "S", "A")
+    ));
+    let m = ok(&xml);
+    assert!(m.element_index("A:mi-join").is_none(), "nothing to join: each copy ends implicitly");
+    let mut e = run::engine(&m);
+    let (id, _) = e.start_instance(run::ALICE, 1, &[], &[]).unwrap();
+    run::complete(&mut e, &m, id, "A#1");
+    assert!(!run::completed(&e, id), "the other copy still waits");
+    run::complete(&mut e, &m, id, "A#2");
+    assert!(run::completed(&e, id));
+}

@@ -10,7 +10,8 @@
 //! - **Parallel** (`isSequential="false"`, the default): a parallel gateway `<id>:mi-split`
 //!   takes the activity's incoming flows and starts every copy (flows `<id>:mi-split-k`), a
 //!   parallel gateway `<id>:mi-join` waits for all of them (flows `<id>:mi-join-k`) and takes the
-//!   activity's outgoing flows: the activity completes when all its instances have (BPMN's
+//!   activity's outgoing flows (an activity without outgoing flow has no join: each copy ends on
+//!   its own, as the implicit end of section 10.3.5 has it): the activity completes when all its instances have (BPMN's
 //!   default without `completionCondition`). Several incoming flows first meet an exclusive
 //!   gateway `<id>:mi-merge` (flow `<id>:mi-merge`): an activity starts for each arriving token
 //!   (section 13.2.1), which a parallel gateway alone would turn into a join. The engine's
@@ -50,17 +51,22 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 (copies[0], copies[n - 1])
             } else {
                 let split = self.add_gateway(a, format!("{id}:mi-split"), ElementKind::ParallelGateway, format!("start the {n} instances of {name}"));
-                let join = self.add_gateway(a, format!("{id}:mi-join"), ElementKind::ParallelGateway, format!("all {n} instances of {name} done"));
+                // without outgoing flow, each copy ends on its own (an implicit end): no join
+                let join = (!outgoing.is_empty()).then(|| {
+                    self.add_gateway(a, format!("{id}:mi-join"), ElementKind::ParallelGateway, format!("all {n} instances of {name} done"))
+                });
                 for (k, &c) in copies.iter().enumerate() {
                     self.add_flow(&id, format!("{id}:mi-split-{}", k + 1), split, c);
-                    self.add_flow(&id, format!("{id}:mi-join-{}", k + 1), c, join);
+                    if let Some(join) = join {
+                        self.add_flow(&id, format!("{id}:mi-join-{}", k + 1), c, join);
+                    }
                 }
                 if incoming.len() > 1 {
                     let merge = self.add_gateway(a, format!("{id}:mi-merge"), ElementKind::ExclusiveGateway, format!("merge before {name}"));
                     self.add_flow(&id, format!("{id}:mi-merge"), merge, split);
-                    (merge, join)
+                    (merge, join.unwrap_or(a))
                 } else {
-                    (split, join)
+                    (split, join.unwrap_or(a))
                 }
             };
             for f in incoming {
