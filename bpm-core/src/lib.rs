@@ -36,8 +36,8 @@ pub mod vectors;
 pub use condition::{eval_condition, validate_condition, Int256, VmError};
 pub use model::{
     keccak256, to_hex, ActivitySequenceFlow, Bitmap256, CompiledModel, Element, ElementKind,
-    EventTrigger, GatewaySequenceFlow, Pool, Scope, Subprocess, Summary, Swimlane, Variable,
-    VariableType,
+    EventTrigger, GatewaySequenceFlow, Pool, Scope, Subprocess, Summary, Swimlane, TaskVerification,
+    Variable, VariableType,
 };
 
 /// Every file generated from the core: `(path relative to the repository root, text)`.

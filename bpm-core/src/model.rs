@@ -408,6 +408,25 @@ pub struct Element {
     pub called_process: [u8; 32],
 }
 
+/// `BpmnModel.TaskVerification`: a task whose completion counts only once an account of a second
+/// role approves it (the four-eyes principle; AlstraNet specification 5.22, TaskVerification).
+/// Declared in the BPMN model with `alstra:verifier="<role>"` on the task (or a Camunda/Zeebe
+/// extension property of that name); `alstra:evidence="required"` also requires a document hash
+/// with each submission (docs/bpm-engine.md, "Task verification").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskVerification {
+    /// Index of the verified task (a person task).
+    pub element: u16,
+    /// Whitespace-normalized name of the verifier role.
+    pub verifier_name: String,
+    /// `keccak256(verifier_name)`: who approves or rejects a submission; never the task's own role.
+    #[serde(serialize_with = "ser_hex32")]
+    pub verifier_role: [u8; 32],
+    /// A submission must carry a non-zero evidence hash (SHA-256 of the document).
+    pub evidence_required: bool,
+}
+
 /// `BpmnModel.ActivitySequenceFlow`: a sequence flow whose source is an activity or an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -501,6 +520,8 @@ pub struct CompiledModel {
     pub triggers: Vec<EventTrigger>,
     /// Condition variables in order of first appearance (index = `LOAD` operand).
     pub variables: Vec<Variable>,
+    /// Verified tasks, in element order (none for most models).
+    pub verifications: Vec<TaskVerification>,
 }
 
 /// Counts of a [`CompiledModel`] (see [`CompiledModel::summary`]).
@@ -593,6 +614,11 @@ impl CompiledModel {
         for (i, t) in self.triggers.iter().enumerate() {
             if t.target as usize >= elements || t.source_element as usize > elements || t.source_pool as usize >= pools.max(1) {
                 return bad("message flow", i);
+            }
+        }
+        for (i, v) in self.verifications.iter().enumerate() {
+            if v.element as usize >= elements {
+                return bad("task verification", i);
             }
         }
         if scopes == 0 || elements == 0 {

@@ -28,6 +28,7 @@ impl Builder {
                 gateway_flows: vec![],
                 triggers: vec![],
                 variables: vec![],
+                verifications: vec![],
             },
             next_place: vec![0],
         }

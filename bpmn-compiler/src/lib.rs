@@ -40,13 +40,13 @@ pub mod expr;
 pub use alstra_bpm_core::condition as vm;
 
 pub use compile::{
-    compile, compile_file, read_model, BPMN_NS, MAX_ELEMENTS, MAX_LANES, MAX_MESSAGE_FLOWS, MAX_PLACES,
+    compile, compile_file, read_model, ALSTRA_NS, BPMN_NS, MAX_ELEMENTS, MAX_LANES, MAX_MESSAGE_FLOWS, MAX_PLACES,
     MAX_POOLS, MAX_SCOPES, MAX_VARIABLES, MAX_XML_DEPTH, MAX_XML_NODES,
 };
 pub use error::CompileError;
 pub use alstra_bpm_core::model::{
     keccak256, to_hex, ActivitySequenceFlow, Bitmap256, CompiledModel, Element, ElementKind,
-    EventTrigger, GatewaySequenceFlow, Pool, Scope, Subprocess, Summary, Swimlane, Variable,
-    VariableType,
+    EventTrigger, GatewaySequenceFlow, Pool, Scope, Subprocess, Summary, Swimlane, TaskVerification,
+    Variable, VariableType,
 };
 pub use alstra_bpm_core::condition::{eval_condition, validate_condition, Int256, VmError};

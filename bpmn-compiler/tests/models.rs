@@ -2,7 +2,7 @@
 //! expected outcome: compiled with exact counts (read off the XML), or refused naming the
 //! expected element. The test prints a table `model -> outcome` on stderr (not captured).
 
-use alstra_bpmn::{compile_file, CompiledModel, ElementKind, VariableType};
+use alstra_bpmn::{compile_file, keccak256, CompiledModel, ElementKind, TaskVerification, VariableType};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -76,6 +76,9 @@ fn expectations() -> Vec<(&'static str, Expect)> {
         // messages, an exclusive gateway on `amount > 1000`, an approval (`approved`), a
         // terminate end event; lanes Purchasing and Management
         ("alstranet/purchase-quote.bpmn", ok(12, 12, 3, 1, 2, 2, 3, 2)),
+        // 3 user tasks (two verified by Controller), start, 2 ends, 2 exclusive gateways;
+        // lanes Clerk and Manager; `amount`
+        ("alstranet/invoice-verification.bpmn", ok(8, 8, 2, 1, 1, 2, 0, 1)),
         // 3 user tasks, start, end, 2 exclusive gateways; `accepted` / `!accepted`; no lane,
         // performers "@ Invoicer @" (2 tasks) and "@ Invoicee @": 2 performer swimlanes
         ("caterpillar/invoicing.bpmn", ok(7, 7, 2, 1, 1, 2, 0, 1)),
@@ -387,6 +390,31 @@ fn every_model_has_the_expected_outcome() {
     // Printed directly on stderr so that it shows in a normal `cargo test` run.
     let _ = std::io::stderr().write_all(table.as_bytes());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn invoice_verification_details() {
+    let m = compile_file(data_dir().join("alstranet/invoice-verification.bpmn")).unwrap();
+    let at = |id: &str| m.element_index(id).unwrap() as u16;
+    // the attribute form (with evidence) and the Camunda extension property form
+    assert_eq!(
+        m.verifications,
+        vec![
+            TaskVerification {
+                element: at("RecordInvoice"),
+                verifier_name: "Controller".into(),
+                verifier_role: keccak256(b"Controller"),
+                evidence_required: true,
+            },
+            TaskVerification {
+                element: at("ApprovePayment"),
+                verifier_name: "Controller".into(),
+                verifier_role: keccak256(b"Controller"),
+                evidence_required: false,
+            },
+        ]
+    );
+    assert!(!m.verifications.iter().any(|v| v.element == at("PayInvoice")));
 }
 
 #[test]

@@ -36,6 +36,11 @@ pub struct RuntimeElement {
     pub child_scope: u8,
     /// CallActivity: the process key it instantiates.
     pub called_process: [u8; 32],
+    /// Person task: the role that verifies its submissions (`TaskVerification`); zero when its
+    /// completion needs no verification.
+    pub verifier_role: [u8; 32],
+    /// Person task with a verifier: a submission must carry an evidence hash.
+    pub evidence_required: bool,
 }
 
 impl RuntimeElement {
@@ -156,8 +161,16 @@ impl RuntimeDefinition {
                 message_out: e.message_out,
                 child_scope: e.child_scope,
                 called_process: e.called_process,
+                verifier_role: [0; 32],
+                evidence_required: false,
             })
             .collect();
+        let mut elements = elements;
+        for v in &model.verifications {
+            let e = &mut elements[v.element as usize];
+            e.verifier_role = v.verifier_role;
+            e.evidence_required = v.evidence_required;
+        }
         let mut scopes: Vec<ScopeRuntime> = model
             .scopes
             .iter()

@@ -41,18 +41,30 @@
 //! decision that no firing used ([`EngineError::DecisionNotUsed`]: a stale or mistaken choice is
 //! refused rather than ignored). The trail is the gateway's `ElementFired`: the deciding
 //! participant as `actor`, the chosen flow's place as `produced`.
+//!
+//! ## Task verification (docs/bpm-engine.md, "Task verification")
+//! A task with a verifier role ([`RuntimeElement::verifier_role`]) is not completed with
+//! `completeTask` ([`EngineError::VerificationRequired`]): its performer *submits* the work
+//! ([`Engine::submit_task`]: outputs, decisions, an evidence hash), which changes no marking,
+//! and an account bound to the verifier role, never the performer, *approves* it
+//! ([`Engine::approve_task`]: the completion of the submission, as the performer's) or *rejects*
+//! it ([`Engine::reject_task`]: the submission is dropped, the token still waits at the task for
+//! a new one). See [`verification`].
 
 mod definition;
+pub mod verification;
 
 pub use definition::{
     is_automatic, is_person_task, Branch, RuntimeDefinition, RuntimeElement, ScopeRuntime,
     TriggerRuntime,
 };
+pub use verification::Submission;
 
 use crate::condition::{eval_condition, Int256, VmError};
 use crate::limits::{MAX_AUTOMATIC_STEPS, MAX_CALL_DEPTH};
 use crate::model::{Bitmap256, ElementKind, VariableType};
 use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -109,6 +121,13 @@ pub enum EngineEvent {
     InstanceCompleted { instance: u64 },
     /// `InstanceTerminated(instanceId, byInstance)`.
     InstanceTerminated { instance: u64, by: u64 },
+    /// `TaskSubmitted(instanceId, element, performer, evidence)`: work submitted for verification.
+    TaskSubmitted { instance: u64, element: u16, performer: Account, evidence: [u8; 32] },
+    /// `TaskApproved(instanceId, element, verifier, performer)`: the submission is approved; the
+    /// task's completion (`ElementFired` with the performer as actor) follows.
+    TaskApproved { instance: u64, element: u16, verifier: Account, performer: Account },
+    /// `TaskRejected(instanceId, element, verifier, performer, reason)`: the submission is dropped.
+    TaskRejected { instance: u64, element: u16, verifier: Account, performer: Account, reason: String },
 }
 
 /// Why an action is refused: the custom errors of `ProcessExecution.sol`, with the same fields.
@@ -139,6 +158,18 @@ pub enum EngineError {
     /// `ConditionVM.MalformedCondition(pc)` (the registry validates conditions, so a published
     /// definition never reaches it).
     MalformedCondition { pc: u64 },
+    /// `completeTask` on a task that needs verification: submit it instead.
+    VerificationRequired { instance: u64, element: u16, verifier_role: Role },
+    /// `submitTask`/`approveTask`/`rejectTask` on a task without a verifier role.
+    TaskNotVerified { instance: u64, element: u16 },
+    /// `submitTask` while a submission of the task waits for its verifier.
+    SubmissionPending { instance: u64, element: u16, performer: Account },
+    /// `approveTask`/`rejectTask` with no submission of the task.
+    NoSubmission { instance: u64, element: u16 },
+    /// `submitTask` without evidence on a task that requires it.
+    EvidenceRequired { instance: u64, element: u16 },
+    /// The performer of a submission tried to approve or reject it (four eyes).
+    VerifierIsPerformer { instance: u64, element: u16, account: Account },
 }
 
 /// One process instance (`ProcessExecution.InstanceRecord` and its mappings).
@@ -216,6 +247,8 @@ pub struct Engine {
     bound: BTreeMap<(u64, Role), BTreeSet<Account>>,
     /// Deprecated versions (`ProcessDefinitionRegistry.deprecate`).
     deprecated: BTreeSet<u64>,
+    /// Submissions waiting for their verifier, by (instance, task).
+    submissions: BTreeMap<(u64, u16), Submission>,
 }
 
 /// Per-action state: the caller and the automatic steps so far.
@@ -357,37 +390,56 @@ impl Engine {
         self.atomic(sender, |e, t| {
             t.decided = id;
             t.decisions = decisions.iter().map(|d| (*d, false)).collect();
-            e.require_active(id)?;
-            let def = e.def_of(id);
-            let rt = def.elements.get(element as usize).ok_or(EngineError::NotATask { instance: id, element })?.clone();
-            if !is_person_task(rt.kind) {
-                return Err(EngineError::NotATask { instance: id, element });
+            let rt = e.person_task(id, element)?;
+            if rt.verifier_role != [0; 32] {
+                return Err(EngineError::VerificationRequired { instance: id, element, verifier_role: rt.verifier_role });
             }
             e.require_bound(id, &rt.role, &sender)?;
-            let m = e.inst(id).marking[rt.scope as usize];
-            let Some(place) = m.and(&rt.preset).lowest() else {
-                return Err(EngineError::TaskNotEnabled { instance: id, element });
-            };
-            e.assign(t, id, outputs)?;
-            e.inst_mut(id).marking[rt.scope as usize].clear(place);
-            t.events.push(EngineEvent::ElementFired {
-                instance: id,
-                element,
-                kind: rt.kind,
-                actor: sender,
-                consumed: Bitmap256::bit(place),
-                produced: rt.postset,
-            });
-            e.send(t, id, &rt.message_out);
-            e.produce(id, rt.scope, &rt.postset);
-            e.after_consume(t, id, rt.scope);
-            e.advance(t, id)?;
-            if let Some((d, _)) = t.decisions.iter().find(|(_, used)| !used) {
-                return Err(EngineError::DecisionNotUsed { instance: id, gateway: d.gateway });
-            }
-            e.propagate(t, id)
+            let place = e.task_place(id, &rt)?;
+            e.complete(t, id, &rt, place, outputs)
         })
         .map(|((), events)| events)
+    }
+
+    /// The person task `element` of active instance `id`. Errors: `InstanceNotActive`, `NotATask`.
+    fn person_task(&self, id: u64, element: u16) -> Result<RuntimeElement, EngineError> {
+        self.require_active(id)?;
+        let def = self.def_of(id);
+        let rt = def.elements.get(element as usize).ok_or(EngineError::NotATask { instance: id, element })?.clone();
+        if !is_person_task(rt.kind) {
+            return Err(EngineError::NotATask { instance: id, element });
+        }
+        Ok(rt)
+    }
+
+    /// The place a completion of task `rt` takes: the lowest marked place of its pre-set.
+    /// Errors: `TaskNotEnabled`.
+    fn task_place(&self, id: u64, rt: &RuntimeElement) -> Result<u8, EngineError> {
+        let m = self.inst(id).marking[rt.scope as usize];
+        m.and(&rt.preset).lowest().ok_or(EngineError::TaskNotEnabled { instance: id, element: rt.index })
+    }
+
+    /// Completes task `rt` of instance `id` by `t.actor` (its role checked by the caller), taking
+    /// `place`: writes `outputs`, fires it, advances with `t.decisions`, propagates.
+    fn complete(&mut self, t: &mut Txn, id: u64, rt: &RuntimeElement, place: u8, outputs: &[Assignment]) -> Result<(), EngineError> {
+        self.assign(t, id, outputs)?;
+        self.inst_mut(id).marking[rt.scope as usize].clear(place);
+        t.events.push(EngineEvent::ElementFired {
+            instance: id,
+            element: rt.index,
+            kind: rt.kind,
+            actor: t.actor,
+            consumed: Bitmap256::bit(place),
+            produced: rt.postset,
+        });
+        self.send(t, id, &rt.message_out);
+        self.produce(id, rt.scope, &rt.postset);
+        self.after_consume(t, id, rt.scope);
+        self.advance(t, id)?;
+        if let Some((d, _)) = t.decisions.iter().find(|(_, used)| !used) {
+            return Err(EngineError::DecisionNotUsed { instance: id, gateway: d.gateway });
+        }
+        self.propagate(t, id)
     }
 
     /// `correlateMessage(instanceId, messageFlow, payload)` sent by `sender`: a black-box
@@ -478,16 +530,21 @@ impl Engine {
         }
     }
 
+    /// Checks a variable write against the definition's variable table (`UnknownVariable`,
+    /// `InvalidBoolValue`).
+    fn check_assignment(&self, id: u64, a: &Assignment) -> Result<(), EngineError> {
+        match self.def_of(id).variables.get(a.index as usize).copied() {
+            None => Err(EngineError::UnknownVariable { instance: id, index: a.index }),
+            Some(VariableType::Bool) if a.value != Int256::ZERO && a.value != Int256::one() => {
+                Err(EngineError::InvalidBoolValue { instance: id, index: a.index, value: a.value })
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn assign(&mut self, t: &mut Txn, id: u64, list: &[Assignment]) -> Result<(), EngineError> {
         for a in list {
-            let ty = self.def_of(id).variables.get(a.index as usize).copied();
-            match ty {
-                None => return Err(EngineError::UnknownVariable { instance: id, index: a.index }),
-                Some(VariableType::Bool) if a.value != Int256::ZERO && a.value != Int256::one() => {
-                    return Err(EngineError::InvalidBoolValue { instance: id, index: a.index, value: a.value })
-                }
-                _ => {}
-            }
+            self.check_assignment(id, a)?;
             self.inst_mut(id).variables.insert(a.index, a.value);
             t.events.push(EngineEvent::VariableSet { instance: id, index: a.index, value: a.value, actor: t.actor });
         }

@@ -188,7 +188,11 @@ pub fn apply_events<S: StateStore>(state: &mut State<S>, defs: &impl Definitions
             | EngineEvent::MessageSent { .. }
             | EngineEvent::VariableSet { .. }
             | EngineEvent::InstanceCompleted { .. }
-            | EngineEvent::InstanceTerminated { .. } => continue,
+            | EngineEvent::InstanceTerminated { .. }
+            // verification is who may complete a task: the completion is the ElementFired
+            | EngineEvent::TaskSubmitted { .. }
+            | EngineEvent::TaskApproved { .. }
+            | EngineEvent::TaskRejected { .. } => continue,
         };
         let step = state.fire_with(defs, instance, rule, child).map_err(|error| ReplayError::Refused {
             instance,

@@ -72,6 +72,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
         index: &[usize],
         conditions: Vec<Vec<u8>>,
         variables: Vec<Variable>,
+        verifications: Vec<TaskVerification>,
     ) -> CompiledModel {
         let mut elements: Vec<Option<Element>> = vec![None; self.nodes.len()];
         for (pos, n) in self.nodes.iter().enumerate() {
@@ -149,6 +150,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             gateway_flows,
             triggers: self.triggers.clone(),
             variables,
+            verifications,
         }
     }
 }

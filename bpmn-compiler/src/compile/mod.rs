@@ -23,6 +23,9 @@ mod flows;
 mod lanes;
 mod scopes;
 mod unroll;
+mod verify;
+
+pub use verify::ALSTRA_NS;
 mod xml;
 
 use xml::*;
@@ -401,6 +404,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
         self.check_nodes()?;
         self.collect_message_flows(&index)?;
         let (conditions, variables) = self.compile_conditions()?;
-        Ok(self.assemble(&index, conditions, variables))
+        let verifications = self.task_verifications(&index)?;
+        Ok(self.assemble(&index, conditions, variables, verifications))
     }
 }
