@@ -25,7 +25,8 @@ library BpmRuntime {
         ActivitySequenceFlow,
         GatewaySequenceFlow,
         EventTrigger,
-        Variable
+        Variable,
+        TaskVerification
     }
 
     /// @notice Why `publish` rejects a record (docs/bpm-engine.md, "Validation at publish").
@@ -65,7 +66,10 @@ library BpmRuntime {
         SourceNotInSourcePool, //           32: EventTrigger.sourcePool is not the pool of its source element
         NoIncomingFlow, //                  33: an element other than a start event without incoming flow
         GatewayWithoutOutgoingFlow, //      34: a gateway without outgoing flow
-        SubProcessWithoutNoneStartEvent //  35: an embedded sub-process scope without none start event
+        SubProcessWithoutNoneStartEvent, // 35: an embedded sub-process scope without none start event
+        VerifiedElementNotAPersonTask, //   36: TaskVerification.element is not a task completed by a person
+        VerifierIsTheTaskRole, //           37: TaskVerification.verifierRole is zero or the task's own role
+        SecondVerification //               38: two TaskVerification records for one element
     }
 
     /// @notice Lifecycle of a process instance.
@@ -97,6 +101,19 @@ library BpmRuntime {
     struct Decision {
         uint16 gateway;
         uint8 branch;
+    }
+
+    /// @notice Work submitted for verification (`ProcessExecution.submitTask`), waiting for an
+    /// account of the task's verifier role to approve or reject it.
+    /// @param performer who submitted it (bound to the task's role); zero: no submission.
+    /// @param evidence hash of the evidence document (SHA-256), zero when none.
+    /// @param outputs the variable writes of the completion.
+    /// @param decisions the decisions of the completion's advance.
+    struct Submission {
+        address performer;
+        bytes32 evidence;
+        VariableAssignment[] outputs;
+        Decision[] decisions;
     }
 
     /// @notice Runtime view of one flow node, computed at publish time.

@@ -102,6 +102,23 @@ library BpmnModel {
         uint16 target;
     }
 
+    /// @notice A task whose completion counts only once an account of a second role approves it
+    /// (the four-eyes principle; AlstraNet specification 5.22, TaskVerification): its performer
+    /// submits the work (`ProcessExecution.submitTask`), a verifier approves or rejects it.
+    /// Declared in the BPMN model with `alstra:verifier` / `alstra:evidence` (docs/bpm-engine.md,
+    /// "Task verification").
+    /// @param element index of the verified task (a task completed by a person).
+    /// @param verifierName display name of the verifier role.
+    /// @param verifierRole role id (keccak256 of `verifierName`) of who approves or rejects; never
+    ///        the task's own role.
+    /// @param evidenceRequired a submission must carry a non-zero evidence hash (SHA-256 of a document).
+    struct TaskVerification {
+        uint16 element;
+        string verifierName;
+        bytes32 verifierRole;
+        bool evidenceRequired;
+    }
+
     /// @notice An instance variable read by conditions and written by task completions.
     struct Variable {
         string name;

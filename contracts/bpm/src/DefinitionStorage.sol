@@ -87,6 +87,9 @@ library DefinitionStorage {
         mapping(uint256 id => Compiled) compiled;
         mapping(bytes32 processKey => uint32) latestVersion;
         mapping(bytes32 processKey => mapping(uint256 version => uint256 id)) byVersion;
+        /// @dev Verified tasks of each definition (`addTaskVerifications`); not part of `Model`,
+        /// whose ABI encoding the rollup precompile decodes (`IRollup.Model`).
+        mapping(uint256 id => BpmnModel.TaskVerification[]) verifications;
     }
 
     /// @notice The registry state at its namespaced location.

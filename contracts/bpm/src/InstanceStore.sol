@@ -93,6 +93,8 @@ abstract contract InstanceStore {
     /// @dev Further accounts bound to the same role.
     mapping(uint256 rootId => mapping(bytes32 role => mapping(address account => bool))) internal _bound;
     mapping(uint256 instanceId => uint256[]) internal _children;
+    /// @dev Submissions of verified tasks waiting for their verifier.
+    mapping(uint256 instanceId => mapping(uint256 element => BpmRuntime.Submission)) internal _submissions;
 
     /// @notice An instance was started (by `startInstance`, or by a call activity of `parentInstance`).
     event InstanceStarted(
@@ -131,6 +133,16 @@ abstract contract InstanceStore {
     event InstanceCompleted(uint256 indexed instanceId);
     /// @notice A call-activity child instance was killed by a terminate end event of `byInstance`.
     event InstanceTerminated(uint256 indexed instanceId, uint256 indexed byInstance);
+    /// @notice `performer` submitted the work of verified task `element` (`evidence`: the hash of
+    /// its evidence document, zero when none); no token moved.
+    event TaskSubmitted(uint256 indexed instanceId, uint16 indexed element, address indexed performer, bytes32 evidence);
+    /// @notice `verifier` approved the submission of `performer`; the task's completion (its
+    /// `ElementFired`, with `performer` as actor) follows in the same transaction.
+    event TaskApproved(uint256 indexed instanceId, uint16 indexed element, address indexed verifier, address performer);
+    /// @notice `verifier` rejected the submission of `performer`; the task waits for a new one.
+    event TaskRejected(
+        uint256 indexed instanceId, uint16 indexed element, address indexed verifier, address performer, string reason
+    );
 
     /// @notice A constructor argument is the zero address.
     error ZeroAddress();
@@ -176,6 +188,19 @@ abstract contract InstanceStore {
     error DecisionNotUsed(uint256 instanceId, uint16 gateway);
     /// @notice More than `MAX_AUTOMATIC_STEPS` automatic firings in one transaction.
     error AutomaticStepLimitExceeded(uint256 limit);
+    /// @notice The task needs verification: its performer calls `submitTask`, a holder of
+    /// `verifierRole` approves.
+    error VerificationRequired(uint256 instanceId, uint16 element, bytes32 verifierRole);
+    /// @notice `submitTask`, `approveTask` or `rejectTask` on a task without a verifier role.
+    error TaskNotVerified(uint256 instanceId, uint16 element);
+    /// @notice The task already has a submission waiting for its verifier (by `performer`).
+    error SubmissionPending(uint256 instanceId, uint16 element, address performer);
+    /// @notice The task has no submission to approve or reject.
+    error NoSubmission(uint256 instanceId, uint16 element);
+    /// @notice The task's submissions must carry an evidence hash.
+    error EvidenceRequired(uint256 instanceId, uint16 element);
+    /// @notice The performer of a submission may not approve or reject it (four eyes).
+    error VerifierIsPerformer(uint256 instanceId, uint16 element, address account);
 
     /// @param participantRegistry the participant registry.
     constructor(IParticipantRegistry participantRegistry) {
@@ -183,6 +208,12 @@ abstract contract InstanceStore {
     }
 
     // ------------------------------------------------------------------ views
+
+    /// @notice The submission of verified task `element` waiting for its verifier (`performer`
+    /// zero when there is none).
+    function submission(uint256 instanceId, uint16 element) external view returns (BpmRuntime.Submission memory) {
+        return _submissions[instanceId][element];
+    }
 
     /// @notice Number of instances created (ids are 1..instanceCount()).
     function instanceCount() external view returns (uint256) {
@@ -414,18 +445,20 @@ abstract contract InstanceStore {
         emit RoleBound(root, role, account);
     }
 
+    /// @dev Reverts `UnknownVariable` or `InvalidBoolValue` unless `value` may be written to variable `index`.
+    function _checkAssignment(Ctx memory c, uint8 index, int256 value) internal view {
+        if (index >= c.im.variableCount) revert UnknownVariable(c.id, index);
+        if (value != 0 && value != 1 && RuntimeImage.variableType(c.im, index) == BpmCore.VariableType.Bool) {
+            revert InvalidBoolValue(c.id, index, value);
+        }
+    }
+
     /// @dev Writes variables (index in range, Bool values 0 or 1), one VariableSet event each.
-    function _assign(Ctx memory c, BpmRuntime.VariableAssignment[] calldata list, address actor) internal {
+    function _assign(Ctx memory c, BpmRuntime.VariableAssignment[] memory list, address actor) internal {
         for (uint256 i; i < list.length; ++i) {
             uint8 index = list[i].index;
             int256 value = list[i].value;
-            if (index >= c.im.variableCount) revert UnknownVariable(c.id, index);
-            if (
-                value != 0 && value != 1
-                    && RuntimeImage.variableType(c.im, index) == BpmCore.VariableType.Bool
-            ) {
-                revert InvalidBoolValue(c.id, index, value);
-            }
+            _checkAssignment(c, index, value);
             _variables[c.id][index] = value;
             emit VariableSet(c.id, index, value, actor);
         }

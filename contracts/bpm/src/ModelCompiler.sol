@@ -77,6 +77,7 @@ contract ModelCompiler {
         _triggers(m, w);
         _places(c, w);
         startRole = _starts(c, w);
+        _verifications(definitionId, c, w);
 
         c.elementCount = uint16(w.nElements);
         c.scopeCount = uint16(w.nScopes);
@@ -427,6 +428,29 @@ contract ModelCompiler {
     }
 
     /// @dev Reverts `InvalidRecord`.
+    /// @dev Checks the verified tasks: a task completed by a person, a verifier role that is
+    /// neither zero nor the task's own role (four eyes), one record per task.
+    function _verifications(uint256 definitionId, DefinitionStorage.Compiled storage c, Work memory w) private view {
+        BpmnModel.TaskVerification[] storage vs = DefinitionStorage.layout().verifications[definitionId];
+        uint256[] memory seen = new uint256[]((w.nElements + 255) / 256);
+        for (uint256 i; i < vs.length; ++i) {
+            uint256 e = vs[i].element;
+            if (e >= w.nElements) _bad(BpmRuntime.RecordType.TaskVerification, i, BpmRuntime.Violation.ElementOutOfRange);
+            DefinitionStorage.ElementSlot storage slot = c.elements[e];
+            if (!BpmRuntime.isPersonTask(slot.kind)) {
+                _bad(BpmRuntime.RecordType.TaskVerification, i, BpmRuntime.Violation.VerifiedElementNotAPersonTask);
+            }
+            bytes32 role = vs[i].verifierRole;
+            if (role == bytes32(0) || role == slot.role) {
+                _bad(BpmRuntime.RecordType.TaskVerification, i, BpmRuntime.Violation.VerifierIsTheTaskRole);
+            }
+            if (seen[e >> 8] & (1 << (e & 255)) != 0) {
+                _bad(BpmRuntime.RecordType.TaskVerification, i, BpmRuntime.Violation.SecondVerification);
+            }
+            seen[e >> 8] |= 1 << (e & 255);
+        }
+    }
+
     function _bad(BpmRuntime.RecordType rt, uint256 index, BpmRuntime.Violation violation) private pure {
         revert IProcessDefinitionRegistry.InvalidRecord(rt, index, violation);
     }

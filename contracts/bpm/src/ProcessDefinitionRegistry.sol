@@ -186,6 +186,20 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         emit RecordsAdded(definitionId, BpmRuntime.RecordType.Variable, from, records.length);
     }
 
+    /// @notice Appends verified tasks (`BpmnModel.TaskVerification`: a task whose completion a
+    /// second role approves), checked at publish (`VerifiedElementNotAPersonTask`,
+    /// `VerifierIsTheTaskRole`, `SecondVerification`). At most one per element.
+    function addTaskVerifications(uint256 definitionId, BpmnModel.TaskVerification[] calldata records) external {
+        _draft(definitionId);
+        BpmnModel.TaskVerification[] storage list = _l().verifications[definitionId];
+        uint256 from =
+            _checkLimit(BpmRuntime.RecordType.TaskVerification, list.length, records.length, MAX_ELEMENTS);
+        for (uint256 i; i < records.length; ++i) {
+            list.push(records[i]);
+        }
+        emit RecordsAdded(definitionId, BpmRuntime.RecordType.TaskVerification, from, records.length);
+    }
+
     /// @notice Appends the next part of the Draft's BPMN 2.0 XML source (the file the records were
     /// compiled from), so that anyone can read the model as drawn (a web page shows the diagram)
     /// and check it against the chain. The bytes are only logged (`DefinitionSourceAttached`: a
@@ -356,6 +370,16 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         BpmnModel.Variable[] storage list = _model(definitionId).variables;
         if (index >= list.length) revert IndexOutOfRange(BpmRuntime.RecordType.Variable, index);
         return list[index];
+    }
+
+    /// @notice The verified tasks of a definition, in the order they were added.
+    function taskVerifications(uint256 definitionId)
+        external
+        view
+        returns (BpmnModel.TaskVerification[] memory)
+    {
+        _existing(definitionId);
+        return _l().verifications[definitionId];
     }
 
     /// @notice Bitmap of the incoming places of an element (published definitions).

@@ -135,27 +135,121 @@ contract ProcessExecution is InstanceStore {
         BpmRuntime.Decision[] memory decisions
     ) private {
         Ctx memory c = _load(instanceId, true);
-        if (element >= c.im.elementCount) revert NotATask(instanceId, element);
-        RuntimeImage.Node memory rt = RuntimeImage.node(c.im, element);
-        if (!BpmRuntime.isPersonTask(rt.kind)) revert NotATask(instanceId, element);
+        RuntimeImage.Node memory rt = _personTask(c, element);
+        if (rt.verifierRole != 0) revert VerificationRequired(instanceId, element, rt.verifierRole);
         _requireBound(c, rt.role);
+        _complete(c, Txn({actor: msg.sender, steps: 0, decided: instanceId, decisions: decisions}), rt, outputs);
+    }
+
+    /// @dev Completes enabled task `rt` for `t.actor` (whose right the caller checked): writes
+    /// `outputs`, consumes the lowest marked place of its pre-set, produces, advances with
+    /// `t.decisions`, saves and propagates. Reverts `TaskNotEnabled`, `DecisionNotUsed`, or an
+    /// advance's error.
+    function _complete(Ctx memory c, Txn memory t, RuntimeImage.Node memory rt, BpmRuntime.VariableAssignment[] memory outputs)
+        private
+    {
         uint256 s = rt.scope;
         uint256 m = _markingOf(c, s);
-        if (m & rt.preset == 0) revert TaskNotEnabled(instanceId, element);
-        Txn memory t = Txn({actor: msg.sender, steps: 0, decided: instanceId, decisions: decisions});
-        _assign(c, outputs, msg.sender);
+        if (m & rt.preset == 0) revert TaskNotEnabled(c.id, rt.index);
+        _assign(c, outputs, t.actor);
         uint256 take = Marking.bit((m & rt.preset).lowest());
         _setMarking(c, s, m & ~take);
-        _fired(instanceId, element, rt.kind, msg.sender, take, rt.postset);
+        _fired(c.id, rt.index, rt.kind, t.actor, take, rt.postset);
         if (rt.messageOut != 0) _send(c, rt.messageOut);
         _produce(c, rt, rt.postset);
         _afterConsume(c, s);
         _advance(c, t);
-        for (uint256 i; i < decisions.length; ++i) {
-            if (decisions[i].gateway != USED_DECISION) revert DecisionNotUsed(instanceId, decisions[i].gateway);
+        for (uint256 i; i < t.decisions.length; ++i) {
+            if (t.decisions[i].gateway != USED_DECISION) revert DecisionNotUsed(c.id, t.decisions[i].gateway);
         }
         _save(c);
         _propagate(c, t);
+    }
+
+    /// @dev Person task `element` of the instance; reverts `NotATask`.
+    function _personTask(Ctx memory c, uint16 element) private view returns (RuntimeImage.Node memory rt) {
+        if (element >= c.im.elementCount) revert NotATask(c.id, element);
+        rt = RuntimeImage.node(c.im, element);
+        if (!BpmRuntime.isPersonTask(rt.kind)) revert NotATask(c.id, element);
+    }
+
+    // ------------------------------------------------------------------ task verification (spec 5.22)
+
+    /// @notice Submits the work of a verified task (a task with a verifier role,
+    /// `BpmnModel.TaskVerification`) for verification: `outputs` and `decisions` are what its
+    /// completion will write and decide (as `completeTaskWithDecisions`), `evidence` the hash of
+    /// an evidence document (SHA-256; zero for none, refused when the model requires evidence).
+    /// The caller must be bound to the task's role and the task enabled; outputs are type-checked
+    /// now, nothing is written and no token moves until a verifier approves. One submission per
+    /// task at a time. Reverts `TaskNotVerified`, `MissingRole`, `TaskNotEnabled`,
+    /// `SubmissionPending`, `EvidenceRequired`, `UnknownVariable`, `InvalidBoolValue`.
+    function submitTask(
+        uint256 instanceId,
+        uint16 element,
+        BpmRuntime.VariableAssignment[] calldata outputs,
+        BpmRuntime.Decision[] calldata decisions,
+        bytes32 evidence
+    ) external {
+        Ctx memory c = _load(instanceId, true);
+        RuntimeImage.Node memory rt = _verifiedTask(c, element);
+        _requireBound(c, rt.role);
+        if (_markingOf(c, rt.scope) & rt.preset == 0) revert TaskNotEnabled(instanceId, element);
+        BpmRuntime.Submission storage s = _submissions[instanceId][element];
+        if (s.performer != address(0)) revert SubmissionPending(instanceId, element, s.performer);
+        if (rt.evidenceRequired && evidence == 0) revert EvidenceRequired(instanceId, element);
+        s.performer = msg.sender;
+        s.evidence = evidence;
+        for (uint256 i; i < outputs.length; ++i) {
+            _checkAssignment(c, outputs[i].index, outputs[i].value);
+            s.outputs.push(outputs[i]);
+        }
+        for (uint256 i; i < decisions.length; ++i) {
+            s.decisions.push(decisions[i]);
+        }
+        emit TaskSubmitted(instanceId, element, msg.sender, evidence);
+    }
+
+    /// @notice Approves the submission of a verified task: the task completes as its performer's
+    /// `completeTaskWithDecisions` with the submitted outputs and decisions would (the performer
+    /// is the actor of the firing, the writes and the decisions). The caller must be bound to the
+    /// task's verifier role and must not be the performer (four eyes). Reverts `TaskNotVerified`,
+    /// `MissingRole`, `NoSubmission`, `VerifierIsPerformer`, `TaskNotEnabled` (the token left the
+    /// task since: reject the submission), or the completion's errors.
+    function approveTask(uint256 instanceId, uint16 element) external {
+        Ctx memory c = _load(instanceId, true);
+        RuntimeImage.Node memory rt = _verifiedTask(c, element);
+        BpmRuntime.Submission memory s = _takeSubmission(c, rt);
+        emit TaskApproved(instanceId, element, msg.sender, s.performer);
+        _complete(c, Txn({actor: s.performer, steps: 0, decided: instanceId, decisions: s.decisions}), rt, s.outputs);
+    }
+
+    /// @notice Rejects the submission of a verified task with a `reason` (logged): the
+    /// submission is dropped and the task waits for a new one. Same caller rule as `approveTask`.
+    /// Reverts `TaskNotVerified`, `MissingRole`, `NoSubmission`, `VerifierIsPerformer`.
+    function rejectTask(uint256 instanceId, uint16 element, string calldata reason) external {
+        Ctx memory c = _load(instanceId, true);
+        RuntimeImage.Node memory rt = _verifiedTask(c, element);
+        BpmRuntime.Submission memory s = _takeSubmission(c, rt);
+        emit TaskRejected(instanceId, element, msg.sender, s.performer, reason);
+    }
+
+    /// @dev Person task `element` with a verifier role; reverts `NotATask`, `TaskNotVerified`.
+    function _verifiedTask(Ctx memory c, uint16 element) private view returns (RuntimeImage.Node memory rt) {
+        rt = _personTask(c, element);
+        if (rt.verifierRole == 0) revert TaskNotVerified(c.id, element);
+    }
+
+    /// @dev Checks that the caller may verify task `rt` and removes its submission; reverts
+    /// `MissingRole`, `NoSubmission`, `VerifierIsPerformer`.
+    function _takeSubmission(Ctx memory c, RuntimeImage.Node memory rt)
+        private
+        returns (BpmRuntime.Submission memory s)
+    {
+        _requireBound(c, rt.verifierRole);
+        s = _submissions[c.id][rt.index];
+        if (s.performer == address(0)) revert NoSubmission(c.id, rt.index);
+        if (s.performer == msg.sender) revert VerifierIsPerformer(c.id, rt.index, msg.sender);
+        delete _submissions[c.id][rt.index];
     }
 
     /// @notice Delivers a message of a black-box pool (a message flow whose `sourceElement` is 0),

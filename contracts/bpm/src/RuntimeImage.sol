@@ -21,7 +21,7 @@ import {BpmCore} from "./generated/BpmCore.sol";
 /// | 32 | 32 | section offsets: elements u32, scopes u32, triggers u32, variables u32 |
 /// | 64 | 32 | start role |
 /// | 96 | 20 * (chunkCount - 1) | addresses of chunks 1.. |
-/// | elements | 192 * elementCount | per flow node: packed word (`_unpackNode`), role (person tasks only), pre-set, post-set, messageOut, calledProcess |
+/// | elements | 192 * elementCount | per flow node: packed word (`node`), role (person tasks only), pre-set, post-set, messageOut, calledProcess (call activities) or verifier role (verified tasks) |
 /// | scopes | 64 * scopeCount | parentElement u16, pool u8, startsOff u32, startsLen u16; descendants bitmap |
 /// | triggers | 64 * triggerCount | sourceElement u16, target u16, targetWaits u8; role of the source pool |
 /// | variables | variableCount | `BpmCore.VariableType` per variable |
@@ -85,6 +85,8 @@ library RuntimeImage {
         uint16 consumersLen;
         uint32 branchesOff;
         uint16 branchesLen;
+        bytes32 verifierRole; // person task: who verifies its submissions (`BpmnModel.TaskVerification`), 0: none
+        bool evidenceRequired; // a verified task's submissions carry an evidence hash
     }
 
     /// @notice A scope as the engine uses it.
@@ -163,6 +165,11 @@ library RuntimeImage {
             mstore(add(n, 0x1a0), and(shr(160, w0), 0xffff)) // consumersLen
             mstore(add(n, 0x1c0), and(shr(128, w0), 0xffffffff)) // branchesOff
             mstore(add(n, 0x1e0), and(shr(112, w0), 0xffff)) // branchesLen
+            if lt(shr(248, w0), 8) {
+                // a task kind (< SubProcess): the sixth word is its verifier role
+                mstore(add(n, 0x200), mload(add(tmp, 0xa0))) // verifierRole
+            }
+            mstore(add(n, 0x220), and(shr(226, w0), 1)) // evidenceRequired
         }
     }
 

@@ -39,6 +39,14 @@ library RuntimeImageWriter {
         for (uint256 e; e < m.elements.length; ++e) {
             _node(cur, m, c, e, cur.elements + e * RuntimeImage.NODE_BYTES);
         }
+        // verified tasks: the verifier role in the task's sixth word (a call activity's
+        // calledProcess), the evidence flag in bit 2 of its flags byte (byte 3 of the first word)
+        BpmnModel.TaskVerification[] storage vs = l.verifications[definitionId];
+        for (uint256 i; i < vs.length; ++i) {
+            uint256 at = cur.elements + uint256(vs[i].element) * RuntimeImage.NODE_BYTES;
+            _put(cur.img, at + 160, uint256(vs[i].verifierRole));
+            if (vs[i].evidenceRequired) cur.img[at + 3] |= bytes1(uint8(4));
+        }
         for (uint256 s; s < m.subprocesses.length; ++s) {
             DefinitionStorage.ScopeSlot storage ss = c.scopes[s];
             (uint256 off, uint256 len) = _u16List(cur, c.scopeStarts[s]);
