@@ -101,8 +101,9 @@ macro_rules! send {
 		receipt
 	}};
 }
+pub(crate) use send;
 
-fn status_name(s: u8) -> &'static str {
+pub(crate) fn status_name(s: u8) -> &'static str {
 	match s {
 		1 => "Active",
 		2 => "Completed",
@@ -415,7 +416,12 @@ impl Session {
 			let l = reg.swimlane(definition, U256::from(i)).call().await.map_err(explain)?;
 			roles.insert(l.role, l.name);
 		}
-		Ok(ChainModel { name: info.name, version: info.version, elements, variables, triggers, roles })
+		let mut verifications = BTreeMap::new();
+		for v in reg.taskVerifications(definition).call().await.map_err(explain)? {
+			roles.insert(v.verifierRole, v.verifierName);
+			verifications.insert(v.element, (v.verifierRole, v.evidenceRequired));
+		}
+		Ok(ChainModel { name: info.name, version: info.version, elements, variables, triggers, roles, verifications })
 	}
 
 	/// Parses `--var NAME=VALUE` against the definition's variable table.
@@ -481,7 +487,12 @@ impl Session {
 			.into_iter()
 			.map(|t| {
 				let (e, role) = &model.elements[t as usize];
-				(t, format!("{} \"{}\" ({}) role {}", e.bpmnId, e.name, encode::kind_name(e.kind), model.role_name(role)))
+				let verified = match model.verifications.get(&t) {
+					Some((v, true)) => format!(", verified by {} with evidence", model.role_name(v)),
+					Some((v, false)) => format!(", verified by {}", model.role_name(v)),
+					None => String::new(),
+				};
+				(t, format!("{} \"{}\" ({}) role {}{verified}", e.bpmnId, e.name, encode::kind_name(e.kind), model.role_name(role)))
 			})
 			.collect())
 	}
@@ -538,9 +549,20 @@ impl Session {
 				continue;
 			}
 			let model = self.model_of(info.definitionId).await?;
-			for (t, text) in self.enabled(id, &model).await? {
-				let role = model.elements[t as usize].1;
-				let may = engine.hasRole(U256::from(id), role, self.signer).call().await.map_err(explain)?;
+			for (t, mut text) in self.enabled(id, &model).await? {
+				let mut role = model.elements[t as usize].1;
+				let mut may_not = None;
+				if let Some((verifier, _)) = model.verifications.get(&t) {
+					let s = engine.submission(U256::from(id), t).call().await.map_err(explain)?;
+					if !s.performer.is_zero() {
+						// waiting for its verifier: the verifier's turn, never the performer's
+						text += &format!("; submitted by {}, awaiting verification", s.performer);
+						role = *verifier;
+						may_not = Some(s.performer);
+					}
+				}
+				let may = may_not != Some(self.signer)
+					&& engine.hasRole(U256::from(id), role, self.signer).call().await.map_err(explain)?;
 				if !mine || may {
 					rows.push((id, t, model.elements[t as usize].0.bpmnId.clone(), text, may));
 				}
@@ -565,7 +587,7 @@ impl Session {
 	}
 
 	/// Resolves a task given as BPMN id, name or index.
-	fn element_index(model: &ChainModel, task: &str) -> Result<u16> {
+	pub(crate) fn element_index(model: &ChainModel, task: &str) -> Result<u16> {
 		if let Some(i) = model.elements.iter().position(|(e, _)| e.bpmnId == task || e.name == task) {
 			return Ok(i as u16);
 		}
@@ -598,7 +620,7 @@ impl Session {
 	}
 
 	/// Parses `--decide GATEWAY=FLOW` against the definition's gateways and their flows.
-	async fn decisions(&self, definition: U256, model: &ChainModel, decide: &[String]) -> Result<Vec<ExecRt::Decision>> {
+	pub(crate) async fn decisions(&self, definition: U256, model: &ChainModel, decide: &[String]) -> Result<Vec<ExecRt::Decision>> {
 		let mut out = Vec::new();
 		for d in decide {
 			let (g, f) = split_pair(d, "--decide")?;
@@ -639,6 +661,14 @@ impl Session {
 		}
 		let model = self.model_of(info.definitionId).await?;
 		let element = Self::element_index(&model, task)?;
+		if let Some((verifier, _)) = model.verifications.get(&element) {
+			bail!(
+				"task {} needs verification by {}: submit it with `alstra task submit {instance} {task}` (same --var/--decide), then a {} approves it",
+				model.element_name(element),
+				model.role_name(verifier),
+				model.role_name(verifier)
+			);
+		}
 		let assignments = Self::assignments(&model, vars)?;
 		let decisions = self.decisions(info.definitionId, &model, decide).await?;
 		let sent = if decisions.is_empty() {
@@ -770,6 +800,16 @@ impl Session {
 					)
 				},
 				Ev::InstanceCompleted(_) => "instance completed".to_string(),
+				Ev::TaskSubmitted(e) => format!(
+					"task {} submitted for verification by {}{}",
+					name(e.element),
+					e.performer,
+					if e.evidence.is_zero() { String::new() } else { format!(" with evidence sha256 {}", e.evidence) }
+				),
+				Ev::TaskApproved(e) => format!("task {} of {} approved by {}", name(e.element), e.performer, e.verifier),
+				Ev::TaskRejected(e) => {
+					format!("task {} of {} rejected by {}: {}", name(e.element), e.performer, e.verifier, e.reason)
+				},
 				other => format!("{other:?}"),
 			};
 			let block = log.block_number.unwrap_or_default();
@@ -814,11 +854,17 @@ pub(crate) struct ChainModel {
 	pub(crate) variables: Vec<crate::contracts::registry::BpmnModel::Variable>,
 	pub(crate) triggers: Vec<crate::contracts::registry::BpmnModel::EventTrigger>,
 	pub(crate) roles: BTreeMap<FixedBytes<32>, String>,
+	/// Verified tasks: element -> (verifier role, evidence required).
+	pub(crate) verifications: BTreeMap<u16, (FixedBytes<32>, bool)>,
 }
 
 impl ChainModel {
-	fn role_name(&self, role: &FixedBytes<32>) -> String {
+	pub(crate) fn role_name(&self, role: &FixedBytes<32>) -> String {
 		self.roles.get(role).cloned().unwrap_or_else(|| format!("{role}"))
+	}
+	/// `<BPMN id> "<name>"` of element `e`.
+	pub(crate) fn element_name(&self, e: u16) -> String {
+		self.elements.get(e as usize).map(|(x, _)| format!("{} \"{}\"", x.bpmnId, x.name)).unwrap_or(e.to_string())
 	}
 	fn trigger_name(&self, i: u16) -> String {
 		self.triggers.get(i as usize).map(|t| format!("{} \"{}\"", t.bpmnId, t.name)).unwrap_or(i.to_string())
@@ -863,6 +909,7 @@ pub fn deployment_calls(rec: &encode::Records, source: &[u8], id: U256) -> Vec<R
 	batches!("gateway flows", rec.gateway_flows, addGatewaySequenceFlowsCall);
 	batches!("event triggers", rec.triggers, addEventTriggersCall);
 	batches!("variables", rec.variables, addVariablesCall);
+	batches!("task verifications", rec.verifications, addTaskVerificationsCall);
 	for part in source.chunks(SOURCE_PART) {
 		let data = R::attachSourceCall { definitionId: id, data: part.to_vec().into() }.abi_encode();
 		out.push(RegistryCall { label: "BPMN source", records: 0, data: data.into() });

@@ -26,6 +26,7 @@ pub struct Records {
 	pub gateway_flows: Vec<Abi::GatewaySequenceFlow>,
 	pub triggers: Vec<Abi::EventTrigger>,
 	pub variables: Vec<Abi::Variable>,
+	pub verifications: Vec<Abi::TaskVerification>,
 }
 
 /// Converts a compiled model into ABI records (no chain access).
@@ -123,6 +124,16 @@ pub fn records(m: &CompiledModel) -> Result<Records> {
 			.variables
 			.iter()
 			.map(|v| Abi::Variable { name: v.name.clone(), varType: v.var_type as u8 })
+			.collect(),
+		verifications: m
+			.verifications
+			.iter()
+			.map(|v| Abi::TaskVerification {
+				element: v.element,
+				verifierName: v.verifier_name.clone(),
+				verifierRole: FixedBytes(v.verifier_role),
+				evidenceRequired: v.evidence_required,
+			})
 			.collect(),
 	})
 }

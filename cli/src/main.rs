@@ -14,6 +14,7 @@ mod encode;
 mod l1;
 mod oracle;
 mod relayer;
+mod verify;
 
 use alloy::primitives::{keccak256, Address, B256};
 use anyhow::{anyhow, bail, Context, Result};
@@ -217,6 +218,43 @@ pub enum TaskCmd {
 		#[arg(long = "decide", value_name = "GATEWAY=FLOW")]
 		decide: Vec<String>,
 	},
+	/// Submit the work of a task that needs verification (`alstra:verifier` in the model): the
+	/// variables and decisions its completion will use, and the SHA-256 of an evidence file.
+	/// Nothing moves until an account of the verifier role approves it.
+	Submit {
+		/// Instance id.
+		instance: u64,
+		/// The task: BPMN element id, name, or element index.
+		task: String,
+		#[command(flatten)]
+		vars: VarArgs,
+		/// As for `task complete`: `GATEWAY=FLOW`, repeat for several.
+		#[arg(long = "decide", value_name = "GATEWAY=FLOW")]
+		decide: Vec<String>,
+		/// Evidence document: its SHA-256 is submitted (the file itself stays off chain).
+		#[arg(long, value_name = "FILE")]
+		evidence: Option<std::path::PathBuf>,
+	},
+	/// Approve a task's submission as its verifier (not its performer): the task completes.
+	Approve {
+		/// Instance id.
+		instance: u64,
+		/// The task: BPMN element id, name, or element index.
+		task: String,
+		/// Check this file against the submitted evidence hash first; refuse when it differs.
+		#[arg(long, value_name = "FILE")]
+		evidence: Option<std::path::PathBuf>,
+	},
+	/// Reject a task's submission as its verifier: it is dropped and the task waits for a new one.
+	Reject {
+		/// Instance id.
+		instance: u64,
+		/// The task: BPMN element id, name, or element index.
+		task: String,
+		/// Why (logged on chain with the rejection).
+		#[arg(long)]
+		reason: String,
+	},
 }
 
 /// `alstra message ...`
@@ -367,6 +405,11 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Task(TaskCmd::List { instance, mine }) => session.list_tasks(*instance, *mine).await,
 		Command::Task(TaskCmd::Complete { instance, task, vars, decide }) =>
 			session.complete_task(*instance, task, &vars.vars, decide).await,
+		Command::Task(TaskCmd::Submit { instance, task, vars, decide, evidence }) =>
+			session.submit_task(*instance, task, &vars.vars, decide, evidence.as_deref()).await,
+		Command::Task(TaskCmd::Approve { instance, task, evidence }) =>
+			session.approve_task(*instance, task, evidence.as_deref()).await,
+		Command::Task(TaskCmd::Reject { instance, task, reason }) => session.reject_task(*instance, task, reason).await,
 		Command::Message(MessageCmd::Correlate { instance, message_flow, vars }) =>
 			session.correlate_message(*instance, message_flow, &vars.vars).await,
 		Command::Trail { instance } => session.trail(*instance).await,

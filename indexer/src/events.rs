@@ -131,6 +131,27 @@ pub fn decode(log: &Log, timestamp: u64) -> Result<Option<IndexedEvent>> {
 			e.event = "InstanceTerminated";
 			e.data = json!({ "byInstance": x.byInstance.to_string() });
 		},
+		Ev::TaskSubmitted(x) => {
+			e.instance = small(x.instanceId, "instance")?;
+			e.event = "TaskSubmitted";
+			e.element = Some(x.element);
+			e.actor = Some(x.performer);
+			e.data = json!({ "element": x.element, "performer": x.performer, "evidence": x.evidence });
+		},
+		Ev::TaskApproved(x) => {
+			e.instance = small(x.instanceId, "instance")?;
+			e.event = "TaskApproved";
+			e.element = Some(x.element);
+			e.actor = Some(x.verifier);
+			e.data = json!({ "element": x.element, "verifier": x.verifier, "performer": x.performer });
+		},
+		Ev::TaskRejected(x) => {
+			e.instance = small(x.instanceId, "instance")?;
+			e.event = "TaskRejected";
+			e.element = Some(x.element);
+			e.actor = Some(x.verifier);
+			e.data = json!({ "element": x.element, "verifier": x.verifier, "performer": x.performer, "reason": x.reason });
+		},
 		#[allow(unreachable_patterns)]
 		_ => return Ok(None),
 	}

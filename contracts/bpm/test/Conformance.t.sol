@@ -59,7 +59,9 @@ contract ConformanceTest is TestBase {
     }
 
     struct Step {
-        uint8 action; // 0 startInstance, 1 completeTask, 2 correlateMessage, 3 completeTaskWithDecisions
+        // 0 startInstance, 1 completeTask, 2 correlateMessage, 3 completeTaskWithDecisions,
+        // 4 submitTask, 5 approveTask, 6 rejectTask
+        uint8 action;
         address sender;
         uint256 instance;
         uint16 element;
@@ -157,6 +159,10 @@ contract ConformanceTest is TestBase {
         registry.addVariables(
             id, abi.decode(vm.parseJsonBytes(json, string.concat(r, "variables")), (BpmnModel.Variable[]))
         );
+        registry.addTaskVerifications(
+            id,
+            abi.decode(vm.parseJsonBytes(json, string.concat(r, "taskVerifications")), (BpmnModel.TaskVerification[]))
+        );
         registry.publish(id);
     }
 
@@ -175,6 +181,14 @@ contract ConformanceTest is TestBase {
             (BpmRuntime.VariableAssignment[] memory vars, BpmRuntime.Decision[] memory decisions) =
                 abi.decode(step.input, (BpmRuntime.VariableAssignment[], BpmRuntime.Decision[]));
             call = abi.encodeCall(ProcessExecution.completeTaskWithDecisions, (step.instance, step.element, vars, decisions));
+        } else if (step.action == 4) {
+            (BpmRuntime.VariableAssignment[] memory vars, BpmRuntime.Decision[] memory decisions, bytes32 evidence) =
+                abi.decode(step.input, (BpmRuntime.VariableAssignment[], BpmRuntime.Decision[], bytes32));
+            call = abi.encodeCall(ProcessExecution.submitTask, (step.instance, step.element, vars, decisions, evidence));
+        } else if (step.action == 5) {
+            call = abi.encodeCall(ProcessExecution.approveTask, (step.instance, step.element));
+        } else if (step.action == 6) {
+            call = abi.encodeCall(ProcessExecution.rejectTask, (step.instance, step.element, abi.decode(step.input, (string))));
         } else {
             BpmRuntime.VariableAssignment[] memory vars = abi.decode(step.input, (BpmRuntime.VariableAssignment[]));
             call = abi.encodeCall(ProcessExecution.correlateMessage, (step.instance, step.flow, vars));

@@ -15,7 +15,8 @@ import {IOracleEngine, OracleGateway} from "../src/OracleGateway.sol";
 /// pay): the 21,000 base and the calldata are not in these numbers. Measured: start ~145k with one
 /// role binding, task -> task ~35k, through an AND join ~45k, through a conditional XOR with a
 /// variable write ~78k, through a decision gateway ~53k, to the end event ~50k, a
-/// 4-element model deploy ~1.9M, a service task completed through the OracleGateway (a signed
+/// 4-element model deploy ~1.9M, a verified task's submission (one variable, evidence) ~124k and
+/// its approval (the completion through a conditional XOR) ~108k, a service task completed through the OracleGateway (a signed
 /// result with one variable, to the end event) ~140k: the engine's step with a new variable
 /// slot, the nonce's new slot (22,100), the element's kind from the registry and the signature check
 /// (docs/bpm-engine.md, "Runtime image and gas"). They guard against regressions twice: each measure is below its
@@ -32,6 +33,8 @@ contract GasTest is Models {
     uint256 internal constant END_STEP_BUDGET = 60_000;
     uint256 internal constant DEPLOY_BUDGET = 2_200_000;
     uint256 internal constant GATEWAY_STEP_BUDGET = 150_000;
+    uint256 internal constant SUBMIT_BUDGET = 150_000;
+    uint256 internal constant APPROVE_BUDGET = 130_000;
     /// The snapshot file: `snapshots/bpm-engine-gas.json`.
     string internal constant GROUP = "bpm-engine-gas";
 
@@ -50,6 +53,11 @@ contract GasTest is Models {
     bytes internal paySignature; // the oracle's signature of the result measured below
     uint256 internal constant ORACLE_KEY = 0x0A11CE5EC2E7;
     uint64 internal constant DEADLINE = type(uint64).max;
+    uint256 internal verifyAtRecord; // verification: RecordInvoice enabled, nothing submitted
+    uint256 internal verifySubmitted; // verification: RecordInvoice submitted by alice
+    uint16 internal vRecord;
+    uint8 internal vAmount;
+    address internal victor = address(0x71C7); // Controller
 
     function setUp() public override {
         super.setUp();
@@ -78,6 +86,37 @@ contract GasTest is Models {
         servedAtPay = start(alice, deploy("payment-service"), bind(CLERK, address(gateway)));
         (uint8 v, bytes32 r, bytes32 sg) = vm.sign(ORACLE_KEY, gateway.serviceResultDigest(_payResult()));
         paySignature = abi.encodePacked(r, sg, v);
+        bytes32 controller = keccak256("Controller");
+        participants.registerParticipant(victor, "Victor", roles1(controller));
+        loadModel("verification");
+        vRecord = elementOf("RecordInvoice");
+        vAmount = variableOf("amount");
+        uint256 vDef = deploy("verification");
+        verifyAtRecord = start(alice, vDef, bind(controller, victor));
+        verifySubmitted = start(alice, vDef, bind(controller, victor));
+        vm.prank(alice);
+        engine.submitTask(verifySubmitted, vRecord, setVar(vAmount, 500), new BpmRuntime.Decision[](0), keccak256("scan"));
+    }
+
+    function testGasSubmitAVerifiedTask() public {
+        BpmRuntime.VariableAssignment[] memory out = setVar(vAmount, 500);
+        BpmRuntime.Decision[] memory none = new BpmRuntime.Decision[](0);
+        vm.prank(alice);
+        uint256 g = gasleft();
+        engine.submitTask(verifyAtRecord, vRecord, out, none, keccak256("scan"));
+        uint256 submit = g - gasleft();
+        vm.snapshotValue(GROUP, "submitTask (1 variable, evidence)", submit);
+        assertLe(submit, SUBMIT_BUDGET, "submitTask over budget");
+    }
+
+    function testGasApproveAVerifiedTask() public {
+        vm.prank(victor);
+        uint256 g = gasleft();
+        engine.approveTask(verifySubmitted, vRecord);
+        uint256 approve = g - gasleft();
+        assertFalse(engine.isEnabled(verifySubmitted, vRecord));
+        vm.snapshotValue(GROUP, "approveTask (writes 1 variable -> conditional XOR -> task)", approve);
+        assertLe(approve, APPROVE_BUDGET, "approveTask over budget");
     }
 
     function _payResult() internal view returns (OracleGateway.ServiceResult memory) {

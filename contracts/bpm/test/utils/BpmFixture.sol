@@ -62,6 +62,7 @@ abstract contract BpmFixture is TestBase {
     BpmnModel.GatewaySequenceFlow[] internal bGFlows;
     BpmnModel.EventTrigger[] internal bTriggers;
     BpmnModel.Variable[] internal bVars;
+    BpmnModel.TaskVerification[] internal bVerifications;
     mapping(uint256 scope => uint256) internal bNextPlace;
     mapping(uint256 gateway => uint256) internal bEventPlace; // place + 1
 
@@ -130,6 +131,9 @@ abstract contract BpmFixture is TestBase {
         for (uint256 i; i < tr.length; ++i) bTriggers.push(tr[i]);
         BpmnModel.Variable[] memory vars = abi.decode(_records("variables"), (BpmnModel.Variable[]));
         for (uint256 i; i < vars.length; ++i) bVars.push(vars[i]);
+        BpmnModel.TaskVerification[] memory vs =
+            abi.decode(_records("taskVerifications"), (BpmnModel.TaskVerification[]));
+        for (uint256 i; i < vs.length; ++i) bVerifications.push(vs[i]);
     }
 
     /// @notice Index of the element with BPMN id `id` in the model loaded last.
@@ -192,6 +196,7 @@ abstract contract BpmFixture is TestBase {
         delete bGFlows;
         delete bTriggers;
         delete bVars;
+        delete bVerifications;
     }
 
     /// @return index of the pool; its role is keccak256(name).
@@ -342,6 +347,7 @@ abstract contract BpmFixture is TestBase {
         if (bGFlows.length != 0) registry.addGatewaySequenceFlows(id, bGFlows);
         if (bTriggers.length != 0) registry.addEventTriggers(id, bTriggers);
         if (bVars.length != 0) registry.addVariables(id, bVars);
+        if (bVerifications.length != 0) registry.addTaskVerifications(id, bVerifications);
     }
 
     function deploy(string memory key) internal returns (uint256 id) {

@@ -23,7 +23,9 @@
 //!
 //! Walks: a seeded (splitmix64) choice among the actions a user could take — complete an
 //! enabled task with random outputs (and a random choice at each decision gateway its advance
-//! reaches: `completeTaskWithDecisions`), deliver an external message, and now and then an
+//! reaches: `completeTaskWithDecisions`); for a verified task, submit it (outputs, decisions,
+//! an evidence hash, sometimes a missing one), then approve or reject the submission as its
+//! verifier, or try `completeTask` (refused); deliver an external message, and now and then an
 //! action the engine must refuse (a task that is not enabled, a sender without the role, a
 //! decision left out, naming a branch the gateway lacks, or naming a gateway not reached) —
 //! until the instance ends or [`MAX_STEPS`] actions.
@@ -31,8 +33,8 @@
 //! `cargo test -p alstra-cli conformance` fails when the committed files differ from what the
 //! core gives; `ALSTRA_WRITE_VECTORS=1 cargo test -p alstra-cli conformance` rewrites them.
 
-use crate::contracts::execution::ProcessExecution as Pe;
 use crate::encode::records;
+use abi::{log_of, revert_of};
 use alloy::primitives::{keccak256, Address, FixedBytes, I256, U256};
 use alloy::sol_types::{SolError, SolEvent, SolValue};
 use alstra_bpm_core::engine::{
@@ -52,6 +54,8 @@ pub const WALKS: u64 = 6;
 /// Folder of the traces, relative to the repository root.
 pub const TRACES_DIR: &str = "contracts/bpm/test/vectors/traces";
 
+mod abi;
+
 alloy::sol! {
 	/// `BpmRuntime.RoleBinding`.
 	struct RoleBinding { bytes32 role; address account; }
@@ -64,9 +68,11 @@ alloy::sol! {
 	/// An instance after a step: status, marking per scope, pending messages.
 	struct InstanceView { uint256 id; uint8 status; uint256[] marking; uint256 messages; }
 	/// One action of a walk. `action`: 0 startInstance, 1 completeTask, 2 correlateMessage,
-	/// 3 completeTaskWithDecisions. `input`: start: `abi.encode(RoleBinding[],
-	/// VariableAssignment[])`; 3: `abi.encode(VariableAssignment[], Decision[])`; else
-	/// `abi.encode(VariableAssignment[])`. `revertData` empty when the action must succeed.
+	/// 3 completeTaskWithDecisions, 4 submitTask, 5 approveTask, 6 rejectTask. `input`: start:
+	/// `abi.encode(RoleBinding[], VariableAssignment[])`; 3: `abi.encode(VariableAssignment[],
+	/// Decision[])`; 4: `abi.encode(VariableAssignment[], Decision[], bytes32 evidence)`; 5:
+	/// empty; 6: `abi.encode(string reason)`; else `abi.encode(VariableAssignment[])`.
+	/// `revertData` empty when the action must succeed.
 	struct Step {
 		uint8 action;
 		address sender;
@@ -111,145 +117,23 @@ fn bitmap(b: &alstra_bpm_core::Bitmap256) -> U256 {
 	U256::from_be_bytes(b.0)
 }
 
-/// The engine log of an event, as `ProcessExecution` emits it.
-fn log_of(ev: &EngineEvent) -> ExpectedLog {
-	let data = match ev {
-		EngineEvent::InstanceStarted { instance, definition, starter, parent } => Pe::InstanceStarted {
-			instanceId: u(*instance),
-			definitionId: u(*definition),
-			starter: addr(starter),
-			parentInstance: u(*parent),
-		}
-		.encode_log_data(),
-		EngineEvent::RoleBound { instance, role, account } => {
-			Pe::RoleBound { instanceId: u(*instance), role: FixedBytes(*role), account: addr(account) }.encode_log_data()
-		}
-		EngineEvent::ElementFired { instance, element, kind, actor, consumed, produced } => Pe::ElementFired {
-			instanceId: u(*instance),
-			element: *element,
-			kind: *kind as u8,
-			actor: addr(actor),
-			consumed: bitmap(consumed),
-			produced: bitmap(produced),
-		}
-		.encode_log_data(),
-		EngineEvent::MessageSent { instance, flow } => {
-			Pe::MessageSent { instanceId: u(*instance), messageFlow: *flow }.encode_log_data()
-		}
-		EngineEvent::MessageCorrelated { instance, flow, actor } => {
-			Pe::MessageCorrelated { instanceId: u(*instance), messageFlow: *flow, actor: addr(actor) }
-				.encode_log_data()
-		}
-		EngineEvent::VariableSet { instance, index, value, actor } => Pe::VariableSet {
-			instanceId: u(*instance),
-			index: *index,
-			value: i256(value),
-			actor: addr(actor),
-		}
-		.encode_log_data(),
-		EngineEvent::SubProcessCompleted { instance, element, scope } => {
-			Pe::SubProcessCompleted { instanceId: u(*instance), element: *element, scope: *scope }
-				.encode_log_data()
-		}
-		EngineEvent::CallActivityCompleted { instance, element, child } => Pe::CallActivityCompleted {
-			instanceId: u(*instance),
-			element: *element,
-			childInstanceId: u(*child),
-		}
-		.encode_log_data(),
-		EngineEvent::InstanceCompleted { instance } => {
-			Pe::InstanceCompleted { instanceId: u(*instance) }.encode_log_data()
-		}
-		EngineEvent::InstanceTerminated { instance, by } => {
-			Pe::InstanceTerminated { instanceId: u(*instance), byInstance: u(*by) }.encode_log_data()
-		}
-	};
-	ExpectedLog { topics: data.topics().to_vec(), data: data.data.clone() }
-}
-
-/// The revert data of an engine error, as `ProcessExecution` reverts.
-fn revert_of(e: &EngineError) -> Vec<u8> {
-	match e {
-		EngineError::DefinitionNotPublished { definition } => {
-			Pe::DefinitionNotPublished { definitionId: u(*definition) }.abi_encode()
-		}
-		EngineError::ParticipantLacksRole { account, role } => {
-			Pe::ParticipantLacksRole { account: addr(account), role: FixedBytes(*role) }.abi_encode()
-		}
-		EngineError::InstanceNotActive { instance, status } => {
-			Pe::InstanceNotActive { instanceId: u(*instance), status: *status as u8 }.abi_encode()
-		}
-		EngineError::NotATask { instance, element } => {
-			Pe::NotATask { instanceId: u(*instance), element: *element }.abi_encode()
-		}
-		EngineError::TaskNotEnabled { instance, element } => {
-			Pe::TaskNotEnabled { instanceId: u(*instance), element: *element }.abi_encode()
-		}
-		EngineError::MissingRole { instance, role, account } => Pe::MissingRole {
-			instanceId: u(*instance),
-			role: FixedBytes(*role),
-			account: addr(account),
-		}
-		.abi_encode(),
-		EngineError::UnknownVariable { instance, index } => {
-			Pe::UnknownVariable { instanceId: u(*instance), index: *index }.abi_encode()
-		}
-		EngineError::InvalidBoolValue { instance, index, value } => {
-			Pe::InvalidBoolValue { instanceId: u(*instance), index: *index, value: i256(value) }.abi_encode()
-		}
-		EngineError::UnknownMessageFlow { instance, flow } => {
-			Pe::UnknownMessageFlow { instanceId: u(*instance), messageFlow: *flow }.abi_encode()
-		}
-		EngineError::NotExternalMessage { instance, flow } => {
-			Pe::NotExternalMessage { instanceId: u(*instance), messageFlow: *flow }.abi_encode()
-		}
-		EngineError::MessageAlreadyPending { instance, flow } => {
-			Pe::MessageAlreadyPending { instanceId: u(*instance), messageFlow: *flow }.abi_encode()
-		}
-		EngineError::CalledProcessNotDeployed { process_key } => {
-			Pe::CalledProcessNotDeployed { processKey: FixedBytes(*process_key) }.abi_encode()
-		}
-		EngineError::CallDepthExceeded { instance, depth } => {
-			Pe::CallDepthExceeded { instanceId: u(*instance), depth: u(*depth) }.abi_encode()
-		}
-		EngineError::NoOutgoingFlowEnabled { instance, gateway } => {
-			Pe::NoOutgoingFlowEnabled { instanceId: u(*instance), gateway: *gateway }.abi_encode()
-		}
-		EngineError::DecisionRequired { instance, gateway } => {
-			Pe::DecisionRequired { instanceId: u(*instance), gateway: *gateway }.abi_encode()
-		}
-		EngineError::InvalidDecision { instance, gateway, branch } => {
-			Pe::InvalidDecision { instanceId: u(*instance), gateway: *gateway, branch: *branch }.abi_encode()
-		}
-		EngineError::DecisionNotUsed { instance, gateway } => {
-			Pe::DecisionNotUsed { instanceId: u(*instance), gateway: *gateway }.abi_encode()
-		}
-		EngineError::AutomaticStepLimitExceeded { limit } => {
-			Pe::AutomaticStepLimitExceeded { limit: u(*limit) }.abi_encode()
-		}
-		EngineError::DefinitionIsDeprecated { definition } => {
-			// the registry's error, bubbled up by the engine: encoded by hand
-			let mut out = keccak256("DefinitionIsDeprecated(uint256)")[..4].to_vec();
-			out.extend_from_slice(&u(*definition).to_be_bytes::<32>());
-			out
-		}
-		EngineError::MalformedCondition { pc } => {
-			// ConditionVM.MalformedCondition(uint256): a library error, encoded by hand
-			let mut out = keccak256("MalformedCondition(uint256)")[..4].to_vec();
-			out.extend_from_slice(&u(*pc).to_be_bytes::<32>());
-			out
-		}
-	}
-}
-
 /// The decisions a completion of `element` in instance `id` needs: a random choice (a decision
 /// flow or the default) at each decision gateway its advance reaches in that instance, found by
 /// trying the completion on a copy of the engine until it stops asking for one.
 fn decide(engine: &Engine, rng: &mut Rng, sender: Account, id: u64, element: u16, outputs: &[Assignment]) -> Vec<Decision> {
 	let mut decisions = Vec::new();
 	let def = engine.definition(engine.instance(id).expect("active").definition).expect("published");
+	let verifier = def.elements[element as usize].verifier_role;
+	let attempt = |decisions: &[Decision]| {
+		let mut e = engine.clone();
+		if verifier == [0; 32] {
+			return e.complete_task_with_decisions(sender, id, element, outputs, decisions);
+		}
+		e.submit_task(sender, id, element, outputs, decisions, [1; 32])?;
+		e.approve_task(account_of(&verifier), id, element)
+	};
 	for _ in 0..16 {
-		match engine.clone().complete_task_with_decisions(sender, id, element, outputs, &decisions) {
+		match attempt(&decisions) {
 			Err(EngineError::DecisionRequired { instance, gateway }) if instance == id => {
 				let branches = &def.branches[gateway as usize];
 				let choices: Vec<u8> = (0..branches.len() as u8)
@@ -275,7 +159,7 @@ fn assignments(list: &[Assignment]) -> Vec<VariableAssignment> {
 fn random_value(rng: &mut Rng, t: VariableType) -> Int256 {
 	match t {
 		VariableType::Bool => Int256::from(rng.below(2) == 1),
-		VariableType::Int => Int256::from([-1i128, 0, 1, 2, 5, 10, 100, 1000, 5000][rng.below(9)]),
+		VariableType::Int => Int256::from([-1i128, 0, 1, 2, 5, 10, 100, 1000, 5000, 20_000, 50_000][rng.below(11)]),
 		VariableType::String => Int256::from_string(["yes", "no", "approved", "rejected", "ok"][rng.below(5)]),
 	}
 }
@@ -313,6 +197,7 @@ fn roles_of(models: &[&CompiledModel]) -> BTreeSet<Role> {
 	for m in models {
 		roles.extend(m.pools.iter().map(|p| p.role));
 		roles.extend(m.swimlanes.iter().map(|s| s.role));
+		roles.extend(m.verifications.iter().map(|v| v.verifier_role));
 	}
 	roles
 }
@@ -417,15 +302,46 @@ fn walk(
 		}
 		let refuse = rng.below(8) == 0;
 		let mut decisions: Vec<Decision> = Vec::new();
-		let (action, sender, id, element, flow, outputs, what) = if refuse {
+		let mut evidence = [0u8; 32];
+		let mut reason = String::new();
+		let verified = |id: u64, element: u16| {
+			let d = engine.definition(engine.instance(id).expect("active").definition).expect("published");
+			let rt = &d.elements[element as usize];
+			(rt.verifier_role != [0; 32]).then_some((rt.role, rt.verifier_role, rt.evidence_required))
+		};
+		let pick = (!refuse && !tasks.is_empty() && (messages.is_empty() || rng.below(4) != 0)).then(|| tasks[rng.below(tasks.len())]);
+		let (action, sender, id, element, flow, outputs, what) = if let Some((id, element, (role, verifier, needs))) =
+			pick.and_then(|(id, e)| verified(id, e).map(|v| (id, e, v)))
+		{
+			let name = model_id(models, engine.instance(id).expect("active").definition, element);
+			if let Some(s) = engine.submission(id, element) {
+				let performer = Address::from(s.performer);
+				if rng.below(3) == 0 {
+					reason = ["incomplete", "wrong amount", "no signature"][rng.below(3)].to_string();
+					(6, account_of(&verifier), id, element, 0, Vec::new(), format!("reject {element} ({name}) of {performer} in {id}: {reason}"))
+				} else {
+					(5, account_of(&verifier), id, element, 0, Vec::new(), format!("approve {element} ({name}) of {performer} in {id}"))
+				}
+			} else if rng.below(6) == 0 {
+				(1, account_of(&role), id, element, 0, Vec::new(), format!("refused? complete verified {element} ({name}) in {id}"))
+			} else {
+				let t = engine.definition(engine.instance(id).expect("active").definition).expect("published").variables.clone();
+				let outputs = random_assignments(&mut rng, &t);
+				let sender = account_of(&role);
+				decisions = decide(engine, &mut rng, sender, id, element, &outputs);
+				if !(needs && rng.below(3) == 0) {
+					evidence = keccak256(format!("evidence {}", rng.below(1000))).0;
+				}
+				(4, sender, id, element, 0, outputs, format!("submit {element} ({name}) in {id} deciding {decisions:?} evidence {}", evidence != [0; 32]))
+			}
+		} else if refuse {
 			// an action the engine must refuse: a task that is not enabled, or a sender without the role
 			let id = active[rng.below(active.len())];
 			let d = engine.definition(engine.instance(id).expect("active").definition).expect("published");
 			let element = d.elements[rng.below(d.elements.len())].clone();
 			let sender = if rng.below(2) == 0 { outsider } else { account_of(&element.role) };
 			(1u8, sender, id, element.index, 0u16, Vec::new(), format!("refused? complete {} by {}", element.index, Address::from(sender)))
-		} else if !tasks.is_empty() && (messages.is_empty() || rng.below(4) != 0) {
-			let (id, element) = tasks[rng.below(tasks.len())];
+		} else if let Some((id, element)) = pick {
 			let d = engine.definition(engine.instance(id).expect("active").definition).expect("published");
 			let role = d.elements[element as usize].role;
 			let t = d.variables.clone();
@@ -453,10 +369,12 @@ fn walk(
 			let payload = random_assignments(&mut rng, &t);
 			(2, account_of(&role), id, 0, flow, payload, format!("correlate message flow {flow} in {id}"))
 		};
-		let result = if action == 1 || action == 3 {
-			engine.complete_task_with_decisions(sender, id, element, &outputs, &decisions)
-		} else {
-			engine.correlate_message(sender, id, flow, &outputs)
+		let result = match action {
+			1 | 3 => engine.complete_task_with_decisions(sender, id, element, &outputs, &decisions),
+			4 => engine.submit_task(sender, id, element, &outputs, &decisions, evidence),
+			5 => engine.approve_task(sender, id, element),
+			6 => engine.reject_task(sender, id, element, &reason),
+			_ => engine.correlate_message(sender, id, flow, &outputs),
 		};
 		if let Ok(events) = &result {
 			hook(engine, events);
@@ -475,10 +393,12 @@ fn walk(
 			instance: u(id),
 			element,
 			flow,
-			input: if action == 3 {
-				(assignments(&outputs), decision_abi(&decisions)).abi_encode_params().into()
-			} else {
-				assignments(&outputs).abi_encode().into()
+			input: match action {
+				3 => (assignments(&outputs), decision_abi(&decisions)).abi_encode_params().into(),
+				4 => (assignments(&outputs), decision_abi(&decisions), FixedBytes(evidence)).abi_encode_params().into(),
+				5 => Default::default(),
+				6 => (reason.clone(),).abi_encode_params().into(),
+				_ => assignments(&outputs).abi_encode().into(),
 			},
 			revertData: revert_data.into(),
 			logs,
@@ -517,6 +437,7 @@ fn definition_json(model: &CompiledModel) -> Result<serde_json::Value> {
 			"gatewayFlows": hex(r.gateway_flows.abi_encode()),
 			"triggers": hex(r.triggers.abi_encode()),
 			"variables": hex(r.variables.abi_encode()),
+			"taskVerifications": hex(r.verifications.abi_encode()),
 		},
 	}))
 }
@@ -669,6 +590,7 @@ pub fn test_model_files(root: &Path) -> Result<Vec<(String, String)>> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::contracts::execution::ProcessExecution as Pe;
 
 	#[test]
 	fn committed_conformance_traces_match_the_core() {
@@ -695,8 +617,9 @@ mod tests {
 		);
 	}
 
-	/// The traces reach every kind of element the traced models have, the three actions, and
-	/// refusals: a rule of the core that no trace exercises would go unchecked.
+	/// The traces reach every kind of element the traced models have, every action (task
+	/// verification's too), and refusals among them the verification rules': a rule of the core
+	/// that no trace exercises would go unchecked.
 	#[test]
 	fn the_traces_fire_every_kind_their_models_have() {
 		let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -705,6 +628,7 @@ mod tests {
 		let mut present = BTreeSet::new();
 		let mut actions = BTreeSet::new();
 		let mut refusals = 0;
+		let mut refused_errors = BTreeSet::new();
 		for (path, text) in files.iter().filter(|(p, _)| !p.ends_with("index.json")) {
 			let doc: serde_json::Value = serde_json::from_str(text).unwrap();
 			for k in doc["elementKinds"].as_array().unwrap() {
@@ -715,6 +639,9 @@ mod tests {
 				for step in Vec::<Step>::abi_decode(&blob).unwrap() {
 					actions.insert(step.action);
 					refusals += usize::from(!step.revertData.is_empty());
+					if step.revertData.len() >= 4 {
+						refused_errors.insert(step.revertData[..4].to_vec());
+					}
 					for log in &step.logs {
 						if log.topics[0] == Pe::ElementFired::SIGNATURE_HASH {
 							let kind = ElementKind::from_ordinal(log.data[31]).unwrap();
@@ -727,8 +654,15 @@ mod tests {
 		}
 		let missed: Vec<_> = present.difference(&fired).collect();
 		assert!(missed.is_empty(), "kinds of the traced models that no walk fires: {missed:?}");
-		assert_eq!(actions, BTreeSet::from([0, 1, 2, 3]), "start, complete, correlate and complete with decisions are all traced");
+		assert_eq!(
+			actions,
+			BTreeSet::from([0, 1, 2, 3, 4, 5, 6]),
+			"start, complete, correlate, complete with decisions, submit, approve and reject are all traced"
+		);
 		assert!(refusals >= 5, "{refusals} refused actions");
+		for selector in [Pe::VerificationRequired::SELECTOR, Pe::EvidenceRequired::SELECTOR] {
+			assert!(refused_errors.contains(&selector.to_vec()), "no trace is refused with {selector:?}");
+		}
 	}
 
 	#[test]
