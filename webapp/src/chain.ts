@@ -33,7 +33,12 @@ export function isPersonTask(kind: string): boolean {
   return ELEMENT_KINDS.indexOf(kind) <= ELEMENT_KINDS.indexOf('BusinessRuleTask') && kind !== 'ReceiveTask';
 }
 
-export interface Element { index: number; bpmnId: string; name: string; kind: string; scope: number; role: string }
+/** A task's verification (docs/bpm-engine.md, "Task verification"): who approves its
+ *  submissions, and whether they carry an evidence hash. */
+export interface Verification { role: string; evidenceRequired: boolean }
+export interface Element { index: number; bpmnId: string; name: string; kind: string; scope: number; role: string; verification?: Verification }
+/** A submission waiting for its verifier (`ProcessExecution.submission`). */
+export interface Submission { performer: string; evidence: string; outputs: { index: number; value: bigint }[]; decisions: { gateway: number; branch: number }[] }
 export interface Flow { bpmnId: string; source: number; target: number; place: number; scope: number; condition: string; isDefault: boolean; gateway: boolean }
 export interface Variable { index: number; name: string; type: string }
 export interface Definition {
@@ -100,7 +105,7 @@ export class Chain {
     const n = (x: bigint) => Number(x);
     const range = (k: number) => Array.from({ length: k }, (_, i) => i);
     const status = DEFINITION_STATUS[n(info.status)];
-    const [pools, lanes, scopes, rawElements, aflows, gflows, vars] = await Promise.all([
+    const [pools, lanes, scopes, rawElements, aflows, gflows, vars, verifications] = await Promise.all([
       Promise.all(range(n(info.poolCount)).map((i) => r.pool(id, i))),
       Promise.all(range(n(info.swimlaneCount)).map((i) => r.swimlane(id, i))),
       Promise.all(range(n(info.subprocessCount)).map((i) => r.subprocess(id, i))),
@@ -108,10 +113,11 @@ export class Chain {
       Promise.all(range(n(info.activitySequenceFlowCount)).map((i) => r.activitySequenceFlow(id, i))),
       Promise.all(range(n(info.gatewaySequenceFlowCount)).map((i) => r.gatewaySequenceFlow(id, i))),
       Promise.all(range(n(info.variableCount)).map((i) => r.variable(id, i))),
+      r.taskVerifications(id),
     ]);
     void scopes;
     const roles = new Map<string, string>();
-    for (const p of [...pools, ...lanes]) {
+    for (const p of [...pools, ...lanes, ...verifications.map((v: any) => ({ role: v.verifierRole, name: v.verifierName }))]) {
       roles.set(String(p.role).toLowerCase(), p.name);
       this.roleNames.set(String(p.role).toLowerCase(), p.name);
     }
@@ -122,6 +128,9 @@ export class Chain {
     const elements: Element[] = rawElements.map((e: any, i: number) => ({
       index: i, bpmnId: e.bpmnId, name: e.name, kind: kinds[i], scope: n(e.scope), role: String(taskRoles[i]).toLowerCase(),
     }));
+    for (const v of verifications) {
+      elements[n(v.element)].verification = { role: String(v.verifierRole).toLowerCase(), evidenceRequired: v.evidenceRequired };
+    }
     const flows: Flow[] = [
       ...aflows.map((f: any) => ({ bpmnId: f.bpmnId, source: n(f.source), target: n(f.target), place: n(f.place),
         scope: elements[n(f.source)].scope, condition: '0x', isDefault: false, gateway: false })),
@@ -162,6 +171,17 @@ export class Chain {
     const xml = decodeXml(all);
     const verified = hexlify(h) === String(def.sourceHash).toLowerCase();
     return { xml, verified, reason: verified ? undefined : 'the logged source does not match the hash on chain' };
+  }
+
+  /** The submission of verified task `element` of instance `id` waiting for its verifier, if any. */
+  async submission(id: number, element: number): Promise<Submission | undefined> {
+    const s = await this.engine.submission(id, element);
+    if (/^0x0{40}$/i.test(s.performer)) return undefined;
+    return {
+      performer: String(s.performer).toLowerCase(), evidence: s.evidence,
+      outputs: s.outputs.map((o: any) => ({ index: Number(o.index), value: BigInt(o.value) })),
+      decisions: s.decisions.map((d: any) => ({ gateway: Number(d.gateway), branch: Number(d.branch) })),
+    };
   }
 
   /** Every log of the engine about instance `id`, in chain order. */

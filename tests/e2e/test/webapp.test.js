@@ -543,4 +543,62 @@ describe('web app in a browser', () => {
     assert.deepEqual(enabled(b), [TASK3], 'the default flow of Task 4');
     assert.equal(cli.run('ethan', 'task', 'complete', b, 'Task 3').status, 'Completed');
   });
+
+  test('task verification in the browser: a clerk submits with an evidence file, a controller checks the file and approves', async () => {
+    // Dorothy (Umbrella Corp) records invoices, Charleth (Initech) is a controller
+    const deployment = JSON.parse(fs.readFileSync(path.join(node.basePath, 'alstra-deployment.json'), 'utf8'));
+    const registrar = new ethers.Contract(deployment.participantRegistry,
+      ['function grantParticipantRole(address account, bytes32 role)'], new ethers.Wallet(KEYS.alith, wallet.provider));
+    await (await registrar.grantParticipantRole(ACCOUNTS.dorothy, ethers.id('Clerk'))).wait();
+    await (await registrar.grantParticipantRole(ACCOUNTS.charleth, ethers.id('Controller'))).wait();
+    const def = String(cli.run('alith', 'bpmn', 'deploy', model('alstranet/invoice-verification.bpmn')).definitionId);
+    const id = String(cli.run('dorothy', 'instance', 'start', def, '--bind', `Controller=${ACCOUNTS.charleth}`,
+      '--bind', `Manager=${ACCOUNTS.dorothy}`).instanceId);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alstra-evidence-'));
+    const scan = path.join(dir, 'invoice-4711.pdf');
+    fs.writeFileSync(scan, '%PDF-1.4 invoice 4711, amount 500 EUR\n');
+    const other = path.join(dir, 'invoice-4712.pdf');
+    fs.writeFileSync(other, '%PDF-1.4 invoice 4712, amount 900 EUR\n');
+    const hash = ethers.sha256(fs.readFileSync(scan));
+    // the clerk: the worklist offers the task to submit; the form takes the evidence file
+    await as('dorothy');
+    await waitText('#account', /Umbrella Corp/);
+    await fresh('#/worklist');
+    await page.waitForSelector(`#view a[data-task^="${id}/"][data-action=submit]`, { timeout: 120_000 });
+    await fresh(await page.$eval(`#view a[data-task^="${id}/"]`, (a) => a.getAttribute('href')));
+    await waitText('#view p', /verified by "Controller", with evidence/);
+    await page.type('#view input[name=amount]', '500');
+    await (await page.$('#evidence')).uploadFile(scan);
+    await submit('#view form');
+    await waitText('[data-step=finalized]', /Finalized/, 180_000);
+    await waitText('#notice', /submitted: it completes when a "Controller" approves it/);
+    assert.deepEqual(cli.run('dorothy', 'instance', 'show', id).enabledTaskIds, ['RecordInvoice'], 'nothing moved yet');
+    await shot('17-verification-submitted');
+    // the performer is not offered its own submission
+    await fresh('#/worklist');
+    await waitText('#view', /No task is waiting for you|Instance/);
+    assert.equal(await page.$(`#view a[data-task^="${id}/"]`), null);
+    // the controller: a wrong file is refused before anything is signed, the right one approved
+    await as('charleth');
+    await waitText('#account', /Initech/);
+    await fresh('#/worklist');
+    await page.waitForSelector(`#view a[data-task^="${id}/"][data-action=verify]`, { timeout: 120_000 });
+    await fresh(await page.$eval(`#view a[data-task^="${id}/"][data-action=verify]`, (a) => a.getAttribute('href')));
+    await page.waitForSelector('#view form[data-submission]');
+    assert.equal(await page.$eval('[data-evidence-hash]', (e) => e.textContent), hash);
+    assert.match(await text('#view form[data-submission]'), /amount\s*500/);
+    await (await page.$('#evidence-check')).uploadFile(other);
+    await page.$eval('[data-verify=approve]', (b) => b.click());
+    await waitText('#notice', /invoice-4712\.pdf is not the submitted evidence/);
+    await (await page.$('#evidence-check')).uploadFile(scan);
+    await page.$eval('[data-verify=approve]', (b) => b.click());
+    await waitText('[data-step=finalized]', /Finalized/, 180_000);
+    await waitText('#notice', /approved: the task is completed/);
+    await shot('18-verification-approved');
+    assert.deepEqual(cli.run('dorothy', 'instance', 'show', id).enabledTaskIds, ['PayInvoice'], '500 <= 10000: to payment');
+    // the trail says who submitted and who approved
+    await fresh(`#/instances/${id}`);
+    await waitText('#view table', /Record invoice submitted for verification with evidence sha256/);
+    await waitText('#view table', /Record invoice of Umbrella Corp approved/);
+  });
 });

@@ -161,8 +161,11 @@ export async function renderInstance(app: App, view: HTMLElement, id: number): P
       CallActivityCompleted: () => `call activity ${el(a.element)} completed (child #${a.childInstanceId})`,
       InstanceCompleted: () => 'instance completed',
       InstanceTerminated: () => `terminated by instance #${a.byInstance}`,
+      TaskSubmitted: () => `${el(a.element)} submitted for verification${/^0x0{64}$/.test(a.evidence) ? '' : ` with evidence sha256 ${short(a.evidence)}`}`,
+      TaskApproved: () => `${el(a.element)} of ${name(a.performer)} approved`,
+      TaskRejected: () => `${el(a.element)} of ${name(a.performer)} rejected: ${a.reason}`,
     } as Record<string, () => string>)[p!.name]?.() ?? p!.name;
-    const actor = a.actor ?? a.starter ?? a.account;
+    const actor = a.actor ?? a.starter ?? a.account ?? a.verifier ?? a.performer;
     return [new Date(times.get(l.blockNumber)! * 1000).toISOString().replace('T', ' ').slice(0, 19), actor ? name(actor) : '', what,
       `#${l.blockNumber}`, h('span', { className: 'mono', title: l.transactionHash }, short(l.transactionHash))];
   });

@@ -1,9 +1,11 @@
 // A task's form: the instance's variables as typed inputs, the decisions of the gateways right
-// after the task, and the completion followed until finality.
-import { keccak256, toUtf8Bytes } from 'ethers';
+// after the task, and the completion followed until finality. A verified task (docs/bpm-engine.md,
+// "Task verification") is submitted with an evidence file's SHA-256 instead, and its submission
+// is approved or rejected by an account of its verifier role.
+import { hexlify, keccak256, toUtf8Bytes } from 'ethers';
 import type { App } from '../app';
-import type { Definition, Variable } from '../chain';
-import { h, notice } from '../ui';
+import type { Definition, Submission, Variable } from '../chain';
+import { h, notice, table } from '../ui';
 import { sendAndFollow } from '../wallet';
 
 /** A decision gateway the task leads to: an exclusive gateway with a flow that is neither
@@ -38,12 +40,71 @@ export function encodeValue(v: Variable, raw: string | boolean): bigint {
   return BigInt.asIntN(256, BigInt(keccak256(toUtf8Bytes(String(raw)))));
 }
 
+/** SHA-256 of a file, as `alstra task submit --evidence` computes it (the file stays in the browser). */
+async function sha256(file: File): Promise<string> {
+  return hexlify(new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer())));
+}
+
+/** The approve / reject form of a submission waiting for its verifier. */
+function verifyForm(app: App, def: Definition, instance: number, element: number, s: Submission, done: (text: string) => void): HTMLElement {
+  const { chain } = app;
+  const el = def.elements[element];
+  const steps = h('ol', { className: 'progress-steps', 'aria-label': 'Transaction progress' });
+  const evidence = h('input', { id: 'evidence-check', type: 'file', 'data-evidence': 'check' }) as HTMLInputElement;
+  const reason = h('input', { id: 'reject-reason', name: 'reason', type: 'text', placeholder: 'why (logged on chain)' }) as HTMLInputElement;
+  const approve = h('button', { type: 'button', 'data-verify': 'approve' }, 'Approve');
+  const reject = h('button', { type: 'button', className: 'secondary', 'data-verify': 'reject' }, 'Reject');
+  const act = async (method: 'approveTask' | 'rejectTask') => {
+    notice('');
+    steps.replaceChildren();
+    try {
+      if (method === 'approveTask' && evidence.files?.length) {
+        const got = await sha256(evidence.files[0]);
+        if (got !== String(s.evidence).toLowerCase()) throw new Error(`${evidence.files[0].name} is not the submitted evidence (its SHA-256 is ${got}): not approved.`);
+      }
+      if (method === 'rejectTask' && !reason.value.trim()) throw new Error('Say why the submission is rejected.');
+      const args = method === 'approveTask' ? [instance, element] : [instance, element, reason.value.trim()];
+      await sendAndFollow(chain, app.wallet, chain.engine, method, args, (step, detail) => steps.append(h('li', { className: 'done', 'data-step': step }, detail)));
+      done(method === 'approveTask' ? `"${el.name}" approved: the task is completed in instance ${instance}.` : `The submission of "${el.name}" was rejected: the task waits for a new one.`);
+    } catch (e: any) {
+      notice(e.message ?? String(e), 'error');
+    }
+  };
+  approve.addEventListener('click', () => act('approveTask'));
+  reject.addEventListener('click', () => act('rejectTask'));
+  const value = (o: { index: number; value: bigint }) => {
+    const v = def.variables[o.index];
+    return v?.type === 'Bool' ? (o.value ? 'yes' : 'no') : v?.type === 'String' ? `text, hash ${o.value}` : o.value.toString();
+  };
+  return h('form', { 'aria-label': `Verify ${el.name}`, 'data-submission': s.performer },
+    h('p', {}, `Submitted by ${s.performer}`, /^0x0{64}$/.test(s.evidence) ? ' without evidence.' : h('span', {}, ' with evidence ', h('code', { 'data-evidence-hash': s.evidence }, s.evidence))),
+    s.outputs.length ? table(['Variable', 'Value'], s.outputs.map((o) => [def.variables[o.index]?.name ?? String(o.index), value(o)])) : h('p', {}, 'No variable written.'),
+    s.decisions.length ? h('p', {}, 'Decisions: ', s.decisions.map((d) => `${def.elements[d.gateway]?.name || d.gateway} → branch ${d.branch}`).join('; ')) : null,
+    h('label', { for: 'evidence-check' }, 'Check the evidence file before approving (optional)', evidence),
+    h('label', { for: 'reject-reason' }, 'Reason, to reject', reason),
+    h('div', { className: 'grid' }, approve, reject), steps);
+}
+
 export async function renderTask(app: App, view: HTMLElement, instance: number, element: number): Promise<void> {
   const { chain } = app;
   const info = await chain.engine.instance(instance);
   const def = await chain.definition(Number(info.definitionId));
   const el = def.elements[element];
   if (!el) throw new Error(`Definition ${def.id} has no element ${element}.`);
+  const header = [
+    h('h2', {}, el.name || el.bpmnId),
+    h('p', {}, `Instance `, h('a', { href: `#/instances/${instance}` }, `#${instance}`), ` of ${def.name} (v${def.version}) · role "${chain.roleName(el.role)}"`,
+      el.verification ? ` · verified by "${chain.roleName(el.verification.role)}"${el.verification.evidenceRequired ? ', with evidence' : ''}` : ''),
+  ];
+  const back = (text: string) => {
+    notice(text, 'ok');
+    view.replaceChildren(...header, h('p', {}, h('a', { href: '#/worklist' }, 'Back to my worklist'), ' · ', h('a', { href: `#/instances/${instance}` }, `See instance #${instance}`)));
+  };
+  const pending = el.verification ? await chain.submission(instance, element) : undefined;
+  if (pending) {
+    view.replaceChildren(...header, h('h3', {}, 'Verification'), verifyForm(app, def, instance, element, pending, back));
+    return;
+  }
   const fields = def.variables.map((v) => {
     const id = `var-${v.index}`;
     const input = v.type === 'Bool'
@@ -55,8 +116,12 @@ export async function renderTask(app: App, view: HTMLElement, instance: number, 
     h('legend', {}, `Decision at "${d.name}"`),
     ...d.branches.map((b) => h('label', {}, h('input', { type: 'radio', name: `decide-${d.gateway}`, value: b.branch, 'data-gateway': d.gateway }), b.label))));
   const steps = h('ol', { className: 'progress-steps', 'aria-label': 'Transaction progress' });
-  const submit = h('button', { type: 'submit' }, 'Complete task');
-  const form = h('form', { 'aria-label': `Complete ${el.name}` }, ...fields, ...decisions, submit, steps);
+  const verified = el.verification;
+  const evidence = verified ? h('input', { id: 'evidence', type: 'file', 'data-evidence': 'submit', required: verified.evidenceRequired || undefined }) as HTMLInputElement : null;
+  const submit = h('button', { type: 'submit' }, verified ? 'Submit for verification' : 'Complete task');
+  const form = h('form', { 'aria-label': `${verified ? 'Submit' : 'Complete'} ${el.name}` }, ...fields, ...decisions,
+    evidence ? h('label', { for: 'evidence' }, `Evidence document${verified!.evidenceRequired ? '' : ' (optional)'}: only its SHA-256 goes on chain`, evidence) : null,
+    submit, steps);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     notice('');
@@ -70,15 +135,19 @@ export async function renderTask(app: App, view: HTMLElement, instance: number, 
       }
       const chosen = [...form.querySelectorAll('input[type=radio]:checked')].map((r) => ({
         gateway: Number((r as HTMLInputElement).dataset.gateway), branch: Number((r as HTMLInputElement).value) }));
+      const file = evidence?.files?.[0];
+      if (verified?.evidenceRequired && !file) throw new Error(`"${el.name}" needs an evidence document: choose the file.`);
       submit.setAttribute('aria-busy', 'true');
       submit.disabled = true;
-      const [method, args] = chosen.length
-        ? ['completeTaskWithDecisions', [instance, element, outputs, chosen]]
-        : ['completeTask', [instance, element, outputs]];
+      const [method, args] = verified
+        ? ['submitTask', [instance, element, outputs, chosen, file ? await sha256(file) : '0x' + '0'.repeat(64)]]
+        : chosen.length
+          ? ['completeTaskWithDecisions', [instance, element, outputs, chosen]]
+          : ['completeTask', [instance, element, outputs]];
       await sendAndFollow(chain, app.wallet, chain.engine, method as string, args as unknown[], (step, detail) => {
         steps.append(h('li', { className: 'done', 'data-step': step }, detail));
       });
-      notice(`"${el.name}" completed in instance ${instance}.`, 'ok');
+      notice(verified ? `"${el.name}" submitted: it completes when a "${chain.roleName(verified.role)}" approves it.` : `"${el.name}" completed in instance ${instance}.`, 'ok');
       form.replaceChildren(steps, h('p', {}, h('a', { href: '#/worklist' }, 'Back to my worklist'), ' · ', h('a', { href: `#/instances/${instance}` }, `See instance #${instance}`)));
     } catch (e: any) {
       notice(e.message ?? String(e), 'error');
@@ -87,9 +156,5 @@ export async function renderTask(app: App, view: HTMLElement, instance: number, 
       submit.disabled = false;
     }
   });
-  view.replaceChildren(
-    h('h2', {}, el.name || el.bpmnId),
-    h('p', {}, `Instance `, h('a', { href: `#/instances/${instance}` }, `#${instance}`), ` of ${def.name} (v${def.version}) · role "${chain.roleName(el.role)}"`),
-    form,
-  );
+  view.replaceChildren(...header, form);
 }

@@ -4,9 +4,11 @@ import type { App } from '../app';
 import { INSTANCE_STATUS, isPersonTask } from '../chain';
 import { h, table } from '../ui';
 
-export interface WorkItem { instance: number; definition: number; definitionName: string; version: number; element: number; task: string; role: string }
+export interface WorkItem { instance: number; definition: number; definitionName: string; version: number; element: number; task: string; role: string; action: 'complete' | 'submit' | 'verify' }
 
-/** Enabled person tasks of running instances that `account` may complete (bound to the task's role). */
+/** Enabled person tasks of running instances that `account` may act on: complete (bound to the
+ *  task's role), submit for verification (a verified task without submission), or verify (a
+ *  submission waiting for a verifier role `account` is bound to, and did not submit itself). */
 export async function worklist(app: App, account: string): Promise<WorkItem[]> {
   const { chain } = app;
   const count = Number(await chain.engine.instanceCount());
@@ -20,8 +22,15 @@ export async function worklist(app: App, account: string): Promise<WorkItem[]> {
     for (const e of enabled.map(Number)) {
       const el = def.elements[e];
       if (!isPersonTask(el.kind)) continue;
+      const item = { instance: id, definition: def.id, definitionName: def.name, version: def.version, element: e, task: el.name || el.bpmnId };
+      const pending = el.verification ? await chain.submission(id, e) : undefined;
+      if (pending) {
+        if (pending.performer === account.toLowerCase() || !(await chain.engine.hasRole(id, el.verification!.role, account))) continue;
+        items.push({ ...item, role: chain.roleName(el.verification!.role), action: 'verify' });
+        continue;
+      }
       if (!(await chain.engine.hasRole(id, el.role, account))) continue;
-      items.push({ instance: id, definition: def.id, definitionName: def.name, version: def.version, element: e, task: el.name || el.bpmnId, role: chain.roleName(el.role) });
+      items.push({ ...item, role: chain.roleName(el.role), action: el.verification ? 'submit' : 'complete' });
     }
   }
   return items;
@@ -41,7 +50,8 @@ export async function renderWorklist(app: App, view: HTMLElement): Promise<void>
         `${w.definitionName} (v${w.version})`,
         w.task,
         w.role,
-        h('a', { href: `#/task/${w.instance}/${w.element}`, role: 'button', 'data-task': `${w.instance}/${w.element}` }, 'Open'),
+        h('a', { href: `#/task/${w.instance}/${w.element}`, role: 'button', 'data-task': `${w.instance}/${w.element}`, 'data-action': w.action },
+          w.action === 'verify' ? 'Verify' : 'Open'),
       ]), `${items.length} task(s) waiting for you; updated with every block`)
       : h('p', { 'data-empty': 'worklist' }, 'No task is waiting for you.'),
   );
