@@ -4,7 +4,6 @@
 // sealed batch of the run is proven from chain data with `alstra prover prove --node`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -273,59 +272,6 @@ describe('BPM engine on a dev node', () => {
     rejects(() => cli.run('baltathar', 'bpmn', 'reinstate', def), /NotDefinitionOwner/);
     assert.equal(cli.run('alith', 'bpmn', 'reinstate', def).deprecated, false);
     start();
-  });
-
-  test('Task verification (spec 5.22): a clerk submits with evidence, a controller rejects then approves; a verified decision; never by the performer', () => {
-    const dep = cli.run('alith', 'bpmn', 'deploy', model('alstranet/invoice-verification.bpmn'));
-    gas.push(['deploy invoice verification', dep.gasUsed]);
-    // Ethan is a Clerk and a Controller; Dorothy a Manager and a Controller.
-    cli.run('alith', 'participant', 'register', ACCOUNTS.ethan, '--name', 'Hooli (Ethan)', '--role', 'Clerk', '--role', 'Controller');
-    cli.run('alith', 'participant', 'register', ACCOUNTS.dorothy, '--name', 'Umbrella (Dorothy)', '--role', 'Manager', '--role', 'Controller');
-    const id = String(cli.run('ethan', 'instance', 'start', String(dep.definitionId), '--bind', `Manager=${ACCOUNTS.dorothy}`,
-      '--bind', `Controller=${ACCOUNTS.dorothy}`, '--bind', `Controller=${ACCOUNTS.ethan}`).instanceId);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alstra-evidence-'));
-    const scan = path.join(dir, 'invoice-4711.pdf');
-    fs.writeFileSync(scan, '%PDF-1.4 invoice 4711, amount 25000 EUR\n');
-    const forged = path.join(dir, 'invoice-4711-edited.pdf');
-    fs.writeFileSync(forged, '%PDF-1.4 invoice 4711, amount 2500 EUR\n');
-    // The task needs verification, with evidence: the CLI says how.
-    rejects(() => cli.run('ethan', 'task', 'complete', id, 'Record invoice', '--var', 'amount=25000'),
-      /needs verification by Controller: submit it with `alstra task submit/);
-    rejects(() => cli.run('ethan', 'task', 'submit', id, 'Record invoice', '--var', 'amount=25000'), /requires evidence: add --evidence FILE/);
-    const sub = cli.run('ethan', 'task', 'submit', id, 'Record invoice', '--var', 'amount=25000', '--evidence', scan);
-    gas.push(['submit a task for verification (with evidence)', sub.gasUsed]);
-    assert.equal(sub.evidence, `0x${crypto.createHash('sha256').update(fs.readFileSync(scan)).digest('hex')}`);
-    assert.deepEqual(show('ethan', id).enabledTaskIds, ['RecordInvoice'], 'a submission moves nothing');
-    assert.equal(show('ethan', id).variables.amount, '0', 'and writes nothing');
-    // the verifier's turn, never the performer's
-    const mine = (account) => cli.run(account, 'task', 'list', '--instance', id, '--mine').map((t) => t.id);
-    assert.deepEqual(mine('dorothy'), ['RecordInvoice']);
-    assert.deepEqual(mine('ethan'), []);
-    rejects(() => cli.run('ethan', 'task', 'approve', id, 'Record invoice'), /VerifierIsPerformer/);
-    rejects(() => cli.run('baltathar', 'task', 'approve', id, 'Record invoice'), /MissingRole/);
-    rejects(() => cli.run('dorothy', 'task', 'approve', id, 'Record invoice', '--evidence', forged), /is not the submitted evidence.*not approved/);
-    const rej = cli.run('dorothy', 'task', 'reject', id, 'Record invoice', '--reason', 'the amount differs from the scan');
-    gas.push(['reject a submission', rej.gasUsed]);
-    assert.deepEqual(show('ethan', id).enabledTaskIds, ['RecordInvoice'], 'the token waits at the task');
-    rejects(() => cli.run('dorothy', 'task', 'approve', id, 'Record invoice'), /has no submission to approve/);
-    cli.run('ethan', 'task', 'submit', id, 'Record invoice', '--var', 'amount=25000', '--evidence', scan);
-    const ok = cli.run('dorothy', 'task', 'approve', id, 'Record invoice', '--evidence', scan);
-    gas.push(['approve a submission (the task completes, XOR on amount)', ok.gasUsed]);
-    assert.equal(ok.performer.toLowerCase(), ACCOUNTS.ethan.toLowerCase());
-    assert.deepEqual(show('ethan', id).enabledTaskIds, ['ApprovePayment'], 'above 10000: the manager approves');
-    // The manager's decision is submitted with the work and taken when a controller approves.
-    cli.run('dorothy', 'task', 'submit', id, 'Approve payment', '--decide', 'Approved=Yes');
-    cli.run('ethan', 'task', 'approve', id, 'Approve payment');
-    assert.deepEqual(show('ethan', id).enabledTaskIds, ['PayInvoice']);
-    rejects(() => cli.run('ethan', 'task', 'submit', id, 'Pay invoice'), /needs no verification: complete it/);
-    assert.equal(cli.run('ethan', 'task', 'complete', id, 'Pay invoice').status, 'Completed');
-    const trail = cli.run('ethan', 'trail', id).map((e) => e.event);
-    const has = (re) => assert.ok(trail.some((e) => re.test(e)), `${re} in\n${trail.join('\n')}`);
-    has(new RegExp(`task RecordInvoice "Record invoice" submitted for verification by ${ACCOUNTS.ethan} with evidence sha256 ${sub.evidence}`));
-    has(new RegExp(`task RecordInvoice "Record invoice" of ${ACCOUNTS.ethan} rejected by ${ACCOUNTS.dorothy}: the amount differs from the scan`));
-    has(new RegExp(`task RecordInvoice "Record invoice" of ${ACCOUNTS.ethan} approved by ${ACCOUNTS.dorothy}`));
-    has(new RegExp(`UserTask RecordInvoice "Record invoice" completed by ${ACCOUNTS.ethan}`));
-    has(new RegExp(`Approved "Approved\\?" fired and took flow Yes to Pay invoice \\(by ${ACCOUNTS.dorothy}\\)`));
   });
 
   test('a refused model is reported with the element named, and nothing is deployed', () => {

@@ -12,6 +12,7 @@
 // block times. Screenshots go to $ALSTRA_SCREENSHOTS (default: a temp dir, printed).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -544,15 +545,71 @@ describe('web app in a browser', () => {
     assert.equal(cli.run('ethan', 'task', 'complete', b, 'Task 3').status, 'Completed');
   });
 
-  test('task verification in the browser: a clerk submits with an evidence file, a controller checks the file and approves', async () => {
-    // Dorothy (Umbrella Corp) records invoices, Charleth (Initech) is a controller
+  /** Grants global roles (the registrar, alith, through the participant registry). */
+  async function grant(pairs) {
     const deployment = JSON.parse(fs.readFileSync(path.join(node.basePath, 'alstra-deployment.json'), 'utf8'));
     const registrar = new ethers.Contract(deployment.participantRegistry,
       ['function grantParticipantRole(address account, bytes32 role)'], new ethers.Wallet(KEYS.alith, wallet.provider));
-    await (await registrar.grantParticipantRole(ACCOUNTS.dorothy, ethers.id('Clerk'))).wait();
-    await (await registrar.grantParticipantRole(ACCOUNTS.charleth, ethers.id('Controller'))).wait();
-    const def = String(cli.run('alith', 'bpmn', 'deploy', model('alstranet/invoice-verification.bpmn')).definitionId);
-    const id = String(cli.run('dorothy', 'instance', 'start', def, '--bind', `Controller=${ACCOUNTS.charleth}`,
+    for (const [account, role] of pairs) await (await registrar.grantParticipantRole(account, ethers.id(role))).wait();
+  }
+  let verificationDefinition;
+  const rejects = (fn, re) => assert.throws(fn, (e) => { assert.match(e.stderr ?? e.message, re); return true; });
+  const show = (account, id) => cli.run(account, 'instance', 'show', String(id));
+
+  test('task verification with alstra (spec 5.22): a clerk submits with evidence, a controller rejects then approves; a verified decision; never by the performer', async () => {
+    // Ethan is a Clerk and a Controller; Dorothy a Manager and a Controller (and, for the
+    // browser test below, a Clerk); Charleth a Controller.
+    await grant([[ACCOUNTS.ethan, 'Clerk'], [ACCOUNTS.ethan, 'Controller'], [ACCOUNTS.dorothy, 'Manager'],
+      [ACCOUNTS.dorothy, 'Controller'], [ACCOUNTS.dorothy, 'Clerk'], [ACCOUNTS.charleth, 'Controller']]);
+    const dep = cli.run('alith', 'bpmn', 'deploy', model('alstranet/invoice-verification.bpmn'));
+    verificationDefinition = String(dep.definitionId);
+    const id = String(cli.run('ethan', 'instance', 'start', String(dep.definitionId), '--bind', `Manager=${ACCOUNTS.dorothy}`,
+      '--bind', `Controller=${ACCOUNTS.dorothy}`, '--bind', `Controller=${ACCOUNTS.ethan}`).instanceId);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alstra-evidence-'));
+    const scan = path.join(dir, 'invoice-4711.pdf');
+    fs.writeFileSync(scan, '%PDF-1.4 invoice 4711, amount 25000 EUR\n');
+    const forged = path.join(dir, 'invoice-4711-edited.pdf');
+    fs.writeFileSync(forged, '%PDF-1.4 invoice 4711, amount 2500 EUR\n');
+    // The task needs verification, with evidence: the CLI says how.
+    rejects(() => cli.run('ethan', 'task', 'complete', id, 'Record invoice', '--var', 'amount=25000'),
+      /needs verification by Controller: submit it with `alstra task submit/);
+    rejects(() => cli.run('ethan', 'task', 'submit', id, 'Record invoice', '--var', 'amount=25000'), /requires evidence: add --evidence FILE/);
+    const sub = cli.run('ethan', 'task', 'submit', id, 'Record invoice', '--var', 'amount=25000', '--evidence', scan);
+    assert.equal(sub.evidence, `0x${crypto.createHash('sha256').update(fs.readFileSync(scan)).digest('hex')}`);
+    assert.deepEqual(show('ethan', id).enabledTaskIds, ['RecordInvoice'], 'a submission moves nothing');
+    assert.equal(show('ethan', id).variables.amount, '0', 'and writes nothing');
+    // the verifier's turn, never the performer's
+    const mine = (account) => cli.run(account, 'task', 'list', '--instance', id, '--mine').map((t) => t.id);
+    assert.deepEqual(mine('dorothy'), ['RecordInvoice']);
+    assert.deepEqual(mine('ethan'), []);
+    rejects(() => cli.run('ethan', 'task', 'approve', id, 'Record invoice'), /VerifierIsPerformer/);
+    rejects(() => cli.run('baltathar', 'task', 'approve', id, 'Record invoice'), /MissingRole/);
+    rejects(() => cli.run('dorothy', 'task', 'approve', id, 'Record invoice', '--evidence', forged), /is not the submitted evidence.*not approved/);
+    cli.run('dorothy', 'task', 'reject', id, 'Record invoice', '--reason', 'the amount differs from the scan');
+    assert.deepEqual(show('ethan', id).enabledTaskIds, ['RecordInvoice'], 'the token waits at the task');
+    rejects(() => cli.run('dorothy', 'task', 'approve', id, 'Record invoice'), /has no submission to approve/);
+    cli.run('ethan', 'task', 'submit', id, 'Record invoice', '--var', 'amount=25000', '--evidence', scan);
+    const ok = cli.run('dorothy', 'task', 'approve', id, 'Record invoice', '--evidence', scan);
+    assert.equal(ok.performer.toLowerCase(), ACCOUNTS.ethan.toLowerCase());
+    assert.deepEqual(show('ethan', id).enabledTaskIds, ['ApprovePayment'], 'above 10000: the manager approves');
+    // The manager's decision is submitted with the work and taken when a controller approves.
+    cli.run('dorothy', 'task', 'submit', id, 'Approve payment', '--decide', 'Approved=Yes');
+    cli.run('ethan', 'task', 'approve', id, 'Approve payment');
+    assert.deepEqual(show('ethan', id).enabledTaskIds, ['PayInvoice']);
+    rejects(() => cli.run('ethan', 'task', 'submit', id, 'Pay invoice'), /needs no verification: complete it/);
+    assert.equal(cli.run('ethan', 'task', 'complete', id, 'Pay invoice').status, 'Completed');
+    const trail = cli.run('ethan', 'trail', id).map((e) => e.event);
+    const has = (re) => assert.ok(trail.some((e) => re.test(e)), `${re} in\n${trail.join('\n')}`);
+    has(new RegExp(`task RecordInvoice "Record invoice" submitted for verification by ${ACCOUNTS.ethan} with evidence sha256 ${sub.evidence}`));
+    has(new RegExp(`task RecordInvoice "Record invoice" of ${ACCOUNTS.ethan} rejected by ${ACCOUNTS.dorothy}: the amount differs from the scan`));
+    has(new RegExp(`task RecordInvoice "Record invoice" of ${ACCOUNTS.ethan} approved by ${ACCOUNTS.dorothy}`));
+    has(new RegExp(`UserTask RecordInvoice "Record invoice" completed by ${ACCOUNTS.ethan}`));
+    has(new RegExp(`Approved "Approved\\?" fired and took flow Yes to Pay invoice \\(by ${ACCOUNTS.dorothy}\\)`));
+  });
+
+  test('task verification in the browser: a clerk submits with an evidence file, a controller checks the file and approves', async () => {
+    // Dorothy (Umbrella Corp) records the invoice, Charleth (Initech) verifies it
+    const id = String(cli.run('dorothy', 'instance', 'start', verificationDefinition, '--bind', `Controller=${ACCOUNTS.charleth}`,
       '--bind', `Manager=${ACCOUNTS.dorothy}`).instanceId);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alstra-evidence-'));
     const scan = path.join(dir, 'invoice-4711.pdf');
