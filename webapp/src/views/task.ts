@@ -46,7 +46,7 @@ async function sha256(file: File): Promise<string> {
 }
 
 /** The approve / reject form of a submission waiting for its verifier. */
-function verifyForm(app: App, def: Definition, instance: number, element: number, s: Submission, done: (text: string) => void): HTMLElement {
+function verifyForm(app: App, def: Definition, instance: number, element: number, s: Submission): HTMLElement {
   const { chain } = app;
   const el = def.elements[element];
   const steps = h('ol', { className: 'progress-steps', 'aria-label': 'Transaction progress' });
@@ -65,7 +65,8 @@ function verifyForm(app: App, def: Definition, instance: number, element: number
       if (method === 'rejectTask' && !reason.value.trim()) throw new Error('Say why the submission is rejected.');
       const args = method === 'approveTask' ? [instance, element] : [instance, element, reason.value.trim()];
       await sendAndFollow(chain, app.wallet, chain.engine, method, args, (step, detail) => steps.append(h('li', { className: 'done', 'data-step': step }, detail)));
-      done(method === 'approveTask' ? `"${el.name}" approved: the task is completed in instance ${instance}.` : `The submission of "${el.name}" was rejected: the task waits for a new one.`);
+      notice(method === 'approveTask' ? `"${el.name}" approved: the task is completed in instance ${instance}.` : `The submission of "${el.name}" was rejected: the task waits for a new one.`, 'ok');
+      form.replaceChildren(steps, backLinks(instance));
     } catch (e: any) {
       notice(e.message ?? String(e), 'error');
     }
@@ -76,13 +77,19 @@ function verifyForm(app: App, def: Definition, instance: number, element: number
     const v = def.variables[o.index];
     return v?.type === 'Bool' ? (o.value ? 'yes' : 'no') : v?.type === 'String' ? `text, hash ${o.value}` : o.value.toString();
   };
-  return h('form', { 'aria-label': `Verify ${el.name}`, 'data-submission': s.performer },
+  const form = h('form', { 'aria-label': `Verify ${el.name}`, 'data-submission': s.performer },
     h('p', {}, `Submitted by ${s.performer}`, /^0x0{64}$/.test(s.evidence) ? ' without evidence.' : h('span', {}, ' with evidence ', h('code', { 'data-evidence-hash': s.evidence }, s.evidence))),
     s.outputs.length ? table(['Variable', 'Value'], s.outputs.map((o) => [def.variables[o.index]?.name ?? String(o.index), value(o)])) : h('p', {}, 'No variable written.'),
     s.decisions.length ? h('p', {}, 'Decisions: ', s.decisions.map((d) => `${def.elements[d.gateway]?.name || d.gateway} → branch ${d.branch}`).join('; ')) : null,
     h('label', { for: 'evidence-check' }, 'Check the evidence file before approving (optional)', evidence),
     h('label', { for: 'reject-reason' }, 'Reason, to reject', reason),
     h('div', { className: 'grid' }, approve, reject), steps);
+  return form;
+}
+
+/** Links shown once a task's transaction is final. */
+function backLinks(instance: number): HTMLElement {
+  return h('p', {}, h('a', { href: '#/worklist' }, 'Back to my worklist'), ' · ', h('a', { href: `#/instances/${instance}` }, `See instance #${instance}`));
 }
 
 export async function renderTask(app: App, view: HTMLElement, instance: number, element: number): Promise<void> {
@@ -96,13 +103,9 @@ export async function renderTask(app: App, view: HTMLElement, instance: number, 
     h('p', {}, `Instance `, h('a', { href: `#/instances/${instance}` }, `#${instance}`), ` of ${def.name} (v${def.version}) · role "${chain.roleName(el.role)}"`,
       el.verification ? ` · verified by "${chain.roleName(el.verification.role)}"${el.verification.evidenceRequired ? ', with evidence' : ''}` : ''),
   ];
-  const back = (text: string) => {
-    notice(text, 'ok');
-    view.replaceChildren(...header, h('p', {}, h('a', { href: '#/worklist' }, 'Back to my worklist'), ' · ', h('a', { href: `#/instances/${instance}` }, `See instance #${instance}`)));
-  };
   const pending = el.verification ? await chain.submission(instance, element) : undefined;
   if (pending) {
-    view.replaceChildren(...header, h('h3', {}, 'Verification'), verifyForm(app, def, instance, element, pending, back));
+    view.replaceChildren(...header, h('h3', {}, 'Verification'), verifyForm(app, def, instance, element, pending));
     return;
   }
   const fields = def.variables.map((v) => {
@@ -148,7 +151,7 @@ export async function renderTask(app: App, view: HTMLElement, instance: number, 
         steps.append(h('li', { className: 'done', 'data-step': step }, detail));
       });
       notice(verified ? `"${el.name}" submitted: it completes when a "${chain.roleName(verified.role)}" approves it.` : `"${el.name}" completed in instance ${instance}.`, 'ok');
-      form.replaceChildren(steps, h('p', {}, h('a', { href: '#/worklist' }, 'Back to my worklist'), ' · ', h('a', { href: `#/instances/${instance}` }, `See instance #${instance}`)));
+      form.replaceChildren(steps, backLinks(instance));
     } catch (e: any) {
       notice(e.message ?? String(e), 'error');
     } finally {
