@@ -63,6 +63,7 @@ fn chain_model(gateways: u16) -> CompiledModel {
 		gateway_flows,
 		triggers: vec![],
 		variables: vec![],
+		verifications: vec![],
 	}
 }
 
