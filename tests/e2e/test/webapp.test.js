@@ -550,9 +550,10 @@ describe('web app in a browser', () => {
     const deployment = JSON.parse(fs.readFileSync(path.join(node.basePath, 'alstra-deployment.json'), 'utf8'));
     const registrar = new ethers.Contract(deployment.participantRegistry,
       ['function grantParticipantRole(address account, bytes32 role)'], new ethers.Wallet(KEYS.alith, wallet.provider));
-    // sent back to back (nonces from the pool's pending count), then awaited: one block, not one each
+    // sent back to back with consecutive nonces, then awaited: one block, not one each
+    let nonce = await wallet.provider.getTransactionCount(ACCOUNTS.alith, 'latest');
     const sent = [];
-    for (const [account, role] of pairs) sent.push(await registrar.grantParticipantRole(account, ethers.id(role)));
+    for (const [account, role] of pairs) sent.push(await registrar.grantParticipantRole(account, ethers.id(role), { nonce: nonce++ }));
     for (const tx of sent) assert.equal((await tx.wait()).status, 1);
   }
   let verificationDefinition;
