@@ -29,10 +29,14 @@ pub const MAX_AUTOMATIC_STEPS: usize = 512;
 /// Nesting of call activities: a root instance has depth 0; a call from depth
 /// `MAX_CALL_DEPTH` reverts (`CallDepthExceeded`).
 pub const MAX_CALL_DEPTH: usize = 8;
+/// Recognition units one approval of a verified task may grant (`alstra:reward`, a `uint64` in
+/// `BpmnModel.TaskVerification`): 10^9, so that no realistic number of approvals comes near
+/// `uint256` (AlstraNet specification 5.15, Reward).
+pub const MAX_REWARD_UNITS: usize = 1_000_000_000;
 
 /// Every limit with its Solidity constant name and a one-line meaning, in the order of the
 /// generated file.
-pub const LIMITS: [(&str, usize, &str); 10] = [
+pub const LIMITS: [(&str, usize, &str); 11] = [
     ("MAX_PLACES", MAX_PLACES, "places (bits of a scope's marking) per scope"),
     ("MAX_MESSAGE_FLOWS", MAX_MESSAGE_FLOWS, "message flows per definition"),
     ("MAX_SCOPES", MAX_SCOPES, "scopes (pool processes and embedded sub-processes) per definition"),
@@ -43,4 +47,5 @@ pub const LIMITS: [(&str, usize, &str); 10] = [
     ("MAX_SWIMLANES", MAX_SWIMLANES, "swimlanes per definition"),
     ("MAX_AUTOMATIC_STEPS", MAX_AUTOMATIC_STEPS, "automatic firings in one transaction, across every instance it touches"),
     ("MAX_CALL_DEPTH", MAX_CALL_DEPTH, "nesting of call activities (a root instance has depth 0)"),
+    ("MAX_REWARD_UNITS", MAX_REWARD_UNITS, "recognition units one approval of a verified task grants (alstra:reward)"),
 ];

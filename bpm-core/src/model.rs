@@ -425,6 +425,9 @@ pub struct TaskVerification {
     pub verifier_role: [u8; 32],
     /// A submission must carry a non-zero evidence hash (SHA-256 of the document).
     pub evidence_required: bool,
+    /// Recognition units minted to the performer by each approval (`alstra:reward`; 0: none).
+    /// Specification 5.13 Token / 5.15 Reward: `RewardUnits`, which never move between accounts.
+    pub reward: u64,
 }
 
 /// `BpmnModel.ActivitySequenceFlow`: a sequence flow whose source is an activity or an event.

@@ -40,7 +40,7 @@ pub mod expr;
 pub use alstra_bpm_core::condition as vm;
 
 pub use compile::{
-    compile, compile_file, read_model, ALSTRA_NS, BPMN_NS, MAX_ELEMENTS, MAX_LANES, MAX_MESSAGE_FLOWS, MAX_PLACES,
+    compile, compile_file, read_model, ALSTRA_NS, BPMN_NS, MAX_REWARD_UNITS, MAX_ELEMENTS, MAX_LANES, MAX_MESSAGE_FLOWS, MAX_PLACES,
     MAX_POOLS, MAX_SCOPES, MAX_VARIABLES, MAX_XML_DEPTH, MAX_XML_NODES,
 };
 pub use error::CompileError;

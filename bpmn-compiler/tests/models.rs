@@ -405,12 +405,14 @@ fn invoice_verification_details() {
                 verifier_name: "Controller".into(),
                 verifier_role: keccak256(b"Controller"),
                 evidence_required: true,
+                reward: 5,
             },
             TaskVerification {
                 element: at("ApprovePayment"),
                 verifier_name: "Controller".into(),
                 verifier_role: keccak256(b"Controller"),
                 evidence_required: false,
+                reward: 3,
             },
         ]
     );

@@ -48,6 +48,22 @@ fn declarations_by_attribute_and_by_extension_property() {
 }
 
 #[test]
+fn reward_rules_on_verified_tasks() {
+    let m = compile(&one_task("alstra:verifier=\"Audit\" alstra:reward=\" 12 \"", "")).unwrap();
+    assert_eq!(m.verifications[0].reward, 12);
+    let prop = "<bpmn:extensionElements><camunda:properties><camunda:property name=\"alstra:verifier\" value=\"Audit\"/><camunda:property name=\"alstra:reward\" value=\"1000000000\"/></camunda:properties></bpmn:extensionElements>";
+    assert_eq!(compile(&one_task("", prop)).unwrap().verifications[0].reward, MAX_REWARD_UNITS);
+    assert_eq!(compile(&one_task("alstra:verifier=\"Audit\"", "")).unwrap().verifications[0].reward, 0, "no rule: no reward");
+    // only verified work is rewarded, in whole units within the bound
+    refused(&one_task("alstra:reward=\"5\"", ""), "A", "userTask", "alstra:reward needs alstra:verifier");
+    for bad in ["0", "-3", "2.5", "ten", "1000000001", ""] {
+        refused(&one_task(&format!("alstra:verifier=\"Audit\" alstra:reward=\"{bad}\""), ""), "A", "userTask", &format!("alstra:reward is \"{bad}\""));
+    }
+    let on_end = process("<bpmn:startEvent id=\"S\"/><bpmn:endEvent id=\"E\" alstra:reward=\"1\"/><bpmn:sequenceFlow id=\"f1\" sourceRef=\"S\" targetRef=\"E\"/>");
+    refused(&on_end, "E", "endEvent", "only tasks completed by a person");
+}
+
+#[test]
 fn every_copy_of_a_multi_instance_task_is_verified() {
     let mi = "<bpmn:multiInstanceLoopCharacteristics isSequential=\"true\"><bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>";
     let m = compile(&one_task("alstra:verifier=\"Audit\"", mi)).unwrap();
@@ -141,7 +157,7 @@ fn a_submission_completes_only_when_a_verifier_approves_it() {
     // resubmitted by the other clerk, approved by the first (who holds Controller)
     e.submit_task(CLERK2, 1, record, &amount(&m, 800), &[], doc).unwrap();
     let ev = e.approve_task(CLERK, 1, record).unwrap();
-    assert_eq!(ev[0], EngineEvent::TaskApproved { instance: 1, element: record, verifier: CLERK, performer: CLERK2 });
+    assert_eq!(ev[0], EngineEvent::TaskApproved { instance: 1, element: record, verifier: CLERK, performer: CLERK2, reward: 5 });
     // the completion is the performer's: its writes and its firing
     assert!(matches!(ev[1], EngineEvent::VariableSet { actor: CLERK2, .. }));
     assert!(ev.iter().any(|x| matches!(x, EngineEvent::ElementFired { element, actor: CLERK2, .. } if *element == record)));

@@ -73,6 +73,7 @@ fn explain_revert(data: &[u8]) -> Option<anyhow::Error> {
 		oracle::OracleGateway::OracleGatewayErrors as O,
 		participants::ParticipantRegistry::ParticipantRegistryErrors as P,
 		registry::ProcessDefinitionRegistry::ProcessDefinitionRegistryErrors as R,
+		rewards::RewardUnits::RewardUnitsErrors as U,
 	};
 	use alloy::sol_types::{SolError, SolInterface};
 	if let Ok(err) = E::abi_decode(data) {
@@ -85,6 +86,9 @@ fn explain_revert(data: &[u8]) -> Option<anyhow::Error> {
 		return Some(anyhow!("reverted: {err:?}"));
 	}
 	if let Ok(err) = O::abi_decode(data) {
+		return Some(anyhow!("reverted: {err:?}"));
+	}
+	if let Ok(err) = U::abi_decode(data) {
 		return Some(anyhow!("reverted: {err:?}"));
 	}
 	alloy::sol_types::Revert::abi_decode(data).ok().map(|r| anyhow!("reverted: {}", r.reason))
@@ -419,7 +423,7 @@ impl Session {
 		let mut verifications = BTreeMap::new();
 		for v in reg.taskVerifications(definition).call().await.map_err(explain)? {
 			roles.insert(v.verifierRole, v.verifierName);
-			verifications.insert(v.element, (v.verifierRole, v.evidenceRequired));
+			verifications.insert(v.element, (v.verifierRole, v.evidenceRequired, v.reward));
 		}
 		Ok(ChainModel { name: info.name, version: info.version, elements, variables, triggers, roles, verifications })
 	}
@@ -488,8 +492,12 @@ impl Session {
 			.map(|t| {
 				let (e, role) = &model.elements[t as usize];
 				let verified = match model.verifications.get(&t) {
-					Some((v, true)) => format!(", verified by {} with evidence", model.role_name(v)),
-					Some((v, false)) => format!(", verified by {}", model.role_name(v)),
+					Some((v, evidence, reward)) => format!(
+						", verified by {}{}{}",
+						model.role_name(v),
+						if *evidence { " with evidence" } else { "" },
+						if *reward != 0 { format!(", rewards {reward} units") } else { String::new() }
+					),
 					None => String::new(),
 				};
 				(t, format!("{} \"{}\" ({}) role {}{verified}", e.bpmnId, e.name, encode::kind_name(e.kind), model.role_name(role)))
@@ -552,7 +560,7 @@ impl Session {
 			for (t, mut text) in self.enabled(id, &model).await? {
 				let mut role = model.elements[t as usize].1;
 				let mut may_not = None;
-				if let Some((verifier, _)) = model.verifications.get(&t) {
+				if let Some((verifier, _, _)) = model.verifications.get(&t) {
 					let s = engine.submission(U256::from(id), t).call().await.map_err(explain)?;
 					if !s.performer.is_zero() {
 						// waiting for its verifier: the verifier's turn, never the performer's
@@ -661,7 +669,7 @@ impl Session {
 		}
 		let model = self.model_of(info.definitionId).await?;
 		let element = Self::element_index(&model, task)?;
-		if let Some((verifier, _)) = model.verifications.get(&element) {
+		if let Some((verifier, _, _)) = model.verifications.get(&element) {
 			bail!(
 				"task {} needs verification by {}: submit it with `alstra task submit {instance} {task}` (same --var/--decide), then a {} approves it",
 				model.element_name(element),
@@ -806,6 +814,14 @@ impl Session {
 					e.performer,
 					if e.evidence.is_zero() { String::new() } else { format!(" with evidence sha256 {}", e.evidence) }
 				),
+				Ev::TaskApproved(e) if e.reward != 0 => format!(
+					"task {} of {} approved by {} ({} reward units to {})",
+					name(e.element),
+					e.performer,
+					e.verifier,
+					e.reward,
+					e.performer
+				),
 				Ev::TaskApproved(e) => format!("task {} of {} approved by {}", name(e.element), e.performer, e.verifier),
 				Ev::TaskRejected(e) => {
 					format!("task {} of {} rejected by {}: {}", name(e.element), e.performer, e.verifier, e.reason)
@@ -854,8 +870,8 @@ pub(crate) struct ChainModel {
 	pub(crate) variables: Vec<crate::contracts::registry::BpmnModel::Variable>,
 	pub(crate) triggers: Vec<crate::contracts::registry::BpmnModel::EventTrigger>,
 	pub(crate) roles: BTreeMap<FixedBytes<32>, String>,
-	/// Verified tasks: element -> (verifier role, evidence required).
-	pub(crate) verifications: BTreeMap<u16, (FixedBytes<32>, bool)>,
+	/// Verified tasks: element -> (verifier role, evidence required, reward units).
+	pub(crate) verifications: BTreeMap<u16, (FixedBytes<32>, bool, u64)>,
 }
 
 impl ChainModel {

@@ -35,6 +35,16 @@ pub mod rollup {
 	alloy::sol!("../contracts/bpm/src/IRollup.sol");
 }
 
+/// `RewardUnits`: recognition units minted by the engine for approved tasks with a reward rule
+/// (`alstra rewards`).
+pub mod rewards {
+	alloy::sol!(
+		#[sol(rpc, all_derives)]
+		RewardUnits,
+		"../contracts/bpm/artifacts/RewardUnits.json"
+	);
+}
+
 /// `OracleGateway`: service tasks and partner messages completed with results signed by
 /// registered oracles (`alstra oracle`).
 pub mod oracle {

@@ -133,6 +133,7 @@ pub fn records(m: &CompiledModel) -> Result<Records> {
 				verifierName: v.verifier_name.clone(),
 				verifierRole: FixedBytes(v.verifier_role),
 				evidenceRequired: v.evidence_required,
+				reward: v.reward,
 			})
 			.collect(),
 	})

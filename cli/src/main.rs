@@ -13,6 +13,7 @@ mod contracts;
 mod encode;
 mod l1;
 mod oracle;
+mod rewards;
 mod relayer;
 mod verify;
 
@@ -71,6 +72,10 @@ pub enum Command {
 	/// asks a business system's HTTP endpoint and signs its results (spec 5.19).
 	#[command(subcommand)]
 	Oracle(oracle::OracleCmd),
+	/// Recognition units for verified work (spec 5.13, 5.15): deploy RewardUnits, an account's
+	/// balance and reward history.
+	#[command(subcommand)]
+	Rewards(rewards::RewardsCmd),
 	/// Groth16 validity proofs of BPM state transitions: setup, prove, verify, export
 	/// (see docs/prover.md).
 	#[command(subcommand)]
@@ -382,6 +387,9 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Bpmn(BpmnCmd::Reinstate { definition }) => session.set_deprecated(definition, false).await,
 		Command::Bpmn(BpmnCmd::Source { definition, out }) => session.model_source(definition, out.as_deref()).await,
 		Command::Oracle(oracle::OracleCmd::Deploy) => session.deploy_oracle_gateway(&cli.deployment).await,
+		Command::Rewards(rewards::RewardsCmd::Deploy) => session.deploy_reward_units().await,
+		Command::Rewards(rewards::RewardsCmd::Balance { account }) => session.reward_balance(*account).await,
+		Command::Rewards(rewards::RewardsCmd::History { account }) => session.reward_history(*account).await,
 		Command::Oracle(oracle::OracleCmd::Register { address }) => session.set_oracle(*address, true).await,
 		Command::Oracle(oracle::OracleCmd::Remove { address }) => session.set_oracle(*address, false).await,
 		Command::Oracle(oracle::OracleCmd::Run { endpoint, once, poll_seconds, retries, retry_seconds, validity_seconds }) => {

@@ -20,7 +20,11 @@
 //!    a supermajority of its committee signed it: its witness is rebuilt from chain data, proven
 //!    (Groth16 with fresh randomness) and verified locally, its digest recomputed and compared
 //!    with the one the validators signed, then `RollupManager.submitBatch(header, proof,
-//!    signatures, data)` is sent (data: the records, in rollup mode).
+//!    signatures, data)` is sent (data: the records, in rollup mode). Relayers take turns so that
+//!    a batch is proven once, not by every relayer at once: batch `n` is the turn of
+//!    `RelayerMembership`'s member `n % len` (in the pallet's order); the others leave it to
+//!    that one for `--takeover-seconds` after they see it ready, then prove and send it
+//!    themselves (a relayer down or slow delays its batches by that much, never stops them).
 //!
 //! A round does at most one write (an L1 transaction or an AlstraNet extrinsic, each awaited:
 //! the receipt, or the extrinsic's finalization), then the next round reads both chains again.
@@ -37,7 +41,10 @@
 //!
 //! Transition records of batches finalized on L1 are pruned on AlstraNet, and proving batch `n`
 //! replays every earlier batch: the relayer keeps each batch's records in `--data-dir`
-//! (`records/<n>.json`) as soon as it sees them, so that it can go on after a restart.
+//! (`records/<n>.json`) as soon as it sees them, so that it can go on after a restart. It keeps
+//! each proof there too (`proofs/<n>.bin`, once verified): a relayer killed after proving, or
+//! whose transaction an L1 reorg dropped, sends the kept proof (verified again against the
+//! batch's public inputs) instead of proving the batch again.
 
 use crate::l1::{L1Deployment, RollupManager};
 use alloy::{
@@ -122,6 +129,10 @@ pub struct RelayerArgs {
 	/// is left to wait.
 	#[arg(long, default_value_t = 500)]
 	pub l1_max_fee_gwei: u64,
+	/// Seconds this relayer leaves a batch ready for L1 to the relayer whose turn it is (see the
+	/// module docs) before it proves and submits the batch itself; 0: never waits.
+	#[arg(long, default_value_t = 300)]
+	pub takeover_seconds: u64,
 }
 
 /// How many times (every 2 s) the relayer reads the L1 target at AlstraNet's finalized block
@@ -183,6 +194,11 @@ struct Relayer {
 	max_fee_cap: u128,
 	/// The lowest batch not known to be finalized on AlstraNet.
 	low: AtomicU64,
+	/// `--takeover-seconds`.
+	takeover: Duration,
+	/// The batch ready for L1 that is another relayer's turn, and since when this relayer sees
+	/// it so.
+	waiting_since: std::sync::Mutex<Option<(u64, std::time::Instant)>>,
 	metrics: Metrics,
 }
 
@@ -355,6 +371,8 @@ impl Relayer {
 			.with_context(|| format!("cannot reach the AlstraNet node at {ws}"))?;
 		let uri = SecretUri::from_str(&args.relayer_suri).map_err(|_| anyhow!("--relayer-suri is not a secret URI"))?;
 		let signer = Keypair::from_uri(&uri).map_err(|e| anyhow!("--relayer-suri: {e}"))?;
+		std::fs::create_dir_all(args.data_dir.join("proofs"))
+			.with_context(|| format!("cannot create {}", args.data_dir.join("proofs").display()))?;
 		std::fs::create_dir_all(args.data_dir.join("records"))
 			.with_context(|| format!("cannot create {}", args.data_dir.display()))?;
 		let relayer = Relayer {
@@ -372,6 +390,8 @@ impl Relayer {
 			stuck_after: Duration::from_secs(args.l1_stuck_seconds.max(1)),
 			max_fee_cap: args.l1_max_fee_gwei as u128 * 1_000_000_000,
 			low: AtomicU64::new(1),
+			takeover: Duration::from_secs(args.takeover_seconds),
+			waiting_since: std::sync::Mutex::new(None),
 			metrics,
 		};
 		let expected = L1Target { chain_id, rollup_manager: relayer.deployment.rollup_manager.into_array() };
@@ -521,7 +541,49 @@ impl Relayer {
 			"batch {next} was signed by committee {}, L1 already has committee {l1_set}: it cannot be submitted",
 			attestation.committee
 		);
+		if let Some(wait) = self.turn_of_another(next).await? {
+			return Ok(Round::Idle(wait));
+		}
 		self.submit(header.clone(), attestation).await
+	}
+
+	/// Whether batch `n`, ready for L1, is left to another relayer for now: `Some(why)` while
+	/// it is the turn of another member of `RelayerMembership` (the members in the pallet's
+	/// order, `members[n % len]`) and this relayer has seen it ready for less than
+	/// `--takeover-seconds`. A relayer that holds a proof of `n` already, or is not a member,
+	/// never waits.
+	async fn turn_of_another(&self, n: u64) -> Result<Option<String>> {
+		if self.takeover.is_zero() || self.data_dir.join("proofs").join(format!("{n}.bin")).exists() {
+			return Ok(None);
+		}
+		let at = self.api.at_current_block().await.context("cannot read AlstraNet's finalized block")?;
+		let members: Vec<[u8; 32]> = at
+			.storage()
+			.fetch(subxt::storage::dynamic::<(), Vec<[u8; 32]>>("RelayerMembership", "Members"), ())
+			.await
+			.context("RelayerMembership.Members")?
+			.decode_as()
+			.context("RelayerMembership.Members: cannot decode")?;
+		let me = self.signer.public_key().0;
+		let Some(turn) = members.get((n % members.len().max(1) as u64) as usize) else { return Ok(None) };
+		if *turn == me || !members.contains(&me) {
+			return Ok(None);
+		}
+		let mut waiting = self.waiting_since.lock().expect("not poisoned");
+		if !matches!(*waiting, Some((batch, _)) if batch == n) {
+			*waiting = Some((n, std::time::Instant::now()));
+		}
+		let since = waiting.expect("set above").1;
+		drop(waiting);
+		let owner = subxt::utils::AccountId32(*turn);
+		if since.elapsed() >= self.takeover {
+			tracing::warn!(
+				"batch {n}: the turn of relayer {owner}, still not on L1 after {} s: taking it over",
+				self.takeover.as_secs()
+			);
+			return Ok(None);
+		}
+		Ok(Some(format!("batch {n} is the turn of relayer {owner} (taken over after {} s)", self.takeover.as_secs())))
 	}
 
 	/// Sends batch `n`'s `submitBatch` transaction and waits for its receipt, replacing it with
@@ -661,6 +723,28 @@ impl Relayer {
 		Domain { chain_id: self.deployment.l1_chain_id, verifying_contract: self.deployment.rollup_manager.into_array() }
 	}
 
+	/// The proof of batch `n` that this relayer made before (`proofs/<n>.bin` in `--data-dir`,
+	/// written as soon as a proof verified), if it still verifies against the batch's public
+	/// inputs as rebuilt from the chain (`check`). A relayer killed after proving, or whose L1
+	/// transaction a reorg dropped, so sends the same proof again instead of spending a minute of
+	/// CPU on a new one; a file that is unreadable, corrupt or for other inputs (other keys) is
+	/// ignored and the batch is proven again.
+	fn kept_proof(
+		dir: &Path,
+		n: u64,
+		check: impl Fn(&alstra_prover::groth::BatchProof) -> Result<bool>,
+	) -> Option<alstra_prover::groth::BatchProof> {
+		let file = dir.join("proofs").join(format!("{n}.bin"));
+		let bytes = std::fs::read(&file).ok()?;
+		match alstra_prover::groth::from_bytes(&bytes) {
+			Ok(proof) if check(&proof).unwrap_or(false) => Some(proof),
+			_ => {
+				tracing::warn!("{}: not a proof of batch {n} with these keys; proving again", file.display());
+				None
+			},
+		}
+	}
+
 	/// The records of batch `k`: from the cache, else from the chain (and cached).
 	fn records(node: &Node, dir: &Path, k: u64) -> Result<Option<Vec<u128>>> {
 		let file = dir.join("records").join(format!("{k}.json"));
@@ -699,17 +783,28 @@ impl Relayer {
 		// prove (CPU-bound: off the async runtime)
 		let (node_url, keys, dir) = (self.node.url().to_string(), self.keys.clone(), self.data_dir.clone());
 		let t0 = std::time::Instant::now();
-		let (proof, batch) = tokio::task::spawn_blocking(move || -> Result<_> {
+		let (proof, batch, kept) = tokio::task::spawn_blocking(move || -> Result<_> {
 			let node = Node::new(&node_url);
 			let (params, pk, vk) = alstra_prover::cli::load_keys(&keys)?;
 			let (batch, _) = chain_data::batch_from_chain_with(&node, params, n, &mut |k| Relayer::records(&node, &dir, k))?;
+			let public = batch.public_inputs();
+			if let Some(proof) = Relayer::kept_proof(&dir, n, |p| alstra_prover::groth::verify(&vk, &public, p)) {
+				return Ok((proof, batch, true));
+			}
 			let proof = alstra_prover::groth::prove(&pk, &batch, alstra_prover::groth::ProofRandomness::Os)?;
-			ensure!(alstra_prover::groth::verify(&vk, &batch.public_inputs(), &proof)?, "batch {n}: the proof does not verify");
-			Ok((proof, batch))
+			ensure!(alstra_prover::groth::verify(&vk, &public, &proof)?, "batch {n}: the proof does not verify");
+			let file = dir.join("proofs").join(format!("{n}.bin"));
+			std::fs::write(&file, alstra_prover::groth::to_bytes(&proof))
+				.with_context(|| format!("cannot write {}", file.display()))?;
+			Ok((proof, batch, false))
 		})
 		.await??;
 		let proving = t0.elapsed();
-		self.metrics.proving_seconds.observe(proving.as_secs_f64());
+		if kept {
+			tracing::info!("batch {n}: the proof kept in {} verifies: not proven again", self.data_dir.join("proofs").display());
+		} else {
+			self.metrics.proving_seconds.observe(proving.as_secs_f64());
+		}
 		crash_point("proved");
 		let (a, b, c) = alstra_prover::export::solidity_calldata(&proof);
 		let num = |s: &String| s.parse::<U256>().expect("decimal coordinates");

@@ -27,7 +27,7 @@ impl Session {
 		}
 		let model = self.model_of(info.definitionId).await?;
 		let element = Self::element_index(&model, task)?;
-		let Some((role, evidence)) = model.verifications.get(&element).copied() else {
+		let Some((role, evidence, _)) = model.verifications.get(&element).copied() else {
 			bail!(
 				"task {} of \"{}\" needs no verification: complete it with `alstra task complete {instance} {task}`",
 				model.element_name(element),

@@ -143,7 +143,7 @@ pub fn decode(log: &Log, timestamp: u64) -> Result<Option<IndexedEvent>> {
 			e.event = "TaskApproved";
 			e.element = Some(x.element);
 			e.actor = Some(x.verifier);
-			e.data = json!({ "element": x.element, "verifier": x.verifier, "performer": x.performer });
+			e.data = json!({ "element": x.element, "verifier": x.verifier, "performer": x.performer, "reward": x.reward });
 		},
 		Ev::TaskRejected(x) => {
 			e.instance = small(x.instanceId, "instance")?;

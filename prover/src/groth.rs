@@ -28,6 +28,9 @@ use rand_chacha::ChaCha20Rng;
 /// Label put in every file name and message about seeded keys.
 pub const INSECURE: &str = "INSECURE";
 
+/// A Groth16 proof over BN254 of one batch (A, B, C; 128 bytes compressed by [`to_bytes`]).
+pub type BatchProof = Proof<Bn254>;
+
 /// Groth16 over BN254 with snarkjs' QAP reduction: the proof system of every AlstraNet key.
 pub type Snark = Groth16<Bn254, CircomReduction>;
 

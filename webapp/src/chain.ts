@@ -35,7 +35,9 @@ export function isPersonTask(kind: string): boolean {
 
 /** A task's verification (docs/bpm-engine.md, "Task verification"): who approves its
  *  submissions, and whether they carry an evidence hash. */
-export interface Verification { role: string; evidenceRequired: boolean }
+/** A verified task (`BpmnModel.TaskVerification`): its verifier role, whether a submission
+ *  carries evidence, and its reward rule (recognition units per approval, 0: none). */
+export interface Verification { role: string; evidenceRequired: boolean; reward: number }
 export interface Element { index: number; bpmnId: string; name: string; kind: string; scope: number; role: string; verification?: Verification }
 /** A submission waiting for its verifier (`ProcessExecution.submission`). */
 export interface Submission { performer: string; evidence: string; outputs: { index: number; value: bigint }[]; decisions: { gateway: number; branch: number }[] }
@@ -129,7 +131,9 @@ export class Chain {
       index: i, bpmnId: e.bpmnId, name: e.name, kind: kinds[i], scope: n(e.scope), role: String(taskRoles[i]).toLowerCase(),
     }));
     for (const v of verifications) {
-      elements[n(v.element)].verification = { role: String(v.verifierRole).toLowerCase(), evidenceRequired: v.evidenceRequired };
+      elements[n(v.element)].verification = {
+        role: String(v.verifierRole).toLowerCase(), evidenceRequired: v.evidenceRequired, reward: n(v.reward),
+      };
     }
     const flows: Flow[] = [
       ...aflows.map((f: any) => ({ bpmnId: f.bpmnId, source: n(f.source), target: n(f.target), place: n(f.place),

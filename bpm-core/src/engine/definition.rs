@@ -41,6 +41,9 @@ pub struct RuntimeElement {
     pub verifier_role: [u8; 32],
     /// Person task with a verifier: a submission must carry an evidence hash.
     pub evidence_required: bool,
+    /// Person task with a verifier: recognition units each approval grants its performer
+    /// (`TaskVerification.reward`; 0: none).
+    pub reward: u64,
 }
 
 impl RuntimeElement {
@@ -163,6 +166,7 @@ impl RuntimeDefinition {
                 called_process: e.called_process,
                 verifier_role: [0; 32],
                 evidence_required: false,
+                reward: 0,
             })
             .collect();
         let mut elements = elements;
@@ -170,6 +174,7 @@ impl RuntimeDefinition {
             let e = &mut elements[v.element as usize];
             e.verifier_role = v.verifier_role;
             e.evidence_required = v.evidence_required;
+            e.reward = v.reward;
         }
         let mut scopes: Vec<ScopeRuntime> = model
             .scopes

@@ -123,9 +123,11 @@ pub enum EngineEvent {
     InstanceTerminated { instance: u64, by: u64 },
     /// `TaskSubmitted(instanceId, element, performer, evidence)`: work submitted for verification.
     TaskSubmitted { instance: u64, element: u16, performer: Account, evidence: [u8; 32] },
-    /// `TaskApproved(instanceId, element, verifier, performer)`: the submission is approved; the
-    /// task's completion (`ElementFired` with the performer as actor) follows.
-    TaskApproved { instance: u64, element: u16, verifier: Account, performer: Account },
+    /// `TaskApproved(instanceId, element, verifier, performer, reward)`: the submission is
+    /// approved; the task's completion (`ElementFired` with the performer as actor) follows.
+    /// `reward`: the recognition units the task's reward rule grants the performer (0: none),
+    /// which the engine mints on `RewardUnits` right after.
+    TaskApproved { instance: u64, element: u16, verifier: Account, performer: Account, reward: u64 },
     /// `TaskRejected(instanceId, element, verifier, performer, reason)`: the submission is dropped.
     TaskRejected { instance: u64, element: u16, verifier: Account, performer: Account, reason: String },
 }

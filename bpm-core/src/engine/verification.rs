@@ -87,7 +87,13 @@ impl Engine {
             let place = e.task_place(id, &rt)?;
             t.decided = id;
             t.decisions = s.decisions.iter().map(|d| (*d, false)).collect();
-            t.events.push(EngineEvent::TaskApproved { instance: id, element, verifier: sender, performer: s.performer });
+            t.events.push(EngineEvent::TaskApproved {
+                instance: id,
+                element,
+                verifier: sender,
+                performer: s.performer,
+                reward: rt.reward,
+            });
             e.complete(t, id, &rt, place, &s.outputs)
         })
         .map(|((), events)| events)

@@ -25,7 +25,7 @@ mod scopes;
 mod unroll;
 mod verify;
 
-pub use verify::ALSTRA_NS;
+pub use verify::{ALSTRA_NS, MAX_REWARD_UNITS};
 mod xml;
 
 use xml::*;

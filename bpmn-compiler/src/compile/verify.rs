@@ -24,11 +24,20 @@
 //! verifier role that is the task's own performer role (four eyes need two roles), an empty
 //! role, `alstra:evidence` without a verifier or with another value. Every copy of a
 //! multi-instance task is verified.
+//!
+//! `alstra:reward="<units>"` on a verified task (same two forms) is its reward rule (AlstraNet
+//! specification 5.13 Token and 5.15 Reward): each approval mints that many recognition units
+//! (`RewardUnits`, non-transferable) to the account that performed the task. A whole number
+//! from 1 to [`MAX_REWARD_UNITS`]; refused on a task without `alstra:verifier` (only verified
+//! work is rewarded) and on anything but a task.
 
 use super::*;
 
 /// Namespace of AlstraNet's BPMN extension attributes.
 pub const ALSTRA_NS: &str = "https://alstranet.org/schema/bpmn";
+
+/// Largest `alstra:reward` of one task (the core's limit, also checked by the registry).
+pub const MAX_REWARD_UNITS: u64 = alstra_bpm_core::limits::MAX_REWARD_UNITS as u64;
 
 /// The value an element declares for `alstra:<key>`: its attribute in [`ALSTRA_NS`], else a
 /// `property` (any namespace) under its `extensionElements` whose `name` is `alstra:<key>`.
@@ -51,7 +60,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
         let mut out = Vec::new();
         // declarations on XML elements that are not a person task of the model
         for n in self.root.descendants().filter(is_bpmn) {
-            if declared(&n, "verifier").is_none() && declared(&n, "evidence").is_none() {
+            if ["verifier", "evidence", "reward"].iter().all(|k| declared(&n, k).is_none()) {
                 continue;
             }
             let is_task = self.nodes.iter().any(|x| x.node == n && x.kind.is_role_task());
@@ -59,7 +68,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 return Err(self.err(
                     &n,
                     format!(
-                        "alstra:verifier/alstra:evidence on a {}: only tasks completed by a person (task, user, manual, service, send, script, business rule task) can be verified",
+                        "alstra:verifier/alstra:evidence/alstra:reward on a {}: only tasks completed by a person (task, user, manual, service, send, script, business rule task) can be verified",
                         tag(&n)
                     ),
                 ));
@@ -81,9 +90,27 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     ))
                 }
             };
+            let reward = match declared(&x.node, "reward").map(str::trim) {
+                None => 0,
+                Some(v) => match v.parse::<u64>() {
+                    Ok(units) if (1..=MAX_REWARD_UNITS).contains(&units) => units,
+                    _ => {
+                        return Err(self.err(
+                            &x.node,
+                            format!("alstra:reward is \"{v}\": write a whole number of units from 1 to {MAX_REWARD_UNITS}"),
+                        ))
+                    }
+                },
+            };
             let Some(name) = verifier else {
                 if evidence {
                     return Err(self.err(&x.node, "alstra:evidence=\"required\" needs alstra:verifier (the role that checks the evidence)"));
+                }
+                if reward != 0 {
+                    return Err(self.err(
+                        &x.node,
+                        "alstra:reward needs alstra:verifier: rewards are minted only for work a second role approved",
+                    ));
                 }
                 continue;
             };
@@ -104,6 +131,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 verifier_name: name,
                 verifier_role: role,
                 evidence_required: evidence,
+                reward,
             });
         }
         out.sort_by_key(|v| v.element);

@@ -66,11 +66,12 @@ pub(super) fn log_of(ev: &EngineEvent) -> ExpectedLog {
 			evidence: FixedBytes(*evidence),
 		}
 		.encode_log_data(),
-		EngineEvent::TaskApproved { instance, element, verifier, performer } => Pe::TaskApproved {
+		EngineEvent::TaskApproved { instance, element, verifier, performer, reward } => Pe::TaskApproved {
 			instanceId: u(*instance),
 			element: *element,
 			verifier: addr(verifier),
 			performer: addr(performer),
+			reward: *reward,
 		}
 		.encode_log_data(),
 		EngineEvent::TaskRejected { instance, element, verifier, performer, reason } => Pe::TaskRejected {

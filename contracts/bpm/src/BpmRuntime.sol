@@ -69,7 +69,9 @@ library BpmRuntime {
         SubProcessWithoutNoneStartEvent, // 35: an embedded sub-process scope without none start event
         VerifiedElementNotAPersonTask, //   36: TaskVerification.element is not a task completed by a person
         VerifierIsTheTaskRole, //           37: TaskVerification.verifierRole is zero or the task's own role
-        SecondVerification //               38: two TaskVerification records for one element
+        SecondVerification, //              38: two TaskVerification records for one element
+        RewardTooLarge, //                  39: TaskVerification.reward above BpmLimits.MAX_REWARD_UNITS
+        RewardUnitsNotSet //                40: a TaskVerification reward while the registry has no RewardUnits
     }
 
     /// @notice Lifecycle of a process instance.

@@ -112,11 +112,15 @@ library BpmnModel {
     /// @param verifierRole role id (keccak256 of `verifierName`) of who approves or rejects; never
     ///        the task's own role.
     /// @param evidenceRequired a submission must carry a non-zero evidence hash (SHA-256 of a document).
+    /// @param reward the task's reward rule (`alstra:reward`; specification 5.13 Token, 5.15
+    ///        Reward): recognition units (`RewardUnits`) minted to the performer by each approval,
+    ///        0 for none, at most `BpmLimits.MAX_REWARD_UNITS`.
     struct TaskVerification {
         uint16 element;
         string verifierName;
         bytes32 verifierRole;
         bool evidenceRequired;
+        uint64 reward;
     }
 
     /// @notice An instance variable read by conditions and written by task completions.

@@ -90,6 +90,8 @@ library DefinitionStorage {
         /// @dev Verified tasks of each definition (`addTaskVerifications`); not part of `Model`,
         /// whose ABI encoding the rollup precompile decodes (`IRollup.Model`).
         mapping(uint256 id => BpmnModel.TaskVerification[]) verifications;
+        /// @dev The `RewardUnits` contract the engine mints rewards on (`setRewardUnits`).
+        address rewardUnits;
     }
 
     /// @notice The registry state at its namespaced location.

@@ -41,6 +41,8 @@ interface IProcessDefinitionRegistry {
     error RuntimeImageCreationFailed(uint256 chunk);
     /// @notice The version is deprecated: it starts no new instance (its running instances go on).
     error DefinitionIsDeprecated(uint256 definitionId);
+    /// @notice `setRewardUnits` with the zero address.
+    error NoRewardUnits();
 
     /// @notice Status, counts and start role of a definition.
     function runtimeHeader(uint256 definitionId) external view returns (BpmRuntime.RuntimeHeader memory);
@@ -50,6 +52,11 @@ interface IProcessDefinitionRegistry {
     /// definition is not published. The engine asks for it to start an instance (directly or by a
     /// call activity) and only then: it reverts `DefinitionIsDeprecated` for a deprecated version.
     function runtimeImage(uint256 definitionId) external view returns (address);
+
+    /// @notice The `RewardUnits` contract the engine mints the reward rules' units on
+    /// (`BpmnModel.TaskVerification.reward`); the zero address before governance sets one, when
+    /// no definition with a reward can be published.
+    function rewardUnits() external view returns (address);
 
     /// @notice The none start events of the top-level scopes of executable pools, in element order.
     function startElements(uint256 definitionId) external view returns (BpmRuntime.RuntimeElement[] memory);

@@ -137,8 +137,11 @@ abstract contract InstanceStore {
     /// its evidence document, zero when none); no token moved.
     event TaskSubmitted(uint256 indexed instanceId, uint16 indexed element, address indexed performer, bytes32 evidence);
     /// @notice `verifier` approved the submission of `performer`; the task's completion (its
-    /// `ElementFired`, with `performer` as actor) follows in the same transaction.
-    event TaskApproved(uint256 indexed instanceId, uint16 indexed element, address indexed verifier, address performer);
+    /// `ElementFired`, with `performer` as actor) follows in the same transaction, then, when
+    /// `reward` (the task's reward rule, units) is not 0, the mint on `RewardUnits`.
+    event TaskApproved(
+        uint256 indexed instanceId, uint16 indexed element, address indexed verifier, address performer, uint64 reward
+    );
     /// @notice `verifier` rejected the submission of `performer`; the task waits for a new one.
     event TaskRejected(
         uint256 indexed instanceId, uint16 indexed element, address indexed verifier, address performer, string reason

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BpmnModel} from "./BpmnModel.sol";
-import {BpmCore} from "./generated/BpmCore.sol";
+import {BpmCore, BpmLimits} from "./generated/BpmCore.sol";
 import {BpmRuntime} from "./BpmRuntime.sol";
 import {ConditionVM} from "./ConditionVM.sol";
 import {Marking} from "./Marking.sol";
@@ -429,7 +429,8 @@ contract ModelCompiler {
 
     /// @dev Reverts `InvalidRecord`.
     /// @dev Checks the verified tasks: a task completed by a person, a verifier role that is
-    /// neither zero nor the task's own role (four eyes), one record per task.
+    /// neither zero nor the task's own role (four eyes), one record per task, a reward within
+    /// `MAX_REWARD_UNITS` and only once the registry has a `RewardUnits` contract to mint it on.
     function _verifications(uint256 definitionId, DefinitionStorage.Compiled storage c, Work memory w) private view {
         BpmnModel.TaskVerification[] storage vs = DefinitionStorage.layout().verifications[definitionId];
         uint256[] memory seen = new uint256[]((w.nElements + 255) / 256);
@@ -448,6 +449,13 @@ contract ModelCompiler {
                 _bad(BpmRuntime.RecordType.TaskVerification, i, BpmRuntime.Violation.SecondVerification);
             }
             seen[e >> 8] |= 1 << (e & 255);
+            uint64 reward = vs[i].reward;
+            if (reward > BpmLimits.MAX_REWARD_UNITS) {
+                _bad(BpmRuntime.RecordType.TaskVerification, i, BpmRuntime.Violation.RewardTooLarge);
+            }
+            if (reward != 0 && DefinitionStorage.layout().rewardUnits == address(0)) {
+                _bad(BpmRuntime.RecordType.TaskVerification, i, BpmRuntime.Violation.RewardUnitsNotSet);
+            }
         }
     }
 

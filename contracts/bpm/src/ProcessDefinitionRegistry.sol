@@ -62,6 +62,8 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     event DefinitionDeprecated(uint256 indexed definitionId, address indexed by);
     /// @notice A deprecated version was reinstated by `by`: it starts instances again.
     event DefinitionReinstated(uint256 indexed definitionId, address indexed by);
+    /// @notice The engine mints rewards on `rewardUnits` from now on.
+    event RewardUnitsSet(address indexed rewardUnits, address indexed by);
 
     /// @param admin receives `DEFAULT_ADMIN_ROLE` and `DEPLOYER_ROLE`.
     /// @param rollupPrecompile the rollup precompile, or the zero address for none.
@@ -217,6 +219,24 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
         d.sourceHash = sourceHash;
         d.sourceParts = part + 1;
         emit DefinitionSourceAttached(definitionId, part, sourceHash, data);
+    }
+
+    // ------------------------------------------------------------------ rewards (spec 5.13, 5.15)
+
+    /// @notice Sets the `RewardUnits` contract (its `engine` the one executing this registry's
+    /// definitions) on which approvals of verified tasks with a reward rule mint units. Until it
+    /// is set, a definition with a reward does not publish (`RewardUnitsNotSet`). Replacing it
+    /// leaves the units minted so far where they are. `DEFAULT_ADMIN_ROLE` (the consortium's
+    /// governance) only; reverts `NoRewardUnits` for the zero address.
+    function setRewardUnits(address units) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (units == address(0)) revert NoRewardUnits();
+        _l().rewardUnits = units;
+        emit RewardUnitsSet(units, msg.sender);
+    }
+
+    /// @inheritdoc IProcessDefinitionRegistry
+    function rewardUnits() external view returns (address) {
+        return _l().rewardUnits;
     }
 
     // ------------------------------------------------------------------ publishing

@@ -8,6 +8,7 @@ import {Marking} from "./Marking.sol";
 import {IProcessDefinitionRegistry} from "./IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "./IParticipantRegistry.sol";
 import {IRollup} from "./IRollup.sol";
+import {IRewardUnits} from "./IRewardUnits.sol";
 import {RuntimeImage} from "./RuntimeImage.sol";
 import {InstanceStore} from "./InstanceStore.sol";
 
@@ -214,13 +215,15 @@ contract ProcessExecution is InstanceStore {
     /// is the actor of the firing, the writes and the decisions). The caller must be bound to the
     /// task's verifier role and must not be the performer (four eyes). Reverts `TaskNotVerified`,
     /// `MissingRole`, `NoSubmission`, `VerifierIsPerformer`, `TaskNotEnabled` (the token left the
-    /// task since: reject the submission), or the completion's errors.
+    /// task since: reject the submission), or the completion's errors. A task with a reward rule
+    /// then mints its units to the performer on the registry's `RewardUnits`.
     function approveTask(uint256 instanceId, uint16 element) external {
         Ctx memory c = _load(instanceId, true);
         RuntimeImage.Node memory rt = _verifiedTask(c, element);
         BpmRuntime.Submission memory s = _takeSubmission(c, rt);
-        emit TaskApproved(instanceId, element, msg.sender, s.performer);
+        emit TaskApproved(instanceId, element, msg.sender, s.performer, rt.reward);
         _complete(c, Txn({actor: s.performer, steps: 0, decided: instanceId, decisions: s.decisions}), rt, s.outputs);
+        if (rt.reward != 0) IRewardUnits(registry.rewardUnits()).mint(s.performer, rt.reward, instanceId, element);
     }
 
     /// @notice Rejects the submission of a verified task with a `reason` (logged): the

@@ -21,7 +21,7 @@ import {BpmCore} from "./generated/BpmCore.sol";
 /// | 32 | 32 | section offsets: elements u32, scopes u32, triggers u32, variables u32 |
 /// | 64 | 32 | start role |
 /// | 96 | 20 * (chunkCount - 1) | addresses of chunks 1.. |
-/// | elements | 192 * elementCount | per flow node: packed word (`node`: kind u8, scope u8, childScope u8, flags u8 — bit 0 joinAll, bit 1 autoAfter, bit 2 evidenceRequired —, messageIn u16, consumers u32+u16, branches u32+u16), role (person tasks only), pre-set, post-set, messageOut, calledProcess (call activities) or verifier role (verified tasks) |
+/// | elements | 192 * elementCount | per flow node: packed word (`node`: kind u8, scope u8, childScope u8, flags u8 — bit 0 joinAll, bit 1 autoAfter, bit 2 evidenceRequired —, messageIn u16, consumers u32+u16, branches u32+u16, reward u64 — verified tasks —), role (person tasks only), pre-set, post-set, messageOut, calledProcess (call activities) or verifier role (verified tasks) |
 /// | scopes | 64 * scopeCount | parentElement u16, pool u8, startsOff u32, startsLen u16; descendants bitmap |
 /// | triggers | 64 * triggerCount | sourceElement u16, target u16, targetWaits u8; role of the source pool |
 /// | variables | variableCount | `BpmCore.VariableType` per variable |
@@ -87,6 +87,7 @@ library RuntimeImage {
         uint16 branchesLen;
         bytes32 verifierRole; // person task: who verifies its submissions (`BpmnModel.TaskVerification`), 0: none
         bool evidenceRequired; // a verified task's submissions carry an evidence hash
+        uint64 reward; // a verified task's reward rule: units minted to the performer per approval
     }
 
     /// @notice A scope as the engine uses it.
@@ -170,6 +171,7 @@ library RuntimeImage {
                 mstore(add(n, 0x200), mload(add(tmp, 0xa0))) // verifierRole
             }
             mstore(add(n, 0x220), and(shr(226, w0), 1)) // evidenceRequired
+            mstore(add(n, 0x240), and(shr(48, w0), 0xffffffffffffffff)) // reward
         }
     }
 

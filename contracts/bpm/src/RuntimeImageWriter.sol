@@ -40,12 +40,17 @@ library RuntimeImageWriter {
             _node(cur, m, c, e, cur.elements + e * RuntimeImage.NODE_BYTES);
         }
         // verified tasks: the verifier role in the task's sixth word (a call activity's
-        // calledProcess), the evidence flag in bit 2 of its flags byte (byte 3 of the first word)
+        // calledProcess), the evidence flag in bit 2 of its flags byte (byte 3 of the first word),
+        // the reward (u64) in bytes 18..25 of the first word
         BpmnModel.TaskVerification[] storage vs = l.verifications[definitionId];
         for (uint256 i; i < vs.length; ++i) {
             uint256 at = cur.elements + uint256(vs[i].element) * RuntimeImage.NODE_BYTES;
             _put(cur.img, at + 160, uint256(vs[i].verifierRole));
             if (vs[i].evidenceRequired) cur.img[at + 3] |= bytes1(uint8(4));
+            uint64 reward = vs[i].reward;
+            for (uint256 k; k < 8; ++k) {
+                cur.img[at + 25 - k] = bytes1(uint8(reward >> (8 * k)));
+            }
         }
         for (uint256 s; s < m.subprocesses.length; ++s) {
             DefinitionStorage.ScopeSlot storage ss = c.scopes[s];

@@ -9,6 +9,7 @@ import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {ParticipantRegistry} from "../src/ParticipantRegistry.sol";
 import {ProcessDefinitionRegistry} from "../src/ProcessDefinitionRegistry.sol";
 import {ProcessExecution} from "../src/ProcessExecution.sol";
+import {RewardUnits} from "../src/RewardUnits.sol";
 import {InstanceStore} from "../src/InstanceStore.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "../src/IParticipantRegistry.sol";
@@ -93,6 +94,7 @@ contract ConformanceTest is TestBase {
         ProcessExecution engine = new ProcessExecution(
             IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants)), rollup
         );
+        registry.setRewardUnits(address(new RewardUnits(address(engine))));
         (address[] memory accounts, bytes32[][] memory roles) =
             abi.decode(vm.parseJsonBytes(json, ".participants"), (address[], bytes32[][]));
         for (uint256 i; i < accounts.length; ++i) {

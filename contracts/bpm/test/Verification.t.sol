@@ -4,8 +4,10 @@ pragma solidity ^0.8.24;
 import {Models} from "./Models.sol";
 import {BpmnModel} from "../src/BpmnModel.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
+import {BpmLimits} from "../src/generated/BpmCore.sol";
 import {InstanceStore} from "../src/InstanceStore.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
+import {RewardUnits} from "../src/RewardUnits.sol";
 
 /// @notice Task verification (AlstraNet specification 5.22; docs/bpm-engine.md, "Task
 /// verification") on `test/models/verification.bpmn`: a clerk records an invoice with evidence,
@@ -67,8 +69,10 @@ contract VerificationTest is Models {
         assertEq(vs[0].verifierName, "Controller");
         assertEq(vs[0].verifierRole, CONTROLLER);
         assertTrue(vs[0].evidenceRequired);
+        assertEq(vs[0].reward, 5);
         assertEq(vs[1].element, approve);
         assertFalse(vs[1].evidenceRequired);
+        assertEq(vs[1].reward, 3);
     }
 
     function testASubmissionCompletesOnlyWhenAVerifierApprovesIt() public {
@@ -115,12 +119,17 @@ contract VerificationTest is Models {
         // resubmitted by the other clerk and approved: the completion is the performer's
         _submit(erin, id, record, 800, SCAN);
         vm.expectEmit(address(engine));
-        emit InstanceStore.TaskApproved(id, record, victor, erin);
+        emit InstanceStore.TaskApproved(id, record, victor, erin, 5);
         vm.expectEmit(address(engine));
         emit InstanceStore.VariableSet(id, amount, 800, erin);
+        vm.expectEmit(address(rewards));
+        emit RewardUnits.Rewarded(erin, id, record, 5);
         vm.prank(victor);
         engine.approveTask(id, record);
         assertEq(engine.variable(id, amount), 800);
+        assertEq(rewards.balanceOf(erin), 5, "the performer earned the task's reward");
+        assertEq(rewards.balanceOf(alice), 0, "the rejected submission earned nothing");
+        assertEq(rewards.balanceOf(victor), 0, "the verifier earns nothing");
         assertEq(engine.submission(id, record).performer, address(0));
         uint16[] memory open = engine.enabledTasks(id);
         assertEq(open.length, 1);
@@ -171,6 +180,9 @@ contract VerificationTest is Models {
         vm.prank(quinn);
         engine.approveTask(id, approve);
         assertStatus(id, BpmRuntime.InstanceStatus.Completed);
+        assertEq(rewards.balanceOf(alice), 5);
+        assertEq(rewards.balanceOf(bob), 3, "one approval rewarded, not the rejected submission");
+        assertEq(rewards.totalSupply(), 8);
     }
 
     function testOutputsAreCheckedAtSubmission() public {
@@ -199,6 +211,9 @@ contract VerificationTest is Models {
         two[0] = _one(record, CONTROLLER)[0];
         two[1] = _one(record, MANAGER)[0];
         _expectRefused(two, 1, BpmRuntime.Violation.SecondVerification);
+        BpmnModel.TaskVerification[] memory rich = _one(record, CONTROLLER);
+        rich[0].reward = uint64(BpmLimits.MAX_REWARD_UNITS) + 1;
+        _expectRefused(rich, 0, BpmRuntime.Violation.RewardTooLarge);
         // only the draft's owner adds them
         uint256 id = registry.createDefinition(keccak256("x"), "x");
         vm.prank(mallory);
@@ -208,7 +223,9 @@ contract VerificationTest is Models {
 
     function _one(uint16 element, bytes32 role) internal pure returns (BpmnModel.TaskVerification[] memory v) {
         v = new BpmnModel.TaskVerification[](1);
-        v[0] = BpmnModel.TaskVerification({element: element, verifierName: "r", verifierRole: role, evidenceRequired: false});
+        v[0] = BpmnModel.TaskVerification({
+            element: element, verifierName: "r", verifierRole: role, evidenceRequired: false, reward: 0
+        });
     }
 
     function _expectRefused(BpmnModel.TaskVerification[] memory vs, uint256 index, BpmRuntime.Violation why) internal {

@@ -447,9 +447,10 @@ contract Rogue {
     }
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relayer-'));
     const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relayer-eve-'));
-    const relayArgs = ({ suri = '//Ferdie', dir = dataDir, until: u = last } = {}) => ['relayer', '--node', node.wsUrl, '--l1-rpc', anvil.url,
+    // one relayer alone never waits for another's turn (--takeover-seconds 0)
+    const relayArgs = ({ suri = '//Ferdie', dir = dataDir, until: u = last, takeover = 0 } = {}) => ['relayer', '--node', node.wsUrl, '--l1-rpc', anvil.url,
       '--deployment', l1File(), '--keys', proverKeys(), '--relayer-suri', suri, '--confirmations', '2', '--poll-seconds', '2',
-      '--data-dir', dir, '--until-batch', String(u)];
+      '--data-dir', dir, '--until-batch', String(u), '--takeover-seconds', String(takeover)];
     const relay = (u = last) => spawnSync(ALSTRA_BIN, relayArgs({ until: u }),
       { encoding: 'utf8', timeout: 900_000, env: { ...process.env, ALSTRA_L1_KEY: ANVIL_KEYS[1] } });
     /** A relayer in the background: { out, exited } (stdout and stderr collected). */
@@ -474,7 +475,9 @@ contract Rogue {
     const crashed = (r, point) => assert.equal(r.status, CRASHED, `no crash at ${point}: ${r.stdout}\n${r.stderr}`);
     crashed(crashAt('proved', 1), 'proved');
     assert.equal(await manager.lastBatch(), 0n, 'killed after proving, before sending: nothing on L1');
-    crashed(crashAt('sent', 1), 'sent');
+    const resent = crashAt('sent', 1);
+    crashed(resent, 'sent');
+    assert.match(resent.stdout, /batch 1: the proof kept in .* verifies: not proven again/, 'the proof made before the kill is sent');
     await until(async () => (await manager.lastBatch()) === 1n, 60_000, 'the transaction sent before the kill mined');
     assert.equal(await status(1), 'sealed', 'killed before its receipt: nothing reported on AlstraNet');
     crashed(crashAt('finalizing', 1), 'finalizing');
@@ -520,10 +523,11 @@ contract Rogue {
     assert.equal(await manager.lastBatch(), 1n, 'the reorg dropped batch 2 from L1');
     assert.equal(await acceptedOnL1(2), 0);
 
-    // Then two relayers at once (Ferdie and Eve, each with its own L1 account) go on from there.
+    // Then two relayers at once (Ferdie and Eve, each with its own L1 account) go on from there,
+    // taking turns: batch n is the turn of RelayerMembership's member n % 2.
     const metricsPort = await freePort();
-    const ferdie = background([...relayArgs(), '--prometheus', `127.0.0.1:${metricsPort}`], ANVIL_KEYS[1]);
-    const eve = background(relayArgs({ suri: '//Eve', dir: otherDir }), ANVIL_KEYS[2]);
+    const ferdie = background([...relayArgs({ takeover: 900 }), '--prometheus', `127.0.0.1:${metricsPort}`], ANVIL_KEYS[1]);
+    const eve = background(relayArgs({ suri: '//Eve', dir: otherDir, takeover: 900 }), ANVIL_KEYS[2]);
     // Ferdie's Prometheus metrics, scraped while it works
     const metric = (text, name) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
     let scraped;
@@ -541,6 +545,20 @@ contract Rogue {
     const logs = `${ferdie.out.stdout}${eve.out.stdout}`;
     for (const line of logs.split('\n').filter((l) => / accepted on L1 /.test(l))) console.log(`#   ${line}`);
     assert.equal(logs.match(/ accepted on L1 /g).length, last - 1, 'batches 2.. accepted once each, by one of the relayers');
+    // each relayer proved and sent the batches of its turn only (batch 2 by Ferdie, from the
+    // proof it kept before the reorg)
+    const [members, ss58] = await (async () => {
+      const a = await connect(node.wsUrl);
+      const id = (x) => a.createType('AccountId32', x).toHex();
+      try {
+        return [(await a.query.relayerMembership.members()).map(id), { ferdie: id(FERDIE), eve: id(EVE) }];
+      } finally { await a.disconnect(); }
+    })();
+    for (const [who, r] of [['ferdie', ferdie], ['eve', eve]]) {
+      const carried = [...r.out.stdout.matchAll(/batch (\d+) \(\d+ transitions\) proven in .* accepted on L1 /g)].map((m) => Number(m[1]));
+      for (const n of carried) assert.equal(members[n % members.length], ss58[who], `batch ${n} was the turn of ${members[n % members.length]}, ${who} sent it`);
+    }
+    assert.match(ferdie.out.stdout, /batch 2: the proof kept in .* verifies: not proven again/, 'Ferdie sent batch 2 with the proof it made before the reorg');
     const [again2] = await manager.queryFilter(manager.filters.BatchAccepted(2));
     assert.notEqual(again2.transactionHash, dropped.transactionHash, 'batch 2 is on L1 by a new transaction, not the dropped one');
     const relayers = [ANVIL_KEYS[1], ANVIL_KEYS[2]].map((k) => new ethers.Wallet(k).address);

@@ -560,11 +560,14 @@ describe('web app in a browser', () => {
   const rejects = (fn, re) => assert.throws(fn, (e) => { assert.match(e.stderr ?? e.message, re); return true; });
   const show = (account, id) => cli.run(account, 'instance', 'show', String(id));
 
-  test('task verification with alstra (spec 5.22): a clerk submits with evidence, a controller rejects then approves; a verified decision; never by the performer', async () => {
+  test('task verification with alstra (spec 5.22): a clerk submits with evidence, a controller rejects then approves; a verified decision; never by the performer; rewards (spec 5.13, 5.15) minted to the performers and never transferred', async () => {
     // Ethan is a Clerk and a Controller; Dorothy a Manager and a Controller (and, for the
     // browser test below, a Clerk); Charleth a Controller.
     await grant([[ACCOUNTS.ethan, 'Clerk'], [ACCOUNTS.ethan, 'Controller'], [ACCOUNTS.dorothy, 'Manager'],
       [ACCOUNTS.dorothy, 'Controller'], [ACCOUNTS.dorothy, 'Clerk'], [ACCOUNTS.charleth, 'Controller']]);
+    // the model's tasks carry reward rules: the registry needs its RewardUnits first
+    const units = cli.run('alith', 'rewards', 'deploy');
+    assert.match(units.rewardUnits, /^0x[0-9a-fA-F]{40}$/);
     const dep = cli.run('alith', 'bpmn', 'deploy', model('alstranet/invoice-verification.bpmn'));
     verificationDefinition = String(dep.definitionId);
     const id = String(cli.run('ethan', 'instance', 'start', String(dep.definitionId), '--bind', `Manager=${ACCOUNTS.dorothy}`,
@@ -606,9 +609,26 @@ describe('web app in a browser', () => {
     const has = (re) => assert.ok(trail.some((e) => re.test(e)), `${re} in\n${trail.join('\n')}`);
     has(new RegExp(`task RecordInvoice "Record invoice" submitted for verification by ${ACCOUNTS.ethan} with evidence sha256 ${sub.evidence}`));
     has(new RegExp(`task RecordInvoice "Record invoice" of ${ACCOUNTS.ethan} rejected by ${ACCOUNTS.dorothy}: the amount differs from the scan`));
-    has(new RegExp(`task RecordInvoice "Record invoice" of ${ACCOUNTS.ethan} approved by ${ACCOUNTS.dorothy}`));
+    has(new RegExp(`task RecordInvoice "Record invoice" of ${ACCOUNTS.ethan} approved by ${ACCOUNTS.dorothy} \\(5 reward units to ${ACCOUNTS.ethan}\\)`));
     has(new RegExp(`UserTask RecordInvoice "Record invoice" completed by ${ACCOUNTS.ethan}`));
     has(new RegExp(`Approved "Approved\\?" fired and took flow Yes to Pay invoice \\(by ${ACCOUNTS.dorothy}\\)`));
+    // Rewards: Record invoice (5 units) to its performer once, for the approved submission only;
+    // Approve payment (3) to the manager; the verifiers and the payer earn nothing.
+    assert.equal(cli.run('ethan', 'rewards', 'balance').balance, '5');
+    assert.equal(cli.run('ethan', 'rewards', 'balance', ACCOUNTS.dorothy).balance, '3');
+    assert.equal(cli.run('ethan', 'rewards', 'balance', ACCOUNTS.charleth).balance, '0');
+    const history = cli.run('ethan', 'rewards', 'history');
+    assert.deepEqual(history.rewards.map((r) => [r.instance, r.units]), [[id, 5]]);
+    assert.equal(history.units, 5);
+    // units never move, not even to a registered participant
+    const token = new ethers.Contract(units.rewardUnits,
+      ['function transfer(address to, uint256 value) returns (bool)', 'function balanceOf(address) view returns (uint256)',
+        'error UnitsAreNotTransferable(address from, address to)'], wallet.provider);
+    await assert.rejects(token.transfer.staticCall(ACCOUNTS.dorothy, 1n, { from: ACCOUNTS.ethan }), (e) => {
+      assert.equal(e.revert?.name, 'UnitsAreNotTransferable', e.message);
+      return true;
+    });
+    assert.equal(await token.balanceOf(ACCOUNTS.ethan), 5n);
   });
 
   test('task verification in the browser: a clerk submits with an evidence file, a controller checks the file and approves', async () => {

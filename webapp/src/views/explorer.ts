@@ -162,7 +162,7 @@ export async function renderInstance(app: App, view: HTMLElement, id: number): P
       InstanceCompleted: () => 'instance completed',
       InstanceTerminated: () => `terminated by instance #${a.byInstance}`,
       TaskSubmitted: () => `${el(a.element)} submitted for verification${/^0x0{64}$/.test(a.evidence) ? '' : ` with evidence sha256 ${short(a.evidence)}`}`,
-      TaskApproved: () => `${el(a.element)} of ${name(a.performer)} approved`,
+      TaskApproved: () => `${el(a.element)} of ${name(a.performer)} approved${a.reward ? ` (${a.reward} reward units)` : ''}`,
       TaskRejected: () => `${el(a.element)} of ${name(a.performer)} rejected: ${a.reason}`,
     } as Record<string, () => string>)[p!.name]?.() ?? p!.name;
     const actor = a.actor ?? a.starter ?? a.account ?? a.verifier ?? a.performer;

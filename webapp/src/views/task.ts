@@ -101,7 +101,8 @@ export async function renderTask(app: App, view: HTMLElement, instance: number, 
   const header = [
     h('h2', {}, el.name || el.bpmnId),
     h('p', {}, `Instance `, h('a', { href: `#/instances/${instance}` }, `#${instance}`), ` of ${def.name} (v${def.version}) · role "${chain.roleName(el.role)}"`,
-      el.verification ? ` · verified by "${chain.roleName(el.verification.role)}"${el.verification.evidenceRequired ? ', with evidence' : ''}` : ''),
+      el.verification ? ` · verified by "${chain.roleName(el.verification.role)}"${el.verification.evidenceRequired ? ', with evidence' : ''}`
+        + (el.verification.reward ? ` · rewards ${el.verification.reward} units` : '') : ''),
   ];
   const pending = el.verification ? await chain.submission(instance, element) : undefined;
   if (pending) {

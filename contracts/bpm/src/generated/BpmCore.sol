@@ -69,6 +69,8 @@ library BpmLimits {
     uint256 internal constant MAX_AUTOMATIC_STEPS = 512;
     /// @notice Maximum nesting of call activities (a root instance has depth 0).
     uint256 internal constant MAX_CALL_DEPTH = 8;
+    /// @notice Maximum recognition units one approval of a verified task grants (alstra:reward).
+    uint256 internal constant MAX_REWARD_UNITS = 1000000000;
 }
 
 /// @title ConditionOps

@@ -8,6 +8,7 @@ import {BpmRuntime} from "../../src/BpmRuntime.sol";
 import {ParticipantRegistry} from "../../src/ParticipantRegistry.sol";
 import {ProcessDefinitionRegistry} from "../../src/ProcessDefinitionRegistry.sol";
 import {ProcessExecution} from "../../src/ProcessExecution.sol";
+import {RewardUnits} from "../../src/RewardUnits.sol";
 import {IProcessDefinitionRegistry} from "../../src/IProcessDefinitionRegistry.sol";
 import {IParticipantRegistry} from "../../src/IParticipantRegistry.sol";
 import {IRollup} from "../../src/IRollup.sol";
@@ -20,6 +21,8 @@ abstract contract BpmFixture is TestBase {
     ParticipantRegistry internal participants;
     ProcessDefinitionRegistry internal registry;
     ProcessExecution internal engine;
+    /// @notice The recognition units the engine mints for approved tasks with a reward rule.
+    RewardUnits internal rewards;
 
     // role names (lanes / pools)
     bytes32 internal constant CLERK = keccak256("Clerk");
@@ -72,6 +75,8 @@ abstract contract BpmFixture is TestBase {
         engine = new ProcessExecution(
             IProcessDefinitionRegistry(address(registry)), IParticipantRegistry(address(participants)), IRollup(address(0))
         );
+        rewards = new RewardUnits(address(engine));
+        registry.setRewardUnits(address(rewards));
         participants.registerParticipant(alice, "Alice", roles2(CLERK, ORG));
         participants.registerParticipant(bob, "Bob", roles1(MANAGER));
         participants.registerParticipant(carol, "Carol", roles1(CUSTOMER));
