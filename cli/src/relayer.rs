@@ -44,7 +44,8 @@
 //! (`records/<n>.json`) as soon as it sees them, so that it can go on after a restart. It keeps
 //! each proof there too (`proofs/<n>.bin`, once verified): a relayer killed after proving, or
 //! whose transaction an L1 reorg dropped, sends the kept proof (verified again against the
-//! batch's public inputs) instead of proving the batch again.
+//! batch's public inputs) instead of proving the batch again. Records that the chain pruned and
+//! the data dir lacks are taken from L1 calldata (rollup mode; [`Relayer::recover_records`]).
 
 use crate::l1::{L1Deployment, RollupManager};
 use alloy::{
@@ -745,6 +746,52 @@ impl Relayer {
 		}
 	}
 
+	/// Makes sure the records of every batch before `n` are in `--data-dir` or on the chain:
+	/// those that AlstraNet pruned (batches finalized on L1) and that this relayer never saw (it
+	/// joined later, or lost its data dir) are taken from the calldata of the `submitBatch`
+	/// transaction that carried them to L1 (rollup mode: 12 bytes per record) and cached. They
+	/// need no trust in L1 or in whoever sent them: proving replays them and checks each batch's
+	/// roots against the headers on chain. In validium mode they are not on L1: the error says
+	/// to copy `records/` from another relayer.
+	async fn recover_records(&self, n: u64) -> Result<()> {
+		for k in 1..n {
+			let file = self.data_dir.join("records").join(format!("{k}.json"));
+			if file.exists() || self.node.batch_records(k)?.is_some() {
+				continue;
+			}
+			ensure!(
+				self.deployment.mode == crate::l1::DaMode::Rollup,
+				"the records of batch {k} were pruned on AlstraNet, are not in {} and a validium L1 does not hold them: \
+				 copy records/ from another relayer's --data-dir",
+				file.display()
+			);
+			let (tx, _) = self.l1_transaction(k).await?;
+			let t: serde_json::Value = self
+				.l1
+				.raw_request("eth_getTransactionByHash".into(), (tx,))
+				.await
+				.with_context(|| format!("batch {k}: eth_getTransactionByHash({tx})"))?;
+			let input = t["input"].as_str().ok_or_else(|| anyhow!("batch {k}: L1 transaction {tx} not found"))?;
+			let input: Bytes = input.parse().with_context(|| format!("batch {k}: the input of {tx} is not hex"))?;
+			use alloy::sol_types::SolCall;
+			let call = RollupManager::submitBatchCall::abi_decode(&input)
+				.with_context(|| format!("batch {k}: L1 transaction {tx} is not a submitBatch call"))?;
+			ensure!(call.data.len() % 12 == 0, "batch {k}: {} bytes of records in {tx}, not a multiple of 12", call.data.len());
+			let hex: Vec<String> = call
+				.data
+				.chunks(12)
+				.map(|c| {
+					let mut b = [0u8; 16];
+					b[4..].copy_from_slice(c);
+					format!("{:x}", u128::from_be_bytes(b))
+				})
+				.collect();
+			std::fs::write(&file, serde_json::to_string(&hex)?).with_context(|| format!("cannot write {}", file.display()))?;
+			tracing::info!("batch {k}: {} records recovered from L1 transaction {tx} (pruned on AlstraNet)", hex.len());
+		}
+		Ok(())
+	}
+
 	/// The records of batch `k`: from the cache, else from the chain (and cached).
 	fn records(node: &Node, dir: &Path, k: u64) -> Result<Option<Vec<u128>>> {
 		let file = dir.join("records").join(format!("{k}.json"));
@@ -780,6 +827,7 @@ impl Relayer {
 			message.digest(&self.domain()) == attestation.digest,
 			"batch {n}: the digest the validators signed is not the header's (another sealing block hash?)"
 		);
+		self.recover_records(n).await?;
 		// prove (CPU-bound: off the async runtime)
 		let (node_url, keys, dir) = (self.node.url().to_string(), self.keys.clone(), self.data_dir.clone());
 		let t0 = std::time::Instant::now();

@@ -559,6 +559,9 @@ contract Rogue {
       for (const n of carried) assert.equal(members[n % members.length], ss58[who], `batch ${n} was the turn of ${members[n % members.length]}, ${who} sent it`);
     }
     assert.match(ferdie.out.stdout, /batch 2: the proof kept in .* verifies: not proven again/, 'Ferdie sent batch 2 with the proof it made before the reorg');
+    // Eve joined with an empty data dir after batch 1 was pruned on AlstraNet: she took its
+    // records from the calldata of the L1 transaction that carried it
+    assert.match(eve.out.stdout, /batch 1: \d+ records recovered from L1 transaction 0x[0-9a-f]{64} \(pruned on AlstraNet\)/);
     const [again2] = await manager.queryFilter(manager.filters.BatchAccepted(2));
     assert.notEqual(again2.transactionHash, dropped.transactionHash, 'batch 2 is on L1 by a new transaction, not the dropped one');
     const relayers = [ANVIL_KEYS[1], ANVIL_KEYS[2]].map((k) => new ethers.Wallet(k).address);
