@@ -388,8 +388,8 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Bpmn(BpmnCmd::Source { definition, out }) => session.model_source(definition, out.as_deref()).await,
 		Command::Oracle(oracle::OracleCmd::Deploy) => session.deploy_oracle_gateway(&cli.deployment).await,
 		Command::Rewards(rewards::RewardsCmd::Deploy) => session.deploy_reward_units().await,
-		Command::Rewards(rewards::RewardsCmd::Balance { account }) => session.reward_balance(*account).await,
-		Command::Rewards(rewards::RewardsCmd::History { account }) => session.reward_history(*account).await,
+		Command::Rewards(rewards::RewardsCmd::Balance { holder }) => session.reward_balance(*holder).await,
+		Command::Rewards(rewards::RewardsCmd::History { holder }) => session.reward_history(*holder).await,
 		Command::Oracle(oracle::OracleCmd::Register { address }) => session.set_oracle(*address, true).await,
 		Command::Oracle(oracle::OracleCmd::Remove { address }) => session.set_oracle(*address, false).await,
 		Command::Oracle(oracle::OracleCmd::Run { endpoint, once, poll_seconds, retries, retry_seconds, validity_seconds }) => {

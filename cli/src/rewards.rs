@@ -24,12 +24,14 @@ pub enum RewardsCmd {
 	/// The units an account earned (default: `--account`'s) and the total minted.
 	Balance {
 		/// The account (0x...).
-		account: Option<Address>,
+		#[arg(value_name = "ACCOUNT")]
+		holder: Option<Address>,
 	},
 	/// Every reward an account earned (default: `--account`'s): instance, task, units, block.
 	History {
 		/// The account (0x...).
-		account: Option<Address>,
+		#[arg(value_name = "ACCOUNT")]
+		holder: Option<Address>,
 	},
 }
 
