@@ -3,6 +3,7 @@
 // Council governance from the command line (see README.md in this folder).
 //
 //   council-cli.cjs [--url ws://127.0.0.1:9944] --suri <secret> propose <pallet.call> [arg...]
+//   council-cli.cjs [--url ...] --suri <secret> propose-contract-call <0xcontract> <0xcalldata>
 //   council-cli.cjs [--url ...] --suri <secret> vote <hash> <index> aye|nay
 //   council-cli.cjs [--url ...] --suri <secret> close <hash> <index>
 //   council-cli.cjs [--url ...] motions
@@ -15,6 +16,7 @@ const council = require('./council.cjs');
 
 const USAGE = `usage:
   council-cli.cjs [--url URL] --suri SECRET propose <pallet.call> [arg...]
+  council-cli.cjs [--url URL] --suri SECRET propose-contract-call <0xcontract> <0xcalldata>
   council-cli.cjs [--url URL] --suri SECRET vote <hash> <index> aye|nay
   council-cli.cjs [--url URL] --suri SECRET close <hash> <index>
   council-cli.cjs [--url URL] motions`;
@@ -66,6 +68,14 @@ async function main() {
           fail(`${name} takes ${fn.meta.args.length} argument(s) (${fn.meta.args.map((a) => a.name.toString()).join(', ')}), got ${args.length}`);
         }
         out = await council.propose(api, pair, fn(...args.map(parseValue)));
+        break;
+      }
+      case 'propose-contract-call': {
+        // An EVM call as the council account (the BPM contracts' admin), dry-run first.
+        const [dest, data, ...extra] = rest;
+        if (!dest || !data || extra.length) fail('propose-contract-call <0xcontract> <0xcalldata>');
+        const { call, weight, deposit } = await council.contractCall(api, dest, data);
+        out = { ...(await council.propose(api, pair, call)), weightLimit: { refTime: weight.refTime.toString(), proofSize: weight.proofSize.toString() }, storageDepositLimit: deposit.toString() };
         break;
       }
       case 'vote': {

@@ -182,7 +182,43 @@ async function passMotion(api, proposer, voters, call) {
   return { hash: p.hash, proposedAt: p.blockNumber, executedAt: c.blockNumber };
 }
 
+/**
+ * The call a council motion makes to act in the EVM as the council account:
+ * `councilAccount.dispatch(revive.call(dest, 0, weightLimit, storageDepositLimit, data))`, whose
+ * `msg.sender` is the council account's EVM address (`api.consts.councilAccount.evmAddress`),
+ * the holder of the BPM contracts' admin roles.
+ *
+ * The call is first dry-run as the council account (`ReviveApi_call` on the best block): a
+ * call that reverts now is refused here, with the revert data, rather than proposed. The
+ * limits are the dry run's weight and storage deposit with a margin of 50% (state may change
+ * before the motion closes), capped by the motion's own weight bound.
+ * `dest`: contract address (0x, 20 bytes); `data`: ABI-encoded calldata (0x), e.g. from
+ * `cast calldata "setRewardUnits(address)" 0x...` or ethers' `Interface.encodeFunctionData`.
+ * Resolves the call and the dry run's `{ weight, deposit }`.
+ */
+async function contractCall(api, dest, data) {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(dest)) throw new Error(`the contract address must be 0x and 20 bytes, got ${dest}`);
+  if (!/^0x([0-9a-fA-F]{2})*$/.test(data)) throw new Error(`the calldata must be 0x-prefixed hex bytes, got ${data}`);
+  const account = api.consts.councilAccount.accountId;
+  const dry = await api.call.reviveApi.call(account, dest, 0, null, null, data);
+  if (dry.result.isErr) {
+    throw new Error(`the contract call fails for the council account (${api.consts.councilAccount.evmAddress.toHex()}): ${describeDispatchError(api, dry.result.asErr)}`);
+  }
+  // pallet-revive's ReturnFlags (bit 0: REVERT), a bitflags struct `{ bits }` in the metadata.
+  const REVERT = 1;
+  const flags = dry.result.asOk.flags.toJSON();
+  const bits = typeof flags === 'object' && flags !== null ? Number(flags.bits) : Number(flags);
+  if ((bits & REVERT) !== 0) {
+    throw new Error(`the contract reverts for the council account (${api.consts.councilAccount.evmAddress.toHex()}): revert data ${dry.result.asOk.data.toHex()}`);
+  }
+  const margin = (x) => (BigInt(x.toString()) * 3n) / 2n;
+  const weight = { refTime: margin(dry.weightRequired.refTime), proofSize: margin(dry.weightRequired.proofSize) };
+  const deposit = dry.storageDeposit.isCharge ? margin(dry.storageDeposit.asCharge) : 0n;
+  const call = api.tx.councilAccount.dispatch(api.tx.revive.call(dest, 0, weight, deposit, data));
+  return { call, weight, deposit };
+}
+
 module.exports = {
   connect, signer, twoThirdsThreshold, describeDispatchError, submit,
-  rotateKeysWithOwner, propose, vote, close, motions, passMotion,
+  rotateKeysWithOwner, propose, vote, close, motions, passMotion, contractCall,
 };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the weights of AlstraNet's pallets in the runtime and writes each pallet's
-# `src/weights.rs` (pallet-validator-set, pallet-issuance, pallet-rollup, pallet-attestation).
-#   scripts/benchmark-weights.sh                 # all four, STEPS=50 REPEAT=20
+# `src/weights.rs` (pallet-validator-set, pallet-issuance, pallet-council-account, pallet-rollup,
+# pallet-attestation).
+#   scripts/benchmark-weights.sh                 # all five, STEPS=50 REPEAT=20
 #   STEPS=2 REPEAT=1 scripts/benchmark-weights.sh pallet_rollup   # a quick run of one pallet
 #
 # It builds the node with the `runtime-benchmarks` feature (its `benchmark pallet` sub-command
@@ -26,11 +27,12 @@ REPEAT="${REPEAT:-20}"
 declare -A CRATE_DIR=(
 	[pallet_validator_set]=pallets/validator-set
 	[pallet_issuance]=pallets/issuance
+	[pallet_council_account]=pallets/council-account
 	[pallet_rollup]=pallets/rollup
 	[pallet_attestation]=pallets/attestation
 )
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_validator_set pallet_issuance pallet_rollup pallet_attestation)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_validator_set pallet_issuance pallet_council_account pallet_rollup pallet_attestation)
 for p in "${PALLETS[@]}"; do
 	[ -n "${CRATE_DIR[$p]:-}" ] || { echo "unknown pallet '$p' (known: ${!CRATE_DIR[*]})" >&2; exit 2; }
 done

@@ -525,6 +525,10 @@ pub struct CompiledModel {
     pub variables: Vec<Variable>,
     /// Verified tasks, in element order (none for most models).
     pub verifications: Vec<TaskVerification>,
+    /// The definition asks for an ERC-721 certificate per completed root instance
+    /// (`alstra:certificate="true"` on an executable process; specification 5.13 Token:
+    /// `InstanceCertificates`, issued to the instance's starter).
+    pub certificate: bool,
 }
 
 /// Counts of a [`CompiledModel`] (see [`CompiledModel::summary`]).

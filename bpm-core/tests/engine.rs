@@ -29,6 +29,7 @@ impl Builder {
                 triggers: vec![],
                 variables: vec![],
                 verifications: vec![],
+                certificate: false,
             },
             next_place: vec![0],
         }

@@ -417,6 +417,7 @@ fn invoice_verification_details() {
         ]
     );
     assert!(!m.verifications.iter().any(|v| v.element == at("PayInvoice")));
+    assert!(m.certificate, "alstra:certificate on the process");
 }
 
 #[test]

@@ -64,6 +64,18 @@ fn reward_rules_on_verified_tasks() {
 }
 
 #[test]
+fn a_certificate_is_asked_on_the_executable_process() {
+    let with = |attrs: &str| one_task("", "").replace("isExecutable=\"true\">", &format!("isExecutable=\"true\" {attrs}>"));
+    assert!(compile(&with("alstra:certificate=\"true\"")).unwrap().certificate);
+    assert!(!compile(&with("alstra:certificate=\"false\"")).unwrap().certificate);
+    assert!(!compile(&one_task("", "")).unwrap().certificate, "not asked: none");
+    let prop = "<bpmn:extensionElements><camunda:properties><camunda:property name=\"alstra:certificate\" value=\"true\"/></camunda:properties></bpmn:extensionElements>";
+    assert!(compile(&one_task("", "").replace("isExecutable=\"true\">", &format!("isExecutable=\"true\">{prop}"))).unwrap().certificate);
+    refused(&with("alstra:certificate=\"sometimes\""), "P", "process", "alstra:certificate is \"sometimes\"");
+    refused(&one_task("alstra:certificate=\"true\"", ""), "A", "userTask", "alstra:certificate on a userTask: declare it on the executable process");
+}
+
+#[test]
 fn every_copy_of_a_multi_instance_task_is_verified() {
     let mi = "<bpmn:multiInstanceLoopCharacteristics isSequential=\"true\"><bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>";
     let m = compile(&one_task("alstra:verifier=\"Audit\"", mi)).unwrap();

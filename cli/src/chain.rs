@@ -38,6 +38,9 @@ pub struct Deployment {
 	/// `OracleGateway` (`alstra oracle deploy`), when the deployment has one.
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub oracle_gateway: Option<Address>,
+	/// `InstanceCertificates` (`alstra certificate deploy`), when the deployment has one.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub instance_certificates: Option<Address>,
 }
 
 /// A connection with a signer, and the deployment when one is known.
@@ -73,6 +76,7 @@ fn explain_revert(data: &[u8]) -> Option<anyhow::Error> {
 		oracle::OracleGateway::OracleGatewayErrors as O,
 		participants::ParticipantRegistry::ParticipantRegistryErrors as P,
 		registry::ProcessDefinitionRegistry::ProcessDefinitionRegistryErrors as R,
+		certificates::InstanceCertificates::InstanceCertificatesErrors as C,
 		rewards::RewardUnits::RewardUnitsErrors as U,
 	};
 	use alloy::sol_types::{SolError, SolInterface};
@@ -89,6 +93,9 @@ fn explain_revert(data: &[u8]) -> Option<anyhow::Error> {
 		return Some(anyhow!("reverted: {err:?}"));
 	}
 	if let Ok(err) = U::abi_decode(data) {
+		return Some(anyhow!("reverted: {err:?}"));
+	}
+	if let Ok(err) = C::abi_decode(data) {
 		return Some(anyhow!("reverted: {err:?}"));
 	}
 	alloy::sol_types::Revert::abi_decode(data).ok().map(|r| anyhow!("reverted: {}", r.reason))
@@ -202,6 +209,7 @@ impl Session {
 			process_execution: *engine.address(),
 			rollup,
 			oracle_gateway: None,
+			instance_certificates: None,
 		};
 		std::fs::write(path, serde_json::to_string_pretty(&d)? + "\n")
 			.with_context(|| format!("cannot write {}", path.display()))?;
@@ -926,6 +934,10 @@ pub fn deployment_calls(rec: &encode::Records, source: &[u8], id: U256) -> Vec<R
 	batches!("event triggers", rec.triggers, addEventTriggersCall);
 	batches!("variables", rec.variables, addVariablesCall);
 	batches!("task verifications", rec.verifications, addTaskVerificationsCall);
+	if rec.certificate {
+		let data = R::requestCertificatesCall { definitionId: id }.abi_encode();
+		out.push(RegistryCall { label: "certificates", records: 0, data: data.into() });
+	}
 	for part in source.chunks(SOURCE_PART) {
 		let data = R::attachSourceCall { definitionId: id, data: part.to_vec().into() }.abi_encode();
 		out.push(RegistryCall { label: "BPMN source", records: 0, data: data.into() });

@@ -45,6 +45,16 @@ pub mod rewards {
 	);
 }
 
+/// `InstanceCertificates`: an ERC-721 certificate per completed instance of a definition that asks
+/// for it (`alstra certificate`).
+pub mod certificates {
+	alloy::sol!(
+		#[sol(rpc, all_derives)]
+		InstanceCertificates,
+		"../contracts/bpm/artifacts/InstanceCertificates.json"
+	);
+}
+
 /// `OracleGateway`: service tasks and partner messages completed with results signed by
 /// registered oracles (`alstra oracle`).
 pub mod oracle {

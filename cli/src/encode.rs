@@ -27,6 +27,8 @@ pub struct Records {
 	pub triggers: Vec<Abi::EventTrigger>,
 	pub variables: Vec<Abi::Variable>,
 	pub verifications: Vec<Abi::TaskVerification>,
+	/// `requestCertificates` before publishing (`alstra:certificate="true"`).
+	pub certificate: bool,
 }
 
 /// Converts a compiled model into ABI records (no chain access).
@@ -136,6 +138,7 @@ pub fn records(m: &CompiledModel) -> Result<Records> {
 				reward: v.reward,
 			})
 			.collect(),
+		certificate: m.certificate,
 	})
 }
 

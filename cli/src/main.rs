@@ -14,6 +14,8 @@ mod encode;
 mod l1;
 mod oracle;
 mod rewards;
+mod certificates;
+mod governance;
 mod relayer;
 mod verify;
 
@@ -76,6 +78,13 @@ pub enum Command {
 	/// balance and reward history.
 	#[command(subcommand)]
 	Rewards(rewards::RewardsCmd),
+	/// ERC-721 certificates of completed instances whose definition asks for them (spec 5.13).
+	#[command(subcommand)]
+	Certificate(certificates::CertificateCmd),
+	/// The BPM contracts governed by the consortium (spec 5.18): hand their governance roles to
+	/// the council account, which only a 2/3 council motion acts for (see docs/governance.md).
+	#[command(subcommand)]
+	Governance(governance::GovernanceCmd),
 	/// Groth16 validity proofs of BPM state transitions: setup, prove, verify, export
 	/// (see docs/prover.md).
 	#[command(subcommand)]
@@ -369,6 +378,10 @@ async fn run(cli: Cli) -> Result<()> {
 	let cli = match cli {
 		Cli { command: Command::Bpmn(BpmnCmd::Check { file }), json, .. } => return check(&file, json),
 		Cli { command: Command::Bpmn(BpmnCmd::Encode { file, definition_id }), .. } => return encode_calls(&file, definition_id),
+		// Offline: derived from the runtime's pallet id.
+		Cli { command: Command::Governance(governance::GovernanceCmd::CouncilAddress), json, .. } => {
+			return governance::print_council_address(json)
+		}
 		// Offline: the prover needs no chain.
 		Cli { command: Command::Prover(cmd), .. } => return alstra_prover::cli::run(cmd),
 		// Talks to L1, not to AlstraNet.
@@ -387,9 +400,14 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Bpmn(BpmnCmd::Reinstate { definition }) => session.set_deprecated(definition, false).await,
 		Command::Bpmn(BpmnCmd::Source { definition, out }) => session.model_source(definition, out.as_deref()).await,
 		Command::Oracle(oracle::OracleCmd::Deploy) => session.deploy_oracle_gateway(&cli.deployment).await,
+		Command::Governance(governance::GovernanceCmd::HandOver { to }) => session.hand_over(*to).await,
+		Command::Governance(governance::GovernanceCmd::Roles { also }) => session.show_roles(also).await,
 		Command::Rewards(rewards::RewardsCmd::Deploy) => session.deploy_reward_units().await,
 		Command::Rewards(rewards::RewardsCmd::Balance { holder }) => session.reward_balance(*holder).await,
 		Command::Rewards(rewards::RewardsCmd::History { holder }) => session.reward_history(*holder).await,
+		Command::Certificate(certificates::CertificateCmd::Deploy) => session.deploy_certificates(&cli.deployment).await,
+		Command::Certificate(certificates::CertificateCmd::Claim { instance }) => session.claim_certificate(*instance).await,
+		Command::Certificate(certificates::CertificateCmd::Show { instance }) => session.show_certificate(*instance).await,
 		Command::Oracle(oracle::OracleCmd::Register { address }) => session.set_oracle(*address, true).await,
 		Command::Oracle(oracle::OracleCmd::Remove { address }) => session.set_oracle(*address, false).await,
 		Command::Oracle(oracle::OracleCmd::Run { endpoint, once, poll_seconds, retries, retry_seconds, validity_seconds }) => {
@@ -405,7 +423,9 @@ async fn run(cli: Cli) -> Result<()> {
 				)
 				.await
 		},
-		Command::Bpmn(BpmnCmd::Check { .. } | BpmnCmd::Encode { .. }) | Command::Prover(_) | Command::L1(_) | Command::Relayer(_) =>
+		Command::Bpmn(BpmnCmd::Check { .. } | BpmnCmd::Encode { .. })
+		| Command::Governance(governance::GovernanceCmd::CouncilAddress)
+		| Command::Prover(_) | Command::L1(_) | Command::Relayer(_) =>
 			unreachable!("handled above"),
 		Command::Instance(InstanceCmd::Start { definition, bind, vars }) =>
 			session.start_instance(definition, bind, &vars.vars).await,

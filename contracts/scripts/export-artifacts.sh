@@ -17,7 +17,7 @@ mkdir -p artifacts
 node - "$@" <<'JS'
 const fs = require('fs');
 const path = require('path');
-const contracts = ['ProcessDefinitionRegistry', 'ProcessExecution', 'ParticipantRegistry', 'OracleGateway', 'RewardUnits'];
+const contracts = ['ProcessDefinitionRegistry', 'ProcessExecution', 'ParticipantRegistry', 'OracleGateway', 'RewardUnits', 'InstanceCertificates'];
 for (const name of contracts) {
   const built = JSON.parse(fs.readFileSync(path.join('out', `${name}.sol`, `${name}.json`), 'utf8'));
   const bytecode = built.bytecode.object.startsWith('0x') ? built.bytecode.object : '0x' + built.bytecode.object;

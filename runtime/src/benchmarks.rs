@@ -8,6 +8,7 @@
 polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_validator_set, ValidatorSet]
 	[pallet_issuance, Issuance]
+	[pallet_council_account, CouncilAccount]
 	[pallet_rollup, Rollup]
 	[pallet_attestation, Attestation]
 );

@@ -9,8 +9,8 @@
 
 use crate::{
 	currency::UNIT, AccountId, Balance, BalancesConfig, CouncilMembershipConfig, EvmChainIdConfig,
-	NodeAuthorizationConfig, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
-	ValidatorSetConfig,
+	NodeAuthorizationConfig, ReviveConfig, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	SudoConfig, ValidatorSetConfig,
 };
 use alloc::{vec, vec::Vec};
 use pallet_revive::AddressMapper;
@@ -37,6 +37,10 @@ pub const LOCAL_EVM_CHAIN_ID: u64 = 16717;
 
 /// Balance given to each endowed development account: one million units.
 pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
+
+/// Balance of the council account at genesis: ten thousand units, for the fees and storage
+/// deposits of the council's contract calls.
+pub const COUNCIL_ACCOUNT_ENDOWMENT: Balance = 10_000 * UNIT;
 
 /// Ethereum dev account Alith: address `0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac`,
 /// private key `0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133`
@@ -163,7 +167,10 @@ pub fn predeploy_accounts() -> Value {
 /// - `sudo`: the sudo key, `dev` only (`None` elsewhere: governance is the council).
 /// - `evm_chain_id`: EIP-155 chain id of the chain.
 ///
-/// Every chain also gets the canonical contracts of `predeploy_accounts`.
+/// Every chain also gets the canonical contracts of `predeploy_accounts`, and the council
+/// account (`pallet_council_account`) is mapped in pallet-revive (its EVM address is
+/// `keccak256(account)[12..]`) and given [`COUNCIL_ACCOUNT_ENDOWMENT`] for the fees and storage
+/// deposits of the contract calls the council makes (more by `issuance.issue`).
 pub fn genesis(
 	validators: Vec<GenesisValidator>,
 	min_validators: u32,
@@ -173,10 +180,17 @@ pub fn genesis(
 	sudo: Option<AccountId>,
 	evm_chain_id: u64,
 ) -> Value {
+	let council_account = pallet_council_account::Pallet::<Runtime>::account_id();
 	let mut patch = frame_support::build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed.iter().cloned().map(|id| (id, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed
+				.iter()
+				.cloned()
+				.map(|id| (id, ENDOWMENT))
+				.chain([(council_account.clone(), COUNCIL_ACCOUNT_ENDOWMENT)])
+				.collect::<Vec<_>>(),
 		},
+		revive: ReviveConfig { mapped_accounts: vec![council_account] },
 		validator_set: ValidatorSetConfig {
 			validators: validators.iter().map(|v| v.account.clone()).collect::<Vec<_>>(),
 			min_validators,
@@ -209,7 +223,9 @@ pub fn genesis(
 		evm_chain_id: EvmChainIdConfig { chain_id: evm_chain_id },
 	});
 	if let Value::Object(p) = &mut patch {
-		p.insert("revive".into(), serde_json::json!({ "accounts": predeploy_accounts() }));
+		if let Some(Value::Object(revive)) = p.get_mut("revive") {
+			revive.insert("accounts".into(), predeploy_accounts());
+		}
 	}
 	if let Some(key) = sudo {
 		let sudo = frame_support::build_struct_json_patch!(RuntimeGenesisConfig {

@@ -121,3 +121,31 @@ impl pallet_issuance::Config for Runtime {
 	type IssueOrigin = EnsureRootOrTwoThirdsCouncil;
 	type WeightInfo = pallet_issuance::weights::SubstrateWeight<Runtime>;
 }
+
+parameter_types! {
+	/// The council account's id: `modl` ++ `alstr/cl`, zero-padded to 32 bytes
+	/// (`PalletId::into_account_truncating`).
+	pub const CouncilAccountPalletId: frame_support::PalletId = frame_support::PalletId(*b"alstr/cl");
+}
+
+/// An account's EVM address: pallet-revive's `AddressMapper::to_address` (no storage access:
+/// `keccak256(account)[12..]`, or the Ethereum address of an Ethereum-derived account).
+pub struct ReviveAddressOf;
+impl sp_runtime::traits::Convert<AccountId, sp_core::H160> for ReviveAddressOf {
+	fn convert(who: AccountId) -> sp_core::H160 {
+		use pallet_revive::AddressMapper;
+		<Runtime as pallet_revive::Config>::AddressMapper::to_address(&who)
+	}
+}
+
+/// The council account (issue "BPM governance", spec 5.18): a signed account that only a 2/3
+/// council motion (or root on `dev`) acts for, through `councilAccount.dispatch(call)`. Mapped in
+/// pallet-revive and funded at genesis, it holds the admin roles of the BPM contracts, so the
+/// contracts' parameters change by the same rule as the chain's.
+impl pallet_council_account::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type CouncilOrigin = EnsureRootOrTwoThirdsCouncil;
+	type PalletId = CouncilAccountPalletId;
+	type EvmAddressOf = ReviveAddressOf;
+	type WeightInfo = pallet_council_account::weights::SubstrateWeight<Runtime>;
+}

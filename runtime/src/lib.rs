@@ -308,6 +308,11 @@ mod runtime {
 	/// and finalized on L1.
 	#[runtime::pallet_index(18)]
 	pub type RelayerMembership = pallet_membership::Pallet<Runtime, Instance2>;
+
+	/// The council account: a signed account only a 2/3 council motion acts for; it holds the
+	/// admin roles of the BPM contracts (`revive.call` inside `councilAccount.dispatch`).
+	#[runtime::pallet_index(19)]
+	pub type CouncilAccount = pallet_council_account::Pallet<Runtime>;
 }
 
 /// We assume that ~10% of the block weight is consumed by `on_initialize` handlers.

@@ -176,8 +176,10 @@ fn compiled_model(m: &IRollup::Model) -> Result<CompiledModel, Error> {
 			.enumerate()
 			.map(|(i, v)| Ok(model::Variable { name: v.name.clone(), var_type: var_type(v.varType, i)? }))
 			.collect::<Result<_, Error>>()?,
-		// task verification is the engine's (who may complete a task), not a firing rule
+		// task verification is the engine's (who may complete a task), a certificate the
+		// InstanceCertificates contract's: neither is a firing rule
 		verifications: Vec::new(),
+		certificate: false,
 	};
 	model.check_references().map_err(|e| revert(format!("rollup: malformed model: {e}")))?;
 	Ok(model)

@@ -743,3 +743,59 @@ fn every_preset_predeploys_the_canonical_contracts() {
 		});
 	}
 }
+
+#[test]
+fn only_a_council_motion_acts_for_the_council_account() {
+	use crate::genesis_config_presets::COUNCIL_ACCOUNT_ENDOWMENT;
+	use frame_support::assert_noop;
+	use pallet_revive::AddressMapper;
+	use sp_runtime::traits::Hash as _;
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let account = CouncilAccount::account_id();
+		// Funded and mapped at genesis: its EVM address is the one the BPM contracts trust.
+		assert_eq!(Balances::free_balance(&account), COUNCIL_ACCOUNT_ENDOWMENT);
+		assert!(<Runtime as pallet_revive::Config>::AddressMapper::is_mapped(&account));
+		let evm = <Runtime as pallet_revive::Config>::AddressMapper::to_address(&account);
+		assert_eq!(CouncilAccount::evm_address(), evm);
+		assert_eq!(&evm.0[..], &sp_io::hashing::keccak_256(account.as_ref())[12..]);
+		// Neither a council member alone nor the account's own key (it has none) acts for it.
+		let remark = RuntimeCall::System(frame_system::Call::remark_with_event { remark: b"motion".to_vec() });
+		for who in [Sr25519Keyring::Alice.to_account_id(), account.clone()] {
+			assert_noop!(
+				CouncilAccount::dispatch(RuntimeOrigin::signed(who), Box::new(remark.clone())),
+				sp_runtime::DispatchError::BadOrigin
+			);
+		}
+		// A 2/3 motion does: the remark is the council account's.
+		pass_council_motion(RuntimeCall::CouncilAccount(pallet_council_account::Call::dispatch {
+			call: Box::new(remark.clone()),
+		}));
+		System::assert_has_event(
+			frame_system::Event::<Runtime>::Remarked {
+				sender: account.clone(),
+				hash: <Runtime as frame_system::Config>::Hashing::hash(b"motion"),
+			}
+			.into(),
+		);
+		System::assert_has_event(
+			pallet_council_account::Event::<Runtime>::Dispatched {
+				call_hash: <Runtime as frame_system::Config>::Hashing::hash_of(&remark),
+			}
+			.into(),
+		);
+		// The runtime's filter holds for it too: no plain transfer of the native unit.
+		pass_council_motion(RuntimeCall::CouncilAccount(pallet_council_account::Call::dispatch {
+			call: Box::new(RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death {
+				dest: Sr25519Keyring::Ferdie.to_account_id().into(),
+				value: 1,
+			})),
+		}));
+		assert!(System::events().iter().any(|r| matches!(
+			&r.event,
+			RuntimeEvent::Council(pallet_collective::Event::Executed { result: Err(e), .. })
+				if *e == frame_system::Error::<Runtime>::CallFiltered.into()
+		)));
+		assert_eq!(Balances::free_balance(&account), COUNCIL_ACCOUNT_ENDOWMENT);
+	});
+}

@@ -151,6 +151,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             triggers: self.triggers.clone(),
             variables,
             verifications,
+            certificate: false,
         }
     }
 }

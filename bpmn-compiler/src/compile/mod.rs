@@ -405,6 +405,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
         self.collect_message_flows(&index)?;
         let (conditions, variables) = self.compile_conditions()?;
         let verifications = self.task_verifications(&index)?;
-        Ok(self.assemble(&index, conditions, variables, verifications))
+        let certificate = self.certificate()?;
+        let mut model = self.assemble(&index, conditions, variables, verifications);
+        model.certificate = certificate;
+        Ok(model)
     }
 }

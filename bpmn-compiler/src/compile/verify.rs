@@ -25,6 +25,9 @@
 //! role, `alstra:evidence` without a verifier or with another value. Every copy of a
 //! multi-instance task is verified.
 //!
+//! `alstra:certificate="true"` on an executable `process` asks for an ERC-721 certificate per
+//! completed instance (`InstanceCertificates`, to the instance's starter; specification 5.13).
+//!
 //! `alstra:reward="<units>"` on a verified task (same two forms) is its reward rule (AlstraNet
 //! specification 5.13 Token and 5.15 Reward): each approval mints that many recognition units
 //! (`RewardUnits`, non-transferable) to the account that performed the task. A whole number
@@ -55,6 +58,29 @@ fn declared<'a>(n: &Node<'a, '_>, key: &str) -> Option<&'a str> {
 }
 
 impl<'a, 'i> Compiler<'a, 'i> {
+    /// Whether the definition asks for a certificate per completed instance:
+    /// `alstra:certificate="true"` (or an extension property of that name) on an executable
+    /// `process`. Refused on any other element, and with a value other than true/false.
+    pub(super) fn certificate(&self) -> Result<bool, CompileError> {
+        let mut asked = false;
+        for n in self.root.descendants().filter(is_bpmn) {
+            let Some(v) = declared(&n, "certificate") else { continue };
+            let executable = n.attribute("isExecutable").map(str::trim) != Some("false");
+            if tag(&n) != "process" || !executable {
+                return Err(self.err(
+                    &n,
+                    format!("alstra:certificate on a {}: declare it on the executable process", if tag(&n) == "process" { "non-executable process" } else { tag(&n) }),
+                ));
+            }
+            match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "yes" => asked = true,
+                "false" | "no" => {},
+                other => return Err(self.err(&n, format!("alstra:certificate is \"{other}\": write \"true\" or \"false\""))),
+            }
+        }
+        Ok(asked)
+    }
+
     /// The verified tasks, in element order (see the module docs).
     pub(super) fn task_verifications(&self, index: &[usize]) -> Result<Vec<TaskVerification>, CompileError> {
         let mut out = Vec::new();

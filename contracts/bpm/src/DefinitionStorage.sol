@@ -92,6 +92,8 @@ library DefinitionStorage {
         mapping(uint256 id => BpmnModel.TaskVerification[]) verifications;
         /// @dev The `RewardUnits` contract the engine mints rewards on (`setRewardUnits`).
         address rewardUnits;
+        /// @dev Definitions that ask for a certificate per completed instance (`requestCertificates`).
+        mapping(uint256 id => bool) certificates;
     }
 
     /// @notice The registry state at its namespaced location.

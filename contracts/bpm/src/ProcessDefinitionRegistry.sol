@@ -62,6 +62,9 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
     event DefinitionDeprecated(uint256 indexed definitionId, address indexed by);
     /// @notice A deprecated version was reinstated by `by`: it starts instances again.
     event DefinitionReinstated(uint256 indexed definitionId, address indexed by);
+    /// @notice The definition's completed root instances get an ERC-721 certificate
+    /// (`InstanceCertificates`).
+    event CertificatesRequested(uint256 indexed definitionId);
     /// @notice The engine mints rewards on `rewardUnits` from now on.
     event RewardUnitsSet(address indexed rewardUnits, address indexed by);
 
@@ -200,6 +203,21 @@ contract ProcessDefinitionRegistry is AccessControl, IProcessDefinitionRegistry 
             list.push(records[i]);
         }
         emit RecordsAdded(definitionId, BpmRuntime.RecordType.TaskVerification, from, records.length);
+    }
+
+    /// @notice Marks the Draft as asking for a certificate per completed root instance (the
+    /// model's `alstra:certificate="true"`; specification 5.13 Token): `InstanceCertificates`
+    /// issues one to the instance's starter once it completes. Owner of the Draft only;
+    /// idempotent; frozen at publish.
+    function requestCertificates(uint256 definitionId) external {
+        _draft(definitionId);
+        _l().certificates[definitionId] = true;
+        emit CertificatesRequested(definitionId);
+    }
+
+    /// @notice Whether the definition asks for a certificate per completed root instance.
+    function issuesCertificates(uint256 definitionId) external view returns (bool) {
+        return _l().certificates[definitionId];
     }
 
     /// @notice Appends the next part of the Draft's BPMN 2.0 XML source (the file the records were

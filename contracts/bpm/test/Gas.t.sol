@@ -7,6 +7,8 @@ import {BpmnModel} from "../src/BpmnModel.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
 import {IOracleEngine, OracleGateway} from "../src/OracleGateway.sol";
+import {IParticipantRegistry} from "../src/IParticipantRegistry.sol";
+import {InstanceCertificates, ICertifiedEngine, ICertifyingRegistry} from "../src/InstanceCertificates.sol";
 
 /// @notice Hot-path gas budgets, cold as in a real transaction: the models are deployed and the
 /// instances brought to the measured step in `setUp`, which forge runs as a transaction of its
@@ -18,7 +20,8 @@ import {IOracleEngine, OracleGateway} from "../src/OracleGateway.sol";
 /// 4-element model deploy ~1.9M, a verified task's submission (one variable, evidence) ~124k and
 /// its approval (the completion through a conditional XOR) ~108k, a service task completed through the OracleGateway (a signed
 /// result with one variable, to the end event) ~140k: the engine's step with a new variable
-/// slot, the nonce's new slot (22,100), the element's kind from the registry and the signature check
+/// slot, the nonce's new slot (22,100), the element's kind from the registry and the signature check,
+/// a certificate claim ~100k (ERC-721 mint to the starter of a completed instance)
 /// (docs/bpm-engine.md, "Runtime image and gas"). They guard against regressions twice: each measure is below its
 /// budget, and equal to the value committed in `snapshots/bpm-engine-gas.json` (CI runs forge with
 /// `FORGE_SNAPSHOT_CHECK=true`, so any change of the engine's gas, up or down, fails until the
@@ -37,6 +40,9 @@ contract GasTest is Models {
     /// An approval with a reward rule: the completion, then the first mint of `RewardUnits` (cold
     /// token, two zero-to-non-zero stores: the performer's balance and the total supply).
     uint256 internal constant APPROVE_BUDGET = 175_000;
+    /// Claiming an instance's certificate: the engine's and the registry's views, the participant
+    /// check, the ERC-721 mint (owner, balance: new slots) and the definition record.
+    uint256 internal constant CLAIM_BUDGET = 115_000;
     /// The snapshot file: `snapshots/bpm-engine-gas.json`.
     string internal constant GROUP = "bpm-engine-gas";
 
@@ -60,6 +66,8 @@ contract GasTest is Models {
     uint16 internal vRecord;
     uint8 internal vAmount;
     address internal victor = address(0x71C7); // Controller
+    InstanceCertificates internal certs;
+    uint256 internal certifiedDone; // a completed instance of a definition that asks for certificates
 
     function setUp() public override {
         super.setUp();
@@ -98,6 +106,26 @@ contract GasTest is Models {
         verifySubmitted = start(alice, vDef, bind(controller, victor));
         vm.prank(alice);
         engine.submitTask(verifySubmitted, vRecord, setVar(vAmount, 500), new BpmRuntime.Decision[](0), keccak256("scan"));
+        certs = new InstanceCertificates(
+            ICertifiedEngine(address(engine)), ICertifyingRegistry(address(registry)), IParticipantRegistry(address(participants))
+        );
+        buildSequence();
+        uint256 certified = upload("certified");
+        registry.requestCertificates(certified);
+        registry.publish(certified);
+        certifiedDone = start(alice, certified, bind(MANAGER, bob));
+        complete(alice, certifiedDone, seqReview);
+        complete(bob, certifiedDone, seqApprove);
+    }
+
+    function testGasClaimACertificate() public {
+        vm.prank(mallory); // anyone may claim; the certificate goes to the starter
+        uint256 g = gasleft();
+        certs.claim(certifiedDone);
+        uint256 used = g - gasleft();
+        assertEq(certs.ownerOf(certifiedDone), alice);
+        vm.snapshotValue(GROUP, "claim a certificate (InstanceCertificates: ERC-721 mint to the starter)", used);
+        assertLe(used, CLAIM_BUDGET, "claiming a certificate over budget");
     }
 
     function testGasSubmitAVerifiedTask() public {

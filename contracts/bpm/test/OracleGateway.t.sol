@@ -7,6 +7,7 @@ import {BpmCore} from "../src/generated/BpmCore.sol";
 import {BpmnModel} from "../src/BpmnModel.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {InstanceStore} from "../src/InstanceStore.sol";
+import {ProcessExecution} from "../src/ProcessExecution.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
 import {IOracleEngine, OracleGateway} from "../src/OracleGateway.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
@@ -229,5 +230,140 @@ contract OracleGatewayTest is Models {
         else r.deadline += 1;
         vm.expectPartialRevert(OracleGateway.NotAnOracle.selector);
         gateway.completeServiceTask(r, sig);
+    }
+}
+
+/// @notice Drives the gateway with random signed results: valid ones, replays of a used nonce,
+/// expired ones and forgeries, on random instances, while time moves on. Ghost counters record
+/// every result the gateway accepted, by kind.
+contract OracleHandler {
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    OracleGateway public immutable gateway;
+    ProcessExecution public immutable engine;
+    address internal immutable starter;
+    uint256 internal immutable def;
+    uint16 internal immutable task;
+    uint8 internal immutable paid;
+    uint256 internal immutable oracleKey;
+    uint256 internal immutable otherKey;
+
+    uint256[] public instances;
+    mapping(uint256 nonce => uint256) public acceptedWithNonce; // ghost
+    mapping(uint256 instanceId => uint256) public completions; // ghost: accepted results per instance
+    uint256 public accepted;
+    uint256 public acceptedExpired; // ghost: must stay 0
+    uint256 public acceptedForged; // ghost: must stay 0
+    uint256 public acceptedReplays; // ghost: must stay 0
+    uint256 public maxNonce;
+
+    constructor(
+        OracleGateway g,
+        ProcessExecution e,
+        address startedBy,
+        uint256 definition,
+        uint16 serviceTask,
+        uint8 paidAmount,
+        uint256[2] memory keys
+    ) {
+        (gateway, engine, starter, def, task, paid) = (g, e, startedBy, definition, serviceTask, paidAmount);
+        (oracleKey, otherKey) = (keys[0], keys[1]);
+    }
+
+    function instanceCount() external view returns (uint256) {
+        return instances.length;
+    }
+
+    /// Starts an instance whose service task the gateway performs (as `starter`, a Clerk).
+    function start() external {
+        if (instances.length >= 6) return;
+        BpmRuntime.RoleBinding[] memory b = new BpmRuntime.RoleBinding[](1);
+        b[0] = BpmRuntime.RoleBinding({role: keccak256("Clerk"), account: address(gateway)});
+        vm.prank(starter);
+        instances.push(engine.startInstance(def, b, new BpmRuntime.VariableAssignment[](0)));
+    }
+
+    /// Lets time pass (up to two hours), so that results signed earlier expire.
+    function wait(uint256 secondsToWait) external {
+        vm.warp(block.timestamp + (secondsToWait % 2 hours));
+    }
+
+    /// Sends a result: `seed` picks the instance, the nonce (a small range, so nonces repeat),
+    /// the deadline (past or future), the signer (the oracle or a stranger) and the amount.
+    function submit(uint256 seed) external {
+        if (instances.length == 0) return;
+        uint256 id = instances[seed % instances.length];
+        uint256 nonce = (seed >> 8) % 8;
+        bool expired = (seed >> 16) % 4 == 0;
+        bool forged = (seed >> 24) % 4 == 0;
+        uint64 deadline = expired ? uint64(block.timestamp - 1) : uint64(block.timestamp + 1 hours);
+        BpmRuntime.VariableAssignment[] memory outputs = new BpmRuntime.VariableAssignment[](1);
+        outputs[0] = BpmRuntime.VariableAssignment({index: paid, value: int256(seed >> 32) % 1e9});
+        OracleGateway.ServiceResult memory r =
+            OracleGateway.ServiceResult({instanceId: id, element: task, outputs: outputs, nonce: nonce, deadline: deadline});
+        (uint8 v, bytes32 rr, bytes32 s) = vm.sign(forged ? otherKey : oracleKey, gateway.serviceResultDigest(r));
+        bool usedBefore = acceptedWithNonce[nonce] > 0;
+        try gateway.completeServiceTask(r, abi.encodePacked(rr, s, v)) {
+            accepted++;
+            acceptedWithNonce[nonce]++;
+            completions[id]++;
+            if (nonce > maxNonce) maxNonce = nonce;
+            if (expired) acceptedExpired++;
+            if (forged) acceptedForged++;
+            if (usedBefore) acceptedReplays++;
+        } catch {}
+    }
+}
+
+/// @notice Invariants of the OracleGateway (spec 5.19) under random results: a nonce is accepted
+/// at most once and is then marked used, expired and forged results are never accepted, a
+/// service task completes at most once, and every accepted result completed its instance.
+contract OracleInvariantTest is Models {
+    OracleHandler internal handler;
+    OracleGateway internal gateway;
+    address internal oracle;
+
+    function setUp() public override {
+        super.setUp();
+        gateway = new OracleGateway(address(this), IOracleEngine(address(engine)), IProcessDefinitionRegistry(address(registry)));
+        oracle = vm.addr(0x0A11CE5EC2E7);
+        gateway.registerOracle(oracle);
+        participants.registerParticipant(address(gateway), "Payment service", roles1(CLERK));
+        buildPayment();
+        uint16 pay = caPay;
+        bElements[pay].kind = BpmCore.ElementKind.ServiceTask;
+        uint8 paidAmount = uint8(bVars.length);
+        bVars.push(BpmnModel.Variable({name: "paidAmount", varType: BpmCore.VariableType.Int}));
+        uint256 def = deploy("payment-service");
+        // the handler starts instances as alice (a Clerk, the start role)
+        handler = new OracleHandler(gateway, engine, alice, def, pay, paidAmount, [uint256(0x0A11CE5EC2E7), 0xBADBAD]);
+        targetContract(address(handler));
+    }
+
+    function invariant_noExpiredForgedOrReplayedResultIsAccepted() public view {
+        assertEq(handler.acceptedExpired(), 0, "an expired result was accepted");
+        assertEq(handler.acceptedForged(), 0, "a result signed by a stranger was accepted");
+        assertEq(handler.acceptedReplays(), 0, "a used nonce was accepted again");
+    }
+
+    function invariant_acceptedNoncesAreUsedAndTasksCompleteOnce() public view {
+        uint256 sum;
+        for (uint256 n; n < 8; ++n) {
+            uint256 a = handler.acceptedWithNonce(n);
+            assertTrue(a <= 1, "a nonce accepted twice");
+            assertEq(gateway.nonceUsed(oracle, n), a == 1, "nonceUsed disagrees with the accepted results");
+            sum += a;
+        }
+        assertEq(sum, handler.accepted());
+        for (uint256 i; i < handler.instanceCount(); ++i) {
+            uint256 id = handler.instances(i);
+            uint256 c = handler.completions(id);
+            assertTrue(c <= 1, "a service task completed twice");
+            assertEq(
+                uint256(engine.instance(id).status),
+                uint256(c == 1 ? BpmRuntime.InstanceStatus.Completed : BpmRuntime.InstanceStatus.Active),
+                "the instance's status disagrees with the accepted results"
+            );
+        }
     }
 }

@@ -64,6 +64,7 @@ fn chain_model(gateways: u16) -> CompiledModel {
 		triggers: vec![],
 		variables: vec![],
 		verifications: vec![],
+		certificate: false,
 	}
 }
 

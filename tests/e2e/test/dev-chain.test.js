@@ -9,6 +9,7 @@ import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { ethers } from 'ethers';
 import { compile } from '../lib/solc.js';
 import { ROOT, jsonRpc, startNode, tail, until } from '../lib/node.js';
+import { ACCOUNTS, alstraCli } from '../lib/alstra.js';
 
 // Public dev key of Alith (Moonbeam / subxt_signer::eth::dev), endowed in the dev preset.
 const ALITH_KEY = '0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133';
@@ -292,5 +293,67 @@ describe('dev chain with its MetaMask endpoint', () => {
     // A plain signed call is not the council: BadOrigin.
     const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
     assert.equal(await dispatchErrorOf(api.tx.issuance.issue(account, UNIT), alice), 'BadOrigin');
+  });
+
+  // BPM governance (spec 5.18): the BPM contracts' governance roles go to the council account,
+  // which only a council motion acts for (councilAccount.dispatch(revive.call(..))).
+  test('the BPM contracts are handed over to the council account: only a council motion registers participants and oracles', async () => {
+    const deployment = path.join(node.basePath, 'alstra-governance.json');
+    const alstra = alstraCli(node.ethUrl, deployment);
+    alstra.run('alith', 'engine', 'deploy', '--rollup', 'none');
+    alstra.run('alith', 'oracle', 'deploy');
+    const d = JSON.parse(fs.readFileSync(deployment, 'utf8'));
+
+    // The CLI's derivation of the council's EVM address is the runtime's; the runtime mapped the
+    // account and funded it at genesis.
+    const council = api.consts.councilAccount.evmAddress.toHex();
+    assert.equal(alstra.run('alith', 'governance', 'council-address').councilAddress.toLowerCase(), council);
+    assert.ok((await api.query.revive.originalAccount(council)).isSome, 'the council account is mapped in pallet-revive');
+    assert.ok((await api.query.system.account(api.consts.councilAccount.accountId)).data.free.toBigInt() > 0n);
+
+    const handed = alstra.run('alith', 'governance', 'hand-over');
+    assert.deepEqual(handed.roles.map((r) => `${r.contract}.${r.role}`), [
+      'ParticipantRegistry.REGISTRAR_ROLE', 'ParticipantRegistry.DEFAULT_ADMIN_ROLE',
+      'ProcessDefinitionRegistry.DEFAULT_ADMIN_ROLE', 'OracleGateway.ORACLE_ADMIN_ROLE', 'OracleGateway.DEFAULT_ADMIN_ROLE']);
+    const roles = alstra.run('alith', 'governance', 'roles');
+    for (const r of roles.roles) {
+      assert.deepEqual(r.holders.map((h) => h.is), ['council'], `${r.contract}.${r.role} is the council's alone`);
+    }
+    // The deployer's key no longer governs: registering a participant is refused.
+    assert.throws(() => alstra.run('alith', 'participant', 'register', ACCOUNTS.ethan, '--name', 'Umbrella (Ethan)', '--role', 'Auditor'),
+      (e) => /AccessControlUnauthorizedAccount/.test(e.stderr));
+    // A second hand-over finds nothing to hand over.
+    assert.throws(() => alstra.run('alith', 'governance', 'hand-over'), (e) => /does not hold REGISTRAR_ROLE/.test(e.stderr));
+
+    // A council motion registers the participant: an EVM call whose msg.sender is the council.
+    const participants = new ethers.Contract(d.participantRegistry, [
+      'function registerParticipant(address account, string name, bytes32[] roles)',
+      'function hasParticipantRole(address account, bytes32 role) view returns (bool)',
+    ], provider);
+    const gateway = new ethers.Contract(d.oracleGateway, [
+      'function registerOracle(address oracle)', 'function isOracle(address) view returns (bool)',
+    ], provider);
+    const auditor = ethers.id('Auditor');
+    const register = participants.interface.encodeFunctionData('registerParticipant', [ACCOUNTS.ethan, 'Umbrella (Ethan)', [auditor]]);
+    const r = cli('propose-contract-call', d.participantRegistry, register);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(JSON.parse(r.stdout).executed > 0, r.stdout);
+    assert.equal(await participants.hasParticipantRole(ACCOUNTS.ethan, auditor), true);
+    // The same for an oracle (spec 5.19's registrations are governed too).
+    const oracle = ethers.Wallet.createRandom().address;
+    const o = cli('propose-contract-call', d.oracleGateway, gateway.interface.encodeFunctionData('registerOracle', [oracle]));
+    assert.equal(o.status, 0, o.stderr);
+    assert.equal(await gateway.isOracle(oracle), true);
+    // A call that would revert is refused before any motion, with the revert data: registering
+    // the same participant again (ParticipantAlreadyRegistered(address)).
+    const again = cli('propose-contract-call', d.participantRegistry, register);
+    assert.equal(again.status, 1);
+    const selector = ethers.id('ParticipantAlreadyRegistered(address)').slice(2, 10);
+    assert.match(again.stderr, new RegExp(`the contract reverts for the council account \\(${council}\\): revert data 0x${selector}`));
+    // Nobody but the council origin acts for the account.
+    const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+    const direct = api.tx.councilAccount.dispatch(api.tx.revive.call(d.oracleGateway, 0, { refTime: 10n ** 10n, proofSize: 10n ** 6n }, 10n ** 15n,
+      gateway.interface.encodeFunctionData('registerOracle', [ethers.Wallet.createRandom().address])));
+    assert.equal(await dispatchErrorOf(direct, alice), 'BadOrigin');
   });
 });

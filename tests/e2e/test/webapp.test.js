@@ -560,7 +560,7 @@ describe('web app in a browser', () => {
   const rejects = (fn, re) => assert.throws(fn, (e) => { assert.match(e.stderr ?? e.message, re); return true; });
   const show = (account, id) => cli.run(account, 'instance', 'show', String(id));
 
-  test('task verification with alstra (spec 5.22): a clerk submits with evidence, a controller rejects then approves; a verified decision; never by the performer; rewards (spec 5.13, 5.15) minted to the performers and never transferred', async () => {
+  test('task verification with alstra (spec 5.22): a clerk submits with evidence, a controller rejects then approves; a verified decision; never by the performer; rewards (spec 5.13, 5.15) minted to the performers and never transferred; a certificate for the completed instance', async () => {
     // Ethan is a Clerk and a Controller; Dorothy a Manager and a Controller (and, for the
     // browser test below, a Clerk); Charleth a Controller.
     await grant([[ACCOUNTS.ethan, 'Clerk'], [ACCOUNTS.ethan, 'Controller'], [ACCOUNTS.dorothy, 'Manager'],
@@ -629,6 +629,14 @@ describe('web app in a browser', () => {
       return true;
     });
     assert.equal(await token.balanceOf(ACCOUNTS.ethan), 5n);
+    // The model asks for a certificate per completed instance (alstra:certificate): issued to
+    // the starter, once.
+    cli.run('alith', 'certificate', 'deploy');
+    assert.equal(cli.run('baltathar', 'certificate', 'claim', id).holder.toLowerCase(), ACCOUNTS.ethan.toLowerCase());
+    const cert = cli.run('ethan', 'certificate', 'show', id);
+    assert.equal(cert.definition, Number(verificationDefinition));
+    assert.match(cert.tokenURI, new RegExp(`^data:application/json;utf8,\\{"name":"AlstraNet certificate of instance #${id}"`));
+    rejects(() => cli.run('ethan', 'certificate', 'claim', id), /AlreadyCertified/);
   });
 
   test('task verification in the browser: a clerk submits with an evidence file, a controller checks the file and approves', async () => {
