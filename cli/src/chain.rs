@@ -679,7 +679,7 @@ impl Session {
 		let element = Self::element_index(&model, task)?;
 		if let Some((verifier, _, _)) = model.verifications.get(&element) {
 			bail!(
-				"task {} needs verification by {}: submit it with `alstra task submit {instance} {task}` (same --var/--decide), then a {} approves it",
+				"task {} needs verification by {}: submit it with `alstra task submit {instance} {task}` (same --var/--decide), then an account of role {} approves it",
 				model.element_name(element),
 				model.role_name(verifier),
 				model.role_name(verifier)

@@ -1,4 +1,5 @@
-//! Chain specifications of the built-in networks: `dev` and `local`.
+//! Chain specifications of the built-in networks: `dev` and `local` (a consortium's own chain:
+//! `consortium-spec`, [`crate::consortium`]).
 //!
 //! The committed files `chain-specs/dev.json` and `chain-specs/local.json` are exactly what
 //! `alstranet-node export-chain-spec --chain <dev|local>` prints (see
@@ -19,7 +20,7 @@ pub type ChainSpec = sc_service::GenericChainSpec;
 /// Chain properties shown by wallets (polkadot.js) and read by tools: token symbol and
 /// decimals of the native unit, SS58 prefix, and the EIP-155 chain id of the EVM
 /// (`evmChainId`, the value `eth_chainId` returns).
-fn properties(evm_chain_id: u64) -> sc_chain_spec::Properties {
+pub(crate) fn properties(evm_chain_id: u64) -> sc_chain_spec::Properties {
 	json!({
 		"tokenSymbol": "ALSTRA",
 		"tokenDecimals": 12,
@@ -31,7 +32,7 @@ fn properties(evm_chain_id: u64) -> sc_chain_spec::Properties {
 	.clone()
 }
 
-fn wasm() -> Result<&'static [u8], String> {
+pub(crate) fn wasm() -> Result<&'static [u8], String> {
 	WASM_BINARY.ok_or_else(|| {
 		"the runtime's wasm blob is not in this build (built with SKIP_WASM_BUILD?)".to_string()
 	})

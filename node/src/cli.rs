@@ -53,6 +53,11 @@ pub enum Subcommand {
 	/// Export the chain specification.
 	ExportChainSpec(sc_cli::ExportChainSpecCmd),
 
+	/// Build the chain spec of a consortium's chain from a description of its organisations
+	/// (validators' session keys, council seats, nodes, EVM chain id); `--raw` for the form every
+	/// node is started with. See README.md, "A consortium chain spec".
+	ConsortiumSpec(crate::consortium::ConsortiumSpecCmd),
+
 	/// Validate blocks.
 	CheckBlock(sc_cli::CheckBlockCmd),
 

@@ -98,6 +98,14 @@ pub fn run() -> sc_cli::Result<()> {
 			let chain_spec = cli.load_spec(&cmd.chain)?;
 			cmd.run(chain_spec)
 		},
+		Some(Subcommand::ConsortiumSpec(cmd)) => {
+			// a plain message (file, organisation, field), not sc-cli's `Error: Input("…")`
+			if let Err(e) = cmd.run() {
+				eprintln!("error: {e}");
+				std::process::exit(1);
+			}
+			Ok(())
+		},
 		Some(Subcommand::CheckBlock(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {

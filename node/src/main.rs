@@ -5,6 +5,7 @@ mod attester;
 mod chain_spec;
 mod cli;
 mod command;
+mod consortium;
 mod eth_rpc;
 mod permissioning;
 mod rollup_rpc;

@@ -1,5 +1,6 @@
 //! The runtime's `BaseCallFilter`: no plain transfers of the native unit, refused at dispatch and
-//! already at transaction validation ([`RefuseFilteredCalls`]).
+//! already at transaction validation ([`RefuseFilteredCalls`]); no additional connections to a
+//! node from peers outside the well-known nodes ([`OnlyWellKnownConnections`]).
 
 use crate::{RuntimeCall, RuntimeOrigin};
 use codec::{Decode, DecodeWithMemTracking, Encode};
@@ -8,7 +9,7 @@ use polkadot_sdk::{
 		pallet_prelude::TransactionSource,
 		traits::{Contains, OriginTrait},
 	},
-	pallet_balances, pallet_revive,
+	pallet_balances, pallet_node_authorization, pallet_revive,
 	sp_runtime::{
 		impl_tx_ext_default,
 		traits::{DispatchInfoOf, TransactionExtension, ValidateResult},
@@ -96,6 +97,30 @@ impl Contains<RuntimeCall> for NoPlainTransfers {
 			RuntimeCall::Revive(
 				R::eth_call { value, .. } | R::eth_instantiate_with_code { value, .. },
 			) => value.is_zero(),
+			_ => true,
+		}
+	}
+}
+
+/// Node permissioning without a loophole (Alastria MEMB_001, issue "chain operations"):
+/// `NodeAuthorization::add_connections(node, connections)` lets the owner of a well-known node
+/// admit further PeerIds to its node, so a member alone could let outsiders sync the chain. This
+/// filter allows it only when every PeerId in `connections` is itself a well-known node (which
+/// the council admitted); anything else fails with `frame_system::Error::CallFiltered`. Owners
+/// keep `remove_connections`, and connections among well-known nodes, which their peer sets
+/// already allow. Root bypasses the filter. One storage read (`WellKnownNodes`) for this call
+/// only.
+pub struct OnlyWellKnownConnections;
+
+impl Contains<RuntimeCall> for OnlyWellKnownConnections {
+	fn contains(call: &RuntimeCall) -> bool {
+		match call {
+			RuntimeCall::NodeAuthorization(pallet_node_authorization::Call::add_connections {
+				connections, ..
+			}) => {
+				let known = pallet_node_authorization::WellKnownNodes::<crate::Runtime>::get();
+				connections.iter().all(|peer| known.contains(peer))
+			},
 			_ => true,
 		}
 	}

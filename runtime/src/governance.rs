@@ -102,7 +102,8 @@ parameter_types! {
 /// Node permissioning (Alastria MEMB_001/MEMB_002): only the council (or root on `dev`) edits the
 /// well-known nodes; each node's offchain worker reads them every block and sets the node's
 /// reserved-only peer set, so a removed node loses its peers without any restart. Owners may
-/// still manage their node's additional connections (`add_connections`/`remove_connections`).
+/// manage their node's additional connections only among well-known nodes (`add_connections` of
+/// any other PeerId is filtered: `call_filter::OnlyWellKnownConnections`).
 impl pallet_node_authorization::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type MaxWellKnownNodes = MaxWellKnownNodes;

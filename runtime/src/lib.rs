@@ -370,8 +370,9 @@ impl frame_system::Config for Runtime {
 	type Hash = Hash;
 	type Nonce = Nonce;
 	type SS58Prefix = SS58Prefix;
-	/// No plain transfers of the native unit (see [`NoPlainTransfers`]).
-	type BaseCallFilter = NoPlainTransfers;
+	/// No plain transfers of the native unit ([`NoPlainTransfers`]), no connections from outside the
+	/// well-known nodes ([`call_filter::OnlyWellKnownConnections`]).
+	type BaseCallFilter = frame_support::traits::InsideBoth<NoPlainTransfers, call_filter::OnlyWellKnownConnections>;
 	/// The node stores state in ParityDb: storage reads and writes are charged ParityDb's
 	/// weights (`frame_support::weights::constants::ParityDbWeight`). pallet-revive's storage
 	/// host functions are priced with them, which bounds the state a block can write.
@@ -520,6 +521,9 @@ impl pallet_revive::Config for Runtime {
 	/// The rollup precompile (`IRollup.sol`), through which the BPM registry and engine report to
 	/// `Rollup`.
 	type Precompiles = (rollup_precompile::RollupPrecompile<Runtime>,);
+	/// The block author (EVM `block.coinbase`): the validator whose Aura slot it is, through the
+	/// session's validator list (its account; pallet-revive maps it to an address).
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
 }
 
 pallet_revive::impl_runtime_apis_plus_revive_traits!(

@@ -799,3 +799,66 @@ fn only_a_council_motion_acts_for_the_council_account() {
 		assert_eq!(Balances::free_balance(&account), COUNCIL_ACCOUNT_ENDOWMENT);
 	});
 }
+
+#[test]
+fn a_node_owner_admits_only_well_known_nodes_as_additional_connections() {
+	use crate::genesis_config_presets::DEV_NODES;
+	use frame_support::{assert_ok, traits::Contains};
+	use sp_runtime::traits::Dispatchable;
+	let peer = |name: &str| {
+		sp_core::OpaquePeerId(DEV_NODES.iter().find(|(n, _)| *n == name).unwrap().1.to_vec())
+	};
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let alice = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+		let add = |connections: Vec<sp_core::OpaquePeerId>| {
+			RuntimeCall::NodeAuthorization(pallet_node_authorization::Call::add_connections {
+				node: peer("alice"),
+				connections,
+			})
+		};
+		// Another well-known node: allowed (its peer set already allows it).
+		assert_ok!(add(vec![peer("bob")]).dispatch(alice.clone()));
+		// An outsider's PeerId, alone or beside a well-known one: filtered, nothing stored.
+		let outsider = sp_core::OpaquePeerId(vec![7; 38]);
+		for connections in [vec![outsider.clone()], vec![peer("charlie"), outsider.clone()]] {
+			let call = add(connections);
+			assert!(!<Runtime as frame_system::Config>::BaseCallFilter::contains(&call));
+			assert_eq!(
+				call.dispatch(alice.clone()).unwrap_err().error,
+				frame_system::Error::<Runtime>::CallFiltered.into()
+			);
+		}
+		let added = pallet_node_authorization::AdditionalConnections::<Runtime>::get(peer("alice"));
+		assert_eq!(added.into_iter().collect::<Vec<_>>(), vec![peer("bob")]);
+		// Removing connections stays the owner's.
+		assert_ok!(RuntimeCall::NodeAuthorization(pallet_node_authorization::Call::remove_connections {
+			node: peer("alice"),
+			connections: vec![peer("bob")],
+		})
+		.dispatch(alice));
+	});
+}
+
+#[test]
+fn the_evm_block_author_is_the_validator_of_the_aura_slot() {
+	use codec::Encode;
+	use pallet_revive::AddressMapper;
+	use polkadot_sdk::sp_consensus_aura::{Slot, AURA_ENGINE_ID};
+	use sp_runtime::{generic::Digest, DigestItem};
+	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let validators = pallet_session::Validators::<Runtime>::get();
+		assert_eq!(validators.len(), 4);
+		for (number, slot) in [(1u32, 8u64), (2, 9), (3, 14)] {
+			let digest = Digest { logs: vec![DigestItem::PreRuntime(AURA_ENGINE_ID, Slot::from(slot).encode())] };
+			System::initialize(&number, &Default::default(), &digest);
+			// Aura's author index is the slot modulo the authorities (the session's validators).
+			let author = &validators[(slot % 4) as usize];
+			assert_eq!(
+				pallet_revive::Pallet::<Runtime>::block_author(),
+				<Runtime as pallet_revive::Config>::AddressMapper::to_address(author),
+				"slot {slot}"
+			);
+		}
+	});
+}

@@ -247,13 +247,8 @@ contract CertificateInvariantTest is Models {
 
     function setUp() public override {
         super.setUp();
-        certs = new InstanceCertificates(
-            ICertifiedEngine(address(engine)), ICertifyingRegistry(address(registry)), IParticipantRegistry(address(participants))
-        );
-        buildSequence();
-        uint256 certified = upload("certified");
-        registry.requestCertificates(certified);
-        registry.publish(certified);
+        certs = newCertificates();
+        uint256 certified = deployCertifiedSequence("certified");
         uint256 plain = deploy("plain");
         handler = new CertificateHandler(
             engine, certs, [certified, plain], [seqReview, seqApprove], MANAGER, [alice, erin, bob, mallory]

@@ -7,8 +7,7 @@ import {BpmnModel} from "../src/BpmnModel.sol";
 import {BpmRuntime} from "../src/BpmRuntime.sol";
 import {IProcessDefinitionRegistry} from "../src/IProcessDefinitionRegistry.sol";
 import {IOracleEngine, OracleGateway} from "../src/OracleGateway.sol";
-import {IParticipantRegistry} from "../src/IParticipantRegistry.sol";
-import {InstanceCertificates, ICertifiedEngine, ICertifyingRegistry} from "../src/InstanceCertificates.sol";
+import {InstanceCertificates} from "../src/InstanceCertificates.sol";
 
 /// @notice Hot-path gas budgets, cold as in a real transaction: the models are deployed and the
 /// instances brought to the measured step in `setUp`, which forge runs as a transaction of its
@@ -106,13 +105,8 @@ contract GasTest is Models {
         verifySubmitted = start(alice, vDef, bind(controller, victor));
         vm.prank(alice);
         engine.submitTask(verifySubmitted, vRecord, setVar(vAmount, 500), new BpmRuntime.Decision[](0), keccak256("scan"));
-        certs = new InstanceCertificates(
-            ICertifiedEngine(address(engine)), ICertifyingRegistry(address(registry)), IParticipantRegistry(address(participants))
-        );
-        buildSequence();
-        uint256 certified = upload("certified");
-        registry.requestCertificates(certified);
-        registry.publish(certified);
+        certs = newCertificates();
+        uint256 certified = deployCertifiedSequence("certified");
         certifiedDone = start(alice, certified, bind(MANAGER, bob));
         complete(alice, certifiedDone, seqReview);
         complete(bob, certifiedDone, seqApprove);

@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {BpmFixture} from "./utils/BpmFixture.sol";
 import {BpmnModel} from "../src/BpmnModel.sol";
 import {BpmCore} from "../src/generated/BpmCore.sol";
+import {IParticipantRegistry} from "../src/IParticipantRegistry.sol";
+import {InstanceCertificates, ICertifiedEngine, ICertifyingRegistry} from "../src/InstanceCertificates.sol";
 
 /// @notice Hand-encoded models shared by the engine tests. Each `build*` leaves the model in the
 /// builder and stores the interesting element indexes in storage.
@@ -20,6 +22,21 @@ abstract contract Models is BpmFixture {
         seqReview = elementOf("Review");
         seqApprove = elementOf("Approve");
         seqEnd = elementOf("end");
+    }
+
+    /// An `InstanceCertificates` of the fixture's engine, registry and participants.
+    function newCertificates() internal returns (InstanceCertificates) {
+        return new InstanceCertificates(
+            ICertifiedEngine(address(engine)), ICertifyingRegistry(address(registry)), IParticipantRegistry(address(participants))
+        );
+    }
+
+    /// Uploads the sequence model as `name`, asks for certificates, publishes it.
+    function deployCertifiedSequence(string memory name) internal returns (uint256 definitionId) {
+        buildSequence();
+        definitionId = upload(name);
+        registry.requestCertificates(definitionId);
+        registry.publish(definitionId);
     }
 
     // Every model is the compiler's output for test/models/<name>.bpmn (loadModel); the element,

@@ -161,19 +161,46 @@ describe('BPM engine on a dev node', () => {
     }
   });
 
-  test('Integration (spec 5.19): an oracle completes the archive service task of C.1.1 with a signed result from an HTTP service; a down service loses nothing; a forged signature is refused', async () => {
+  // The specification's BPM contracts together (issue "spec contracts"): MIWG C.1.1 extended, as a
+  // new version of the same process, with a verified task that earns a reward (spec 5.22, 5.13,
+  // 5.15) and its service task completed by an oracle (5.19), after the deployment was handed
+  // over to the council, which registers the oracle by a motion (5.18).
+  test('Integration (spec 5.19): an oracle completes the archive service task of C.1.1 with a signed result from an HTTP service; a down service loses nothing; a forged signature is refused; the bank transfer is verified and rewarded; the council registers the oracle', async () => {
     const gw = cli.run('alith', 'oracle', 'deploy').oracleGateway;
     // the archive task has no lane nor performer: its role is the pool's (the process's name),
     // played by alith, who starts the instance, and by the gateway (which takes only service tasks)
     const POOL = 'Invoice Handling (OMG BPMN MIWG Demo)';
     cli.run('alith', 'participant', 'register', gw, '--name', 'Archive service (gateway)', '--role', POOL);
-    cli.run('alith', 'oracle', 'register', ACCOUNTS.dorothy);
+    // version 2 of handle-invoice: Prepare Bank Transfer verified by the Approver, 2 units
+    cli.run('alith', 'rewards', 'deploy');
+    const c11 = fs.readFileSync(model('miwg-reference/C.1.1.bpmn'), 'utf8');
+    const extended = c11.replace('<definitions ', '<definitions xmlns:alstra="https://alstranet.org/schema/bpmn" ')
+      .replace('<userTask id="prepareBankTransfer" ', '<userTask id="prepareBankTransfer" alstra:verifier="Approver" alstra:reward="2" ');
+    assert.equal(extended.length - c11.length, 94, 'both attributes added to the copy of C.1.1');
+    const extendedFile = path.join(node.basePath, 'C.1.1-verified.bpmn');
+    fs.writeFileSync(extendedFile, extended);
+    assert.equal(cli.run('alith', 'bpmn', 'deploy', extendedFile).version, 2);
+    // the deployer hands the contracts' governance roles to the council account; from then on
+    // only a council motion registers an oracle
+    cli.run('alith', 'governance', 'hand-over');
+    rejects(() => cli.run('alith', 'oracle', 'register', ACCOUNTS.dorothy), /AccessControlUnauthorizedAccount/);
+    const registerOracle = new ethers.Interface(['function registerOracle(address oracle)']).encodeFunctionData('registerOracle', [ACCOUNTS.dorothy]);
+    const motion = spawnSync(process.execPath, [path.join(ROOT, 'governance/council-cli.cjs'), '--url', node.wsUrl, 'propose-contract-call', gw, registerOracle],
+      { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ALSTRANET_SURI: '//Alice' } });
+    assert.equal(motion.status, 0, motion.stderr);
+    assert.ok(JSON.parse(motion.stdout).executed > 0, motion.stdout);
     const id = String(cli.run('alith', 'instance', 'start', 'key:handle-invoice',
       '--bind', `${POOL}=${gw}`, '--bind', `Team Assistant=${ACCOUNTS.alith}`,
       '--bind', `Approver=${ACCOUNTS.baltathar}`, '--bind', `Accountant=${ACCOUNTS.charleth}`).instanceId);
     cli.run('alith', 'task', 'complete', id, 'assignApprover');
     cli.run('baltathar', 'task', 'complete', id, 'approveInvoice', '--var', 'approved=true');
-    cli.run('charleth', 'task', 'complete', id, 'prepareBankTransfer');
+    // four eyes: the accountant's work counts once the approver approves it
+    rejects(() => cli.run('charleth', 'task', 'complete', id, 'prepareBankTransfer'),
+      /needs verification by Approver: submit it with `alstra task submit \d+ prepareBankTransfer`.*then an account of role Approver approves it/);
+    cli.run('charleth', 'task', 'submit', id, 'prepareBankTransfer');
+    assert.deepEqual(show('alith', id).enabledTaskIds, ['prepareBankTransfer'], 'a submission alone completes nothing');
+    cli.run('baltathar', 'task', 'approve', id, 'prepareBankTransfer');
+    assert.equal(cli.run('alith', 'rewards', 'balance', ACCOUNTS.charleth).balance, '2');
     assert.deepEqual(show('alith', id).enabledTaskIds, ['archiveInvoice']);
 
     // the archive system: restarting at first (503), then it answers

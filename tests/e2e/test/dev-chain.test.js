@@ -134,6 +134,14 @@ describe('dev chain with its MetaMask endpoint', () => {
     assert.equal(evmBalance, (free - existentialDeposit) * 10n ** 6n, 'EVM balance = (free - ED) * 10^6');
   });
 
+  test('a block\'s miner (block.coinbase) is the validator that authored it: Alice on dev', async () => {
+    const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+    // pallet-revive maps an account not derived from an Ethereum key to keccak256(account)[12..]
+    const expected = ethers.getAddress(ethers.dataSlice(ethers.keccak256(alice.publicKey), 12));
+    const block = await jsonRpc(node.ethUrl, 'eth_getBlockByNumber', ['latest', false]);
+    assert.equal(ethers.getAddress(block.miner), expected);
+  });
+
   test('a transaction signed for another chain id is rejected (EIP-155)', async () => {
     const nonce = await provider.getTransactionCount(wallet.address, 'pending');
     const feeData = await provider.getFeeData();

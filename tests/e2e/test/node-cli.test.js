@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, runNodeSync, startNode, tempDir } from '../lib/node.js';
+import { ethers } from 'ethers';
+import { ROOT, jsonRpc, runNodeSync, startNode, tempDir, until } from '../lib/node.js';
 
 const MISSING_KEYS = /keystore holds no aura, gran, attn session key/;
 // Any kind missing (the check names each one).
@@ -33,6 +34,71 @@ describe('chain specs', () => {
     assert.equal(patch.nodeAuthorization.nodes.length, 6);
     assert.equal(patch.sudo, undefined, 'no sudo key on local');
     assert.equal(spec.properties.evmChainId, patch.evmChainId.chainId);
+  });
+
+  // A consortium's own chain (issue "chain operations"): its spec from the organisations' keys and
+  // nodes, without editing JSON; here the keys and nodes of the local chain's four validators.
+  test('consortium-spec builds the spec of four organisations from their keys and nodes; a node starts from its raw form; bad descriptions are refused by organisation and field', async () => {
+    const local = JSON.parse(fs.readFileSync(path.join(ROOT, 'chain-specs/local.json'), 'utf8')).genesis.runtimeGenesis.patch;
+    const names = ['Acme Ltd', 'Globex', 'Initech', 'Umbrella'];
+    const organisations = local.session.keys.map(([account, , keys], i) => ({
+      name: names[i], account, validator: keys, council: i < 3,
+      nodes: local.nodeAuthorization.nodes.filter(([, owner]) => owner === account).map(([peer]) => ethers.encodeBase58(Uint8Array.from(peer))),
+    }));
+    assert.ok(organisations.every((o) => o.nodes.length === 1 && o.nodes[0].startsWith('12D3KooW')), JSON.stringify(organisations));
+    const consortium = { name: 'Acme BPM Consortium', id: 'acme_bpm', evmChainId: 424242, organisations };
+    const dir = tempDir('consortium');
+    const write = (name, value) => { const f = path.join(dir, name); fs.writeFileSync(f, JSON.stringify(value)); return f; };
+    const config = write('consortium.json', consortium);
+
+    const r = runNodeSync(['consortium-spec', '--config', config], { maxBuffer: 64 << 20 });
+    assert.equal(r.status, 0, r.stderr);
+    const spec = JSON.parse(r.stdout);
+    assert.equal(spec.name, 'Acme BPM Consortium');
+    assert.equal(spec.chainType, 'Live');
+    assert.equal(spec.protocolId, 'acme_bpm');
+    assert.equal(spec.properties.evmChainId, 424242);
+    const patch = spec.genesis.runtimeGenesis.patch;
+    const accounts = organisations.map((o) => o.account);
+    assert.deepEqual(patch.validatorSet.validators, accounts);
+    assert.equal(patch.validatorSet.minValidators, 4);
+    assert.deepEqual(patch.session.keys.map(([a, , k]) => [a, k]), local.session.keys.map(([a, , k]) => [a, k]));
+    assert.deepEqual(patch.councilMembership.members, accounts.slice(0, 3));
+    assert.deepEqual(patch.nodeAuthorization.nodes.map(([, owner]) => owner), accounts);
+    assert.equal(patch.evmChainId.chainId, 424242);
+    assert.equal(patch.sudo, undefined, 'no sudo key');
+
+    // The raw form: a node starts from it and serves the consortium's chain.
+    const raw = runNodeSync(['consortium-spec', '--config', config, '--raw'], { maxBuffer: 64 << 20 });
+    assert.equal(raw.status, 0, raw.stderr);
+    assert.ok(JSON.parse(raw.stdout).genesis.raw.top, 'the genesis storage');
+    const rawFile = path.join(dir, 'acme-raw.json');
+    fs.writeFileSync(rawFile, raw.stdout);
+    const node = await startNode(['--chain', rawFile], { name: 'consortium' });
+    try {
+      const rpc = `http://127.0.0.1:${node.rpcPort}`;
+      assert.equal(await until(() => jsonRpc(rpc, 'system_chain'), 60_000, 'the node\'s RPC'), 'Acme BPM Consortium');
+      assert.equal((await jsonRpc(rpc, 'system_properties')).evmChainId, 424242);
+    } finally {
+      await node.stop();
+    }
+
+    // Refusals name the file, the organisation and the field.
+    const refused = (value, re) => {
+      const bad = runNodeSync(['consortium-spec', '--config', write('bad.json', value)]);
+      assert.notEqual(bad.status, 0);
+      assert.match(bad.stderr, re);
+      assert.ok(bad.stderr.includes('bad.json'), bad.stderr);
+    };
+    refused({ ...consortium, organisations: organisations.slice(0, 3) }, /3 organisation\(s\) with validator keys: a consortium chain needs at least 4 validators/);
+    refused({ ...consortium, evmChainId: 16716 }, /evmChainId 16716: choose a chain id of your own/);
+    refused({ ...consortium, organisations: [...organisations, { ...organisations[0], name: 'Copycat', validator: undefined, nodes: [] }] },
+      /organisation "Copycat", account: already given for organisation "Acme Ltd"/);
+    refused({ ...consortium, organisations: organisations.map((o, i) => (i === 1 ? { ...o, nodes: ['not-a-peer'] } : o)) },
+      /organisation "Globex", nodes: "not-a-peer" is not a PeerId/);
+    refused({ ...consortium, organisations: organisations.map((o, i) => (i === 2 ? { ...o, validator: { ...o.validator, aura: '0x1234' } } : o)) },
+      /organisation "Initech", validator.aura: 2 bytes, expected 32/);
+    refused({ ...consortium, organisations: organisations.map((o) => ({ ...o, council: false })) }, /no organisation has "council": true/);
   });
 
   test('a malformed chain spec gives a clear error naming the file', () => {
