@@ -4,6 +4,8 @@
 //
 //   council-cli.cjs [--url ws://127.0.0.1:9944] --suri <secret> propose <pallet.call> [arg...]
 //   council-cli.cjs [--url ...] --suri <secret> propose-contract-call <0xcontract> <0xcalldata>
+//   council-cli.cjs [--url ...] --suri <secret> propose-upgrade <runtime.wasm>
+//   council-cli.cjs [--url ...] --suri <secret> enact-upgrade <runtime.wasm>
 //   council-cli.cjs [--url ...] --suri <secret> vote <hash> <index> aye|nay
 //   council-cli.cjs [--url ...] --suri <secret> close <hash> <index>
 //   council-cli.cjs [--url ...] motions
@@ -17,6 +19,8 @@ const council = require('./council.cjs');
 const USAGE = `usage:
   council-cli.cjs [--url URL] --suri SECRET propose <pallet.call> [arg...]
   council-cli.cjs [--url URL] --suri SECRET propose-contract-call <0xcontract> <0xcalldata>
+  council-cli.cjs [--url URL] --suri SECRET propose-upgrade <runtime.wasm>
+  council-cli.cjs [--url URL] --suri SECRET enact-upgrade <runtime.wasm>
   council-cli.cjs [--url URL] --suri SECRET vote <hash> <index> aye|nay
   council-cli.cjs [--url URL] --suri SECRET close <hash> <index>
   council-cli.cjs [--url URL] motions`;
@@ -24,6 +28,22 @@ const USAGE = `usage:
 function fail(msg) {
   console.error(`error: ${msg}\n${USAGE}`);
   process.exit(2);
+}
+
+/** A runtime wasm blob from `file`, refused early if it is not one (wasm magic, or zstd-compressed). */
+function readCode(file) {
+  let code;
+  try {
+    code = require('node:fs').readFileSync(file);
+  } catch (e) {
+    fail(`cannot read the runtime ${file}: ${e.message}`);
+  }
+  // `\0asm`, or the magic of a compressed runtime blob (sp-maybe-compressed-blob).
+  const magic = code.subarray(0, 8).toString('hex');
+  if (!magic.startsWith('0061736d') && magic !== '52bc537646db8e05') {
+    fail(`${file} is not a runtime wasm blob (neither wasm nor a compressed runtime; its first bytes are ${magic})`);
+  }
+  return code;
 }
 
 function parseValue(s) {
@@ -76,6 +96,27 @@ async function main() {
         if (!dest || !data || extra.length) fail('propose-contract-call <0xcontract> <0xcalldata>');
         const { call, weight, deposit } = await council.contractCall(api, dest, data);
         out = { ...(await council.propose(api, pair, call)), weightLimit: { refTime: weight.refTime.toString(), proofSize: weight.proofSize.toString() }, storageDepositLimit: deposit.toString() };
+        break;
+      }
+      case 'propose-upgrade': {
+        // Step 1 of a runtime upgrade (runtime/src/upgrades.rs): a motion that whitelists
+        // system.authorizeUpgrade(blake2_256(code)).
+        const [file, ...extra] = rest;
+        if (!file || extra.length) fail('propose-upgrade <runtime.wasm>');
+        const { codeHash, callHash, motion } = council.runtimeUpgrade(api, readCode(file));
+        out = { ...(await council.propose(api, pair, motion)), codeHash, whitelistedCallHash: callHash };
+        break;
+      }
+      case 'enact-upgrade': {
+        // Steps 2 and 3, once the motion passed: a member dispatches the whitelisted
+        // system.authorizeUpgrade as Root, then the code is applied; waits for the new version.
+        const [file, ...extra] = rest;
+        if (!file || extra.length) fail('enact-upgrade <runtime.wasm>');
+        const code = readCode(file);
+        const { codeHash, authorize } = council.runtimeUpgrade(api, code);
+        const authorized = await council.dispatchWhitelisted(api, pair, authorize);
+        const applied = await council.applyUpgrade(api, pair, code);
+        out = { codeHash, authorizedAt: authorized.blockNumber, appliedAt: applied.blockNumber, specVersion: applied.specVersion };
         break;
       }
       case 'vote': {

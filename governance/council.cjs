@@ -34,13 +34,17 @@ function twoThirdsThreshold(members) {
   return Math.ceil((2 * members) / 3);
 }
 
-/** A dispatch error as `section.name: docs` (module errors) or its string form. */
+/**
+ * A dispatch error as `section.name: docs` (module errors), else its kind and detail
+ * (`BadOrigin`, `Token: FundsUnavailable`).
+ */
 function describeDispatchError(api, dispatchError) {
   if (dispatchError.isModule) {
     const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
     return `${section}.${name}: ${docs.join(' ')}`;
   }
-  return dispatchError.toString();
+  const detail = dispatchError.value && !dispatchError.value.isEmpty ? `: ${dispatchError.value.toString()}` : '';
+  return `${dispatchError.type}${detail}`;
 }
 
 /**
@@ -218,7 +222,76 @@ async function contractCall(api, dest, data) {
   return { call, weight, deposit };
 }
 
+/**
+ * A runtime upgrade decided by the council (runtime/src/upgrades.rs): Root calls reach the
+ * runtime only through `pallet-whitelist`, whose calls are approved by hash by a 2/3 motion.
+ * For the wasm blob `code` (a Buffer or Uint8Array, e.g. a `*.compact.compressed.wasm`) returns
+ * `{ codeHash, authorize, callHash, motion }`:
+ * - `codeHash`: blake2-256 of the code (what frame-system checks `applyAuthorizedUpgrade` against);
+ * - `authorize`: the Root call `system.authorizeUpgrade(codeHash)`;
+ * - `callHash`: blake2-256 of its SCALE encoding (the hash pallet-whitelist keys it by);
+ * - `motion`: the call to propose to the council, `whitelist.whitelistCall(callHash)`.
+ */
+function runtimeUpgrade(api, code) {
+  if (!api.tx.whitelist) throw new Error('this runtime has no whitelist pallet: the council cannot reach Root (spec version < 101; use sudo on dev)');
+  // The registry's hasher is the runtime's (BlakeTwo256).
+  const codeHash = api.registry.hash(code).toHex();
+  const authorize = api.tx.system.authorizeUpgrade(codeHash);
+  const callHash = api.registry.hash(authorize.method.toU8a()).toHex();
+  return { codeHash, authorize, callHash, motion: api.tx.whitelist.whitelistCall(callHash) };
+}
+
+/**
+ * Delivers a whitelisted Root call as council member `pair`:
+ * `whitelist.dispatchWhitelistedCallWithPreimage(call)`. Rejects if the call is not whitelisted
+ * (`whitelist.CallIsNotWhitelisted`; a member's dispatch of a hash not yet approved is only
+ * deferred, and reported as such) or if the call itself failed as Root. Resolves
+ * `{ blockNumber, events }`.
+ */
+async function dispatchWhitelisted(api, pair, call) {
+  const { blockNumber, events } = await submit(api, api.tx.whitelist.dispatchWhitelistedCallWithPreimage(call), pair);
+  const dispatched = findEvent(events, 'whitelist', 'WhitelistedCallDispatched');
+  if (!dispatched) {
+    const deferred = findEvent(events, 'whitelist', 'DispatchDeferred');
+    throw new Error(deferred
+      ? `${call.method.section}.${call.method.method} is not whitelisted yet: its dispatch was deferred (close the council motion first)`
+      : 'whitelist.dispatchWhitelistedCallWithPreimage: no WhitelistedCallDispatched event');
+  }
+  const result = dispatched.data.result;
+  if (result.isErr) {
+    throw new Error(`the whitelisted call failed as Root: ${describeDispatchError(api, result.asErr.error)}`);
+  }
+  return { blockNumber, events };
+}
+
+/**
+ * Applies authorized runtime code `code` as `pair` (anyone; free when the code matches the
+ * authorized hash): `system.applyAuthorizedUpgrade(code)`, then waits until the node runs it
+ * (the next block). Resolves `{ blockNumber, specVersion }` (the new spec version); rejects with
+ * frame-system's reason: `system.NothingAuthorized`, `system.Unauthorized` (another code was
+ * authorized), or, for the authorized code, `system.SpecVersionNeedsToIncrease` or
+ * `system.InvalidSpecName` (frame-system then drops the authorization:
+ * `system.RejectedInvalidAuthorizedUpgrade`).
+ */
+async function applyUpgrade(api, pair, code, timeoutMs = 60_000) {
+  const before = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
+  const { blockNumber, events } = await submit(api, api.tx.system.applyAuthorizedUpgrade(code), pair);
+  // A code that matches the authorization but fails frame-system's version checks is not a
+  // dispatch error: the authorization is dropped and an event says why.
+  const rejected = findEvent(events, 'system', 'RejectedInvalidAuthorizedUpgrade');
+  if (rejected) throw new Error(`the authorized code was rejected and its authorization dropped: ${describeDispatchError(api, rejected.data.error)}`);
+  if (!findEvent(events, 'system', 'CodeUpdated')) throw new Error(`system.applyAuthorizedUpgrade in block ${blockNumber}: no system.CodeUpdated event`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
+    if (specVersion !== before) return { blockNumber, specVersion };
+    if (Date.now() > deadline) throw new Error(`the code was set in block ${blockNumber}, but the node still runs spec version ${before} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 module.exports = {
   connect, signer, twoThirdsThreshold, describeDispatchError, submit,
   rotateKeysWithOwner, propose, vote, close, motions, passMotion, contractCall,
+  runtimeUpgrade, dispatchWhitelisted, applyUpgrade,
 };

@@ -50,6 +50,11 @@ for p in "$ROOT/" "$BUILD_ROOT/" "${CARGO_HOME:-$HOME/.cargo}/" "$HOME/.rustup/"
 	fi
 done
 
+# After the check above: its wasm project folder is the runtime's (only the blob names differ).
+log "building the next runtime release (spec_version + 1) for the runtime-upgrade test"
+workspace_cargo build --release --locked -p alstranet-runtime-next
+export ALSTRANET_NEXT_RUNTIME="$CARGO_TARGET_DIR/release/wbuild/alstranet-runtime/alstranet_runtime_next.compact.compressed.wasm"
+
 log "end-to-end tests (node + Ethereum endpoint, ethers, @polkadot/api, alstra CLI)"
 (cd tests/e2e && ALSTRANET_NODE="$NODE_BIN" ALSTRA="$ALSTRA_BIN" ALSTRA_INDEXER="$INDEXER_BIN" npm test --silent)
 

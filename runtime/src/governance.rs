@@ -82,6 +82,13 @@ impl pallet_session::Config for Runtime {
 	type KeyDeposit = ConstU128<0>;
 }
 
+/// Block authors, for the validator set's liveness (`ValidatorSet` counts each validator's
+/// blocks per session and reports a validator silent for a whole session).
+impl pallet_authorship::Config for Runtime {
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
+	type EventHandler = ValidatorSet;
+}
+
 impl pallet_validator_set::Config for Runtime {
 	type AddRemoveOrigin = EnsureRootOrTwoThirdsCouncil;
 	/// 1, so that the single-validator `dev` chain is possible; `local` and production chain
@@ -89,6 +96,7 @@ impl pallet_validator_set::Config for Runtime {
 	type MinAuthorities = ConstU32<1>;
 	type MaxAuthorities = MaxAuthorities;
 	type ValidatorRegistration = Session;
+	type Sessions = Session;
 	type WeightInfo = pallet_validator_set::weights::SubstrateWeight<Runtime>;
 }
 

@@ -127,12 +127,34 @@ pub mod opaque {
 pub use opaque::SessionKeys;
 
 /// The runtime version.
+///
+/// `spec_version` goes up with every runtime that changes behaviour or storage (a chain only
+/// accepts an upgrade to a higher one); `transaction_version` with every change of an existing
+/// call's index or arguments (it invalidates signed transactions). 101: validator liveness,
+/// council-approved Root calls and runtime upgrades (`upgrades`).
+#[cfg(not(feature = "next-version"))]
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("alstranet"),
 	impl_name: alloc::borrow::Cow::Borrowed("alstranet-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
+	impl_version: 1,
+	apis: RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The runtime version of the `next-version` build: this runtime with `spec_version + 1`, which
+/// the tests apply to a running chain by a council motion (`runtime-next/`, the e2e test
+/// "runtime upgrades"), as a consortium would apply its next release.
+#[cfg(feature = "next-version")]
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("alstranet"),
+	impl_name: alloc::borrow::Cow::Borrowed("alstranet-node"),
+	authoring_version: 1,
+	spec_version: 102,
 	impl_version: 1,
 	apis: RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -244,6 +266,11 @@ mod runtime {
 	#[runtime::pallet_index(10)]
 	pub type ValidatorSet = pallet_validator_set::Pallet<Runtime>;
 
+	/// The block author (from Aura's slot), told to `ValidatorSet` for liveness. Declared
+	/// before `Session`: a block that starts a session was authored in a slot of the ending one.
+	#[runtime::pallet_index(20)]
+	pub type Authorship = pallet_authorship::Pallet<Runtime>;
+
 	/// Sessions: enacts the validator set and rotates the Aura and GRANDPA session keys at
 	/// session boundaries. Declared before Aura and GRANDPA, whose authorities it initialises.
 	#[runtime::pallet_index(11)]
@@ -313,6 +340,14 @@ mod runtime {
 	/// admin roles of the BPM contracts (`revive.call` inside `councilAccount.dispatch`).
 	#[runtime::pallet_index(19)]
 	pub type CouncilAccount = pallet_council_account::Pallet<Runtime>;
+
+	/// Preimages of calls, requested by `Whitelist` (deposits held).
+	#[runtime::pallet_index(21)]
+	pub type Preimage = pallet_preimage::Pallet<Runtime>;
+
+	/// Root calls approved by a 2/3 council motion, runtime upgrades among them (`upgrades`).
+	#[runtime::pallet_index(22)]
+	pub type Whitelist = pallet_whitelist::Pallet<Runtime>;
 }
 
 /// We assume that ~10% of the block weight is consumed by `on_initialize` handlers.
@@ -382,6 +417,8 @@ impl frame_system::Config for Runtime {
 	// call contracts and receive EVM transfers.
 	type OnNewAccount = pallet_revive::AutoMapper<Runtime>;
 	type OnKilledAccount = pallet_revive::AutoMapper<Runtime>;
+	/// Run by the first block on a new runtime ([`upgrades::Migrations`]).
+	type SingleBlockMigrations = upgrades::Migrations;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -423,6 +460,8 @@ mod governance;
 pub use governance::*;
 
 mod call_filter;
+pub mod upgrades;
+pub use upgrades::*;
 pub mod rollup_precompile;
 pub use call_filter::{NoPlainTransfers, RefuseFilteredCalls, VALUE_TRANSFER_REFUSED, VALUE_TRANSFER_REFUSED_MESSAGE};
 
@@ -763,3 +802,5 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_upgrades;

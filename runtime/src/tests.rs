@@ -12,7 +12,7 @@ use polkadot_sdk::{sp_io, sp_keyring::Sr25519Keyring};
 /// Builds the storage of a preset exactly as the node does (`sc-chain-spec`): the preset's
 /// JSON patch merged into the default `RuntimeGenesisConfig`, then `GenesisBuilder::build_state`,
 /// inside externalities.
-fn ext_from_preset(id: &str) -> sp_io::TestExternalities {
+pub(crate) fn ext_from_preset(id: &str) -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::default();
 	ext.execute_with(|| {
 		// The node calls the preset API inside the runtime, with storage: `get_preset` reads it
@@ -204,7 +204,7 @@ fn a_single_council_member_cannot_change_validators() {
 
 /// Proposes `call` to the council as Alice and passes it with the ayes of Alice, Bob and
 /// Charlie (3 of the `local` chain's 4 members: the 2/3 threshold), then closes the motion.
-fn pass_council_motion(call: RuntimeCall) {
+pub(crate) fn pass_council_motion(call: RuntimeCall) {
 	use frame_support::assert_ok;
 	use sp_runtime::traits::Hash as _;
 	let call = Box::new(call);

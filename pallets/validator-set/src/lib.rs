@@ -107,12 +107,45 @@
 //! `minValidators` validators, from which point on it manages the set as usual. Every real
 //! chain spec must list the validators (AlstraNet's presets do).
 //!
+//! ## Liveness
+//!
+//! The pallet counts the blocks each validator authors in the current session
+//! ([`AuthoredBlocks`], fed by `pallet-authorship`, whose `EventHandler` this pallet is) and
+//! judges them when the session ends (`SessionManager::end_session`, called by
+//! `pallet-session` *before* it replaces the active set, so the set judged is the one that was
+//! active during the session, read through [`Config::Sessions`]):
+//!
+//! - an active validator that authored **no block in the whole session** gets
+//!   [`Event::ValidatorSilent`] `{ validator, session, consecutive }` and its count of
+//!   consecutive silent sessions ([`SilentSessions`]) goes up; one block resets it (the entry
+//!   is removed). The council is told by the event and can remove the validator
+//!   ([`Call::remove_validator`]); nothing is disabled automatically.
+//! - A session is judged only if it had at least as many blocks as active validators: Aura
+//!   gives slots round robin, so `B` blocks in consecutive slots mean every one of `V <= B`
+//!   validators had a slot. With AlstraNet's 10-block sessions and up to 10 validators, one
+//!   validator down leaves enough blocks; if more than a third are down the chain does not
+//!   finalize anyway and the session is not judged (a `warn` log says so).
+//! - Sessions before [`LivenessFrom`] are not judged: 0 on a chain built with this pallet's
+//!   storage version 1; on a chain upgraded from version 0, [`migrations::v1::MigrateV0ToV1`]
+//!   sets it to the session after the upgrade, whose blocks are the first ones counted in full
+//!   (judging the session of the upgrade would flag validators whose blocks came before it).
+//!
+//! Cost: one read and one write per block (weighed in `on_initialize`), and at a session end
+//! one read and write per active validator (inside `pallet-session`'s rotation, which weighs a
+//! whole block).
+//!
 //! ## Runtime wiring
 //!
 //! - `pallet_session::Config`: `ValidatorId = AccountId`, `ValidatorIdOf = ConvertInto`,
 //!   `SessionManager = ValidatorSet` (this pallet).
 //! - [`Config::ValidatorRegistration`] `= Session` (`pallet_session::Pallet` implements
-//!   `ValidatorRegistration<ValidatorId>`).
+//!   `ValidatorRegistration<ValidatorId>`), and [`Config::Sessions`] `= Session` (FRAME's
+//!   `ValidatorSet` trait: the session index and the active validators).
+//! - `pallet_authorship::Config::EventHandler = ValidatorSet` (block authors, for liveness),
+//!   with `FindAuthor` from Aura. Declare `Authorship` **before** `Session`: the block that
+//!   starts a session was authored in a slot of the ending one (Aura checks it against the
+//!   parent state's authorities), so its author must be found, and counted for the ending
+//!   session, before the rotation replaces the authorities.
 //! - Place this pallet **before** `Session` in `construct_runtime!`: genesis configs are built in
 //!   that order, and `pallet-session`'s genesis asks this pallet for the initial set (genesis
 //!   panics if the order is wrong).
@@ -127,16 +160,21 @@ extern crate alloc;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+pub mod migrations;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_liveness;
 pub mod weights;
 
 pub use pallet::*;
 pub use weights::WeightInfo;
 
-use alloc::vec::Vec;
-use frame_support::traits::{Get, ValidatorRegistration};
-use polkadot_sdk::{frame_support, frame_system, pallet_session, sp_staking::SessionIndex};
+use alloc::{collections::BTreeMap, vec::Vec};
+use frame_support::traits::{Get, ValidatorRegistration, ValidatorSet as SessionValidators};
+use polkadot_sdk::{
+	frame_support, frame_system, pallet_authorship, pallet_session, sp_staking::SessionIndex,
+};
 
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::validator-set";
@@ -148,7 +186,10 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	///
+	/// 1: liveness ([`AuthoredBlocks`], [`SilentSessions`], [`LivenessFrom`]); a chain at 0
+	/// upgrades with [`migrations::v1::MigrateV0ToV1`](crate::migrations::v1::MigrateV0ToV1).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	/// The validator-set pallet.
 	#[pallet::pallet]
@@ -180,6 +221,11 @@ pub mod pallet {
 		/// skipped for lack of keys registers them, and to refuse genesis validators without
 		/// keys.
 		type ValidatorRegistration: ValidatorRegistration<Self::AccountId>;
+
+		/// The sessions: the current session index and the validators active in it
+		/// (`pallet_session::Pallet`, through FRAME's `ValidatorSet` trait). Used to judge
+		/// liveness at each session end and by the v1 migration.
+		type Sessions: SessionValidators<Self::AccountId, ValidatorId = Self::AccountId>;
 
 		/// Weights of this pallet's calls, see [`weights`](crate::weights).
 		type WeightInfo: WeightInfo;
@@ -220,6 +266,26 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PlannedWithoutKeys<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxAuthorities>, ValueQuery>;
+
+	/// Blocks authored by each validator in the current session (liveness), counted by
+	/// `pallet-authorship`'s `note_author`; emptied at each session end. At most one entry per
+	/// validator that authored in the session (Aura lets only the active set author).
+	#[pallet::storage]
+	pub type AuthoredBlocks<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Consecutive judged sessions in which an active validator authored no block (see the
+	/// [crate documentation](crate#liveness)). No entry: it authored in the last judged session
+	/// (or was not active). Entries of validators no longer active are dropped at the next
+	/// judged session end.
+	#[pallet::storage]
+	pub type SilentSessions<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
+
+	/// The first session whose liveness is judged: 0 from genesis, the session after the
+	/// upgrade on a chain migrated from storage version 0.
+	#[pallet::storage]
+	pub type LivenessFrom<T: Config> = StorageValue<_, SessionIndex, ValueQuery>;
 
 	/// Genesis configuration: the initial validators and this chain's minimum.
 	#[pallet::genesis_config]
@@ -318,6 +384,18 @@ pub mod pallet {
 			/// skips: they will not be active until they register keys.
 			missing_keys: Vec<T::AccountId>,
 		},
+		/// `validator`, active during session `session`, authored no block in it although the
+		/// session had a slot for every active validator (see the
+		/// [crate documentation](crate#liveness)). The council may remove it
+		/// ([`Call::remove_validator`]).
+		ValidatorSilent {
+			/// The silent validator.
+			validator: T::AccountId,
+			/// The session that just ended.
+			session: SessionIndex,
+			/// How many judged sessions in a row it has been silent (1 the first time).
+			consecutive: u32,
+		},
 	}
 
 	/// Errors of this pallet.
@@ -335,6 +413,12 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Weighs this block's `note_author` (one read and one write of [`AuthoredBlocks`]),
+		/// which `pallet-authorship` calls without weighing it.
+		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
+			T::DbWeight::get().reads_writes(1, 1)
+		}
+
 		fn integrity_test() {
 			assert!(T::MaxAuthorities::get() > 0, "MaxAuthorities must be at least 1");
 			assert!(
@@ -429,6 +513,50 @@ impl<T: Config> Pallet<T> {
 		// `missing_keys` is a subset of `Validators`, which is bounded by `MaxAuthorities`.
 		let bounded = frame_support::BoundedVec::truncate_from(missing_keys.to_vec());
 		PlannedWithoutKeys::<T>::put(bounded);
+	}
+
+	/// Judges the liveness of the validators active during `session`, which is ending (see the
+	/// [crate documentation](crate#liveness)), and empties [`AuthoredBlocks`] for the next one.
+	fn judge_liveness(session: SessionIndex) {
+		let authored: BTreeMap<T::AccountId, u32> = AuthoredBlocks::<T>::drain().collect();
+		if session < LivenessFrom::<T>::get() {
+			return;
+		}
+		let active = T::Sessions::validators();
+		let blocks = authored.values().fold(0u32, |sum, n| sum.saturating_add(*n));
+		if (blocks as usize) < active.len() {
+			log::warn!(
+				target: LOG_TARGET,
+				"session {} not judged for liveness: {} blocks for {} active validators",
+				session,
+				blocks,
+				active.len(),
+			);
+			return;
+		}
+		let gone: Vec<T::AccountId> =
+			SilentSessions::<T>::iter_keys().filter(|v| !active.contains(v)).collect();
+		for validator in gone {
+			SilentSessions::<T>::remove(validator);
+		}
+		for validator in active {
+			if authored.contains_key(&validator) {
+				SilentSessions::<T>::remove(&validator);
+				continue;
+			}
+			let consecutive = SilentSessions::<T>::mutate(&validator, |n| {
+				*n = n.saturating_add(1);
+				*n
+			});
+			log::warn!(
+				target: LOG_TARGET,
+				"validator {:?} authored no block in session {} ({} in a row)",
+				validator,
+				session,
+				consecutive,
+			);
+			Self::deposit_event(Event::ValidatorSilent { validator, session, consecutive });
+		}
 	}
 
 	/// Checks the pallet's invariants (used by the unit tests): the set is sorted, without
@@ -539,7 +667,21 @@ impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
 		Some(validators)
 	}
 
-	fn end_session(_: SessionIndex) {}
+	/// Judges the liveness of the validators of the session that ends (see the
+	/// [crate documentation](crate#liveness)).
+	fn end_session(ending: SessionIndex) {
+		Self::judge_liveness(ending);
+	}
 
 	fn start_session(_: SessionIndex) {}
+}
+
+/// Counts the blocks each validator authors, for liveness (see the
+/// [crate documentation](crate#liveness)).
+impl<T: Config> pallet_authorship::EventHandler<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>>
+	for Pallet<T>
+{
+	fn note_author(author: T::AccountId) {
+		AuthoredBlocks::<T>::mutate(author, |n| *n = n.saturating_add(1));
+	}
 }

@@ -149,6 +149,7 @@ impl pallet_validator_set::Config for Test {
 	type MinAuthorities = ConstU32<MIN_AUTHORITIES>;
 	type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
 	type ValidatorRegistration = Session;
+	type Sessions = Session;
 	type WeightInfo = ();
 }
 
@@ -235,4 +236,28 @@ pub fn run_to_block(n: u64) {
 pub fn run_to_session(index: u32) {
 	run_to_block(index as u64 * PERIOD);
 	assert_eq!(pallet_session::CurrentIndex::<Test>::get(), index);
+}
+
+/// Runs blocks up to `n`; `author(block)` names each block's author (`None`: the slot's
+/// validator is down and the slot stays empty), noted *before* the block's rotation as in the
+/// runtime, where `Authorship` comes before `Session`: the block that starts a session was
+/// authored in a slot of the ending one.
+pub fn run_authoring_to_block(n: u64, author: impl Fn(u64) -> Option<u64>) {
+	use polkadot_sdk::pallet_authorship::EventHandler;
+	let from = System::block_number();
+	for block in (from + 1)..=n {
+		if let Some(who) = author(block) {
+			<ValidatorSet as EventHandler<u64, u64>>::note_author(who);
+		}
+		run_to_block(block);
+	}
+}
+
+/// Aura's round robin over `validators` (slot = block number), except that the validators in
+/// `down` author nothing.
+pub fn round_robin(validators: &'static [u64], down: &'static [u64]) -> impl Fn(u64) -> Option<u64> {
+	move |block| {
+		let who = validators[(block % validators.len() as u64) as usize];
+		(!down.contains(&who)).then_some(who)
+	}
 }
