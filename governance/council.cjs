@@ -266,8 +266,8 @@ async function dispatchWhitelisted(api, pair, call) {
 
 /**
  * Applies authorized runtime code `code` as `pair` (anyone; free when the code matches the
- * authorized hash): `system.applyAuthorizedUpgrade(code)`, then waits until the node runs it
- * (the next block). Resolves `{ blockNumber, specVersion }` (the new spec version); rejects with
+ * authorized hash): `system.applyAuthorizedUpgrade(code)`, then waits until a block has run it
+ * (the next one, with the release's migrations). Resolves `{ blockNumber, specVersion }` (the new spec version); rejects with
  * frame-system's reason: `system.NothingAuthorized`, `system.Unauthorized` (another code was
  * authorized), or, for the authorized code, `system.SpecVersionNeedsToIncrease` or
  * `system.InvalidSpecName` (frame-system then drops the authorization:
@@ -275,17 +275,23 @@ async function dispatchWhitelisted(api, pair, call) {
  */
 async function applyUpgrade(api, pair, code, timeoutMs = 60_000) {
   const before = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
-  const { blockNumber, events } = await submit(api, api.tx.system.applyAuthorizedUpgrade(code), pair);
+  // As hex: polkadot.js reads a Uint8Array given for `Bytes` as already SCALE-encoded (length
+  // prefix first), a hex string as the raw bytes.
+  const { blockNumber, events } = await submit(api, api.tx.system.applyAuthorizedUpgrade(`0x${Buffer.from(code).toString('hex')}`), pair);
   // A code that matches the authorization but fails frame-system's version checks is not a
   // dispatch error: the authorization is dropped and an event says why.
   const rejected = findEvent(events, 'system', 'RejectedInvalidAuthorizedUpgrade');
   if (rejected) throw new Error(`the authorized code was rejected and its authorization dropped: ${describeDispatchError(api, rejected.data.error)}`);
   if (!findEvent(events, 'system', 'CodeUpdated')) throw new Error(`system.applyAuthorizedUpgrade in block ${blockNumber}: no system.CodeUpdated event`);
+  // The state after that block already holds the new code (and reports its version); the next
+  // block is the first to execute it: frame-executive runs the migrations there and records
+  // the version in `system.lastRuntimeUpgrade`.
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
-    if (specVersion !== before) return { blockNumber, specVersion };
-    if (Date.now() > deadline) throw new Error(`the code was set in block ${blockNumber}, but the node still runs spec version ${before} after ${timeoutMs} ms`);
+    const last = await api.query.system.lastRuntimeUpgrade();
+    if (specVersion !== before && last.isSome && last.unwrap().specVersion.toNumber() === specVersion) return { blockNumber, specVersion };
+    if (Date.now() > deadline) throw new Error(`the code was set in block ${blockNumber}, but no block has run spec version ${specVersion} (was ${before}) after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

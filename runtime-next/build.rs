@@ -3,7 +3,10 @@
 //! alstranet_runtime_next.compact.compressed.wasm` (the wasm project folder is shared: only the
 //! runtime crate itself is compiled again, with the feature).
 fn main() {
-	let runtime = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/Cargo.toml");
+	// Lexically, not `../runtime`: wasm-builder looks the manifest path up verbatim in `cargo
+	// metadata`, and canonicalizing would resolve the build root's symlink (see scripts/env.sh).
+	let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("runtime-next/ is in the workspace");
+	let runtime = workspace.join("runtime/Cargo.toml");
 	polkadot_sdk::substrate_wasm_builder::WasmBuilder::new()
 		.with_project(runtime)
 		.expect("../runtime/Cargo.toml exists")

@@ -7,6 +7,10 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 setup_all
 [ -x "$NODE_BIN" ] && [ -x "$ALSTRA_BIN" ] || build_node
+# The next runtime release (spec_version + 1) that the council applies to the running network
+# (zombienet/scripts/runtime-upgrade.cjs); scripts/test.sh builds it before the e2e tests.
+export ALSTRANET_NEXT_RUNTIME="${ALSTRANET_NEXT_RUNTIME:-$CARGO_TARGET_DIR/release/wbuild/alstranet-runtime/alstranet_runtime_next.compact.compressed.wasm}"
+[ -f "$ALSTRANET_NEXT_RUNTIME" ] || workspace_cargo build --release --locked -p alstranet-runtime-next
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/alstranet-zombienet-XXXXXX")"
 # The raw form of the committed `local` chain spec: zombienet uses a raw spec as it is.

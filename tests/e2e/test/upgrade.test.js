@@ -59,7 +59,8 @@ describe('runtime upgrades on a running chain', () => {
   before(async () => {
     const spec = path.join(tempDir('spec-100'), 'dev-spec-100.json');
     fs.writeFileSync(spec, zlib.gunzipSync(fs.readFileSync(path.join(ROOT, 'tests/e2e/fixtures/dev-spec-100.json.gz'))));
-    node = await startNode(['--chain', spec, '--alice', '--validator', '--force-authoring'], { name: 'upgrade' });
+    // What `--dev` sets, for a chain from a file (a validator needs a node key of its own).
+    node = await startNode(['--chain', spec, '--alice', '--validator', '--force-authoring', '--node-key', '0'.repeat(63) + '1'], { name: 'upgrade' });
     await node.waitForLog(/Running JSON-RPC server/);
     api = await council.connect(node.wsUrl);
     await until(async () => (await finalized()) >= 2, 60_000, 'finalized block #2');
