@@ -43,7 +43,7 @@ async function run(_nodeName, networkInfo, args) {
     if (found.session < sessionAtStart) throw new Error(`${name} was reported silent for session ${found.session}, before it was paused (session ${sessionAtStart})`);
     const count = (await alice.query.validatorSet.silentSessions(account)).toNumber();
     if (count < 1) throw new Error(`validatorSet.silentSessions(${name}) is ${count} after the event`);
-    measured(`liveness: ${name} paused from #${start} (session ${sessionAtStart}); validatorSet.ValidatorSilent for session ${found.session} (consecutive ${found.consecutive}) in finalized #${found.block}, ${found.block - start} blocks later`);
+    measured(`liveness: ${name} paused, chain scanned from #${start} (session ${sessionAtStart}); validatorSet.ValidatorSilent for session ${found.session} (consecutive ${found.consecutive}) in finalized #${found.block}, ${found.block - start} blocks later`);
     return found.block - start;
   } finally {
     await disconnectAll();
