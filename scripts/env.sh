@@ -35,6 +35,8 @@ install_system_packages() {
 	command -v chromium >/dev/null || missing+=(chromium)
 	# the analytics indexer's PostgreSQL test starts a throwaway server (indexer/tests/indexer.rs)
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+	# promtool checks and unit-tests the alert rules in monitoring/ (Debian ships it with prometheus)
+	command -v promtool >/dev/null || missing+=(prometheus)
 	if [ ${#missing[@]} -gt 0 ]; then
 		log "installing Debian packages: ${missing[*]}"
 		as_root apt-get update -qq

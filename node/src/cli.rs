@@ -13,6 +13,9 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub eth_rpc: EthRpcParams,
+
+	#[clap(flatten)]
+	pub auditor: crate::auditor::AuditorParams,
 }
 
 /// Options of the managed Ethereum JSON-RPC endpoint (MetaMask, Hardhat, ethers, Foundry).

@@ -194,6 +194,9 @@ pub fn run() -> sc_cli::Result<()> {
 			if !backend_given {
 				cli.run.network_params.network_backend = sc_cli::NetworkBackendType::Libp2p;
 			}
+			// A read-only auditor node: no authoring, safe RPC methods, no submissions.
+			crate::auditor::apply(&cli.auditor, &mut cli.run).map_err(sc_cli::Error::Input)?;
+			let auditor = cli.auditor.auditor;
 			let eth_rpc = cli.eth_rpc.clone();
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
@@ -203,10 +206,10 @@ pub fn run() -> sc_cli::Result<()> {
 							alstranet_runtime::opaque::Block,
 							<alstranet_runtime::opaque::Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config, eth_rpc)
+					>(config, eth_rpc, auditor)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p =>
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config, eth_rpc)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, eth_rpc, auditor)
 							.map_err(sc_cli::Error::Service),
 				}
 			})

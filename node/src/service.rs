@@ -211,6 +211,7 @@ pub fn new_full<
 >(
 	config: Configuration,
 	eth_rpc: EthRpcParams,
+	auditor: bool,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -310,12 +311,24 @@ pub fn new_full<
 		})
 	};
 
+	if let Some(registry) = prometheus_registry.clone() {
+		task_manager.spawn_handle().spawn(
+			"alstranet-metrics",
+			None,
+			crate::metrics::run(client.clone(), network.clone(), sync_service.clone(), registry),
+		);
+	}
+
 	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
 		network: network.clone(),
 		client: client.clone(),
 		keystore: keystore_container.keystore(),
 		task_manager: &mut task_manager,
-		transaction_pool: transaction_pool.clone(),
+		// The RPC's view of the pool: an auditor node refuses every submission (`auditor`).
+		transaction_pool: Arc::new(crate::auditor::ReadOnlyPool::new(
+			transaction_pool.clone(),
+			auditor,
+		)),
 		rpc_builder: rpc_extensions_builder,
 		backend,
 		system_rpc_tx,

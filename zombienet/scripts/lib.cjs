@@ -94,7 +94,14 @@ function nodePeerId(name) {
   return `0x002408011220${Buffer.from(publicKey).toString('hex')}`;
 }
 
+const { scrape: scrapeUrl, metricValue, metricNames } = require('../../monitoring/scrape.cjs');
+
+/** The Prometheus text exposition of node `name` (`alstranet_*` metrics: node/src/metrics.rs). */
+async function scrape(networkInfo, name) {
+  return scrapeUrl(networkInfo.nodesByName[name].prometheusUri);
+}
+
 module.exports = {
   council, api, disconnectAll, sleep, waitFor, heads, peers, authorOf,
-  loadState, saveState, measured, councilSigners, nodePeerId,
+  loadState, saveState, measured, councilSigners, nodePeerId, scrape, metricValue, metricNames,
 };

@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import prometheus from '../../../monitoring/scrape.cjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const TARGET = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/alstranet/target');
@@ -119,3 +120,11 @@ export async function jsonRpc(url, method, params = []) {
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
 }
+
+/** The Prometheus text exposition of the node's `/metrics` (`startNode(..., { prometheus: true })`). */
+export async function scrapeMetrics(port) {
+  return prometheus.scrape(`http://127.0.0.1:${port}/metrics`);
+}
+
+/** `metricValue(text, name, labels)`: see monitoring/scrape.cjs. */
+export const { metricValue } = prometheus;

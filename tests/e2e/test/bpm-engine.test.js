@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ethers } from 'ethers';
 import { ACCOUNTS, ALSTRA_BIN, alstraCli, model } from '../lib/alstra.js';
-import { freePort, jsonRpc, ROOT, startNode, tail, until } from '../lib/node.js';
+import { freePort, jsonRpc, metricValue, ROOT, scrapeMetrics, startNode, tail, until } from '../lib/node.js';
 import { acceptedBatch } from '../lib/l1.js';
 import { authorizeDeployment, batchHeader, connect, proveBatch, proverKeys, rollupStatus, sudo } from '../lib/rollup.js';
 import { startAnvil } from '../lib/anvil.js';
@@ -46,7 +46,7 @@ describe('BPM engine on a dev node', () => {
   const gas = [];
 
   before(async () => {
-    node = await startNode(['--dev'], { name: 'bpm', eth: true });
+    node = await startNode(['--dev'], { name: 'bpm', eth: true, prometheus: true });
     try {
       await until(() => jsonRpc(node.ethUrl, 'eth_chainId'), 180_000, 'the Ethereum JSON-RPC endpoint');
       await until(async () => BigInt(await jsonRpc(node.ethUrl, 'eth_blockNumber')) > 0n, 60_000, 'a block');
@@ -411,6 +411,24 @@ contract Rogue {
     await assert.rejects(jsonRpc(url, 'rollup_batch', ['one']), /Invalid params/, 'bad params are refused');
     await assert.rejects(jsonRpc(url, 'rollup_status', ['0x' + '11'.repeat(32)]), /the rollup runtime API call failed/,
       'an unknown block hash is refused');
+
+    // The node's own Prometheus metrics (monitoring/) count what it finalized: every transition
+    // of the run, in the batches sealed, nothing left open.
+    const total = proven.reduce((a, [, h]) => a + h.transitions, 0);
+    let text = '';
+    await until(async () => {
+      text = await scrapeMetrics(node.prometheusPort);
+      return metricValue(text, 'alstranet_rollup_batches_total', { event: 'sealed' }) === proven.length;
+    }, 60_000, `alstranet_rollup_batches_total{event="sealed"} to reach ${proven.length}`)
+      .catch((e) => { throw new Error(`${e.message}\n${text.split('\n').filter((l) => l.startsWith('alstranet_')).join('\n')}`); });
+    assert.equal(metricValue(text, 'alstranet_bpm_transitions_total'), total, 'every proven transition counted once');
+    const actions = metricValue(text, 'alstranet_bpm_actions_total');
+    assert.ok(actions > 0 && actions <= total, `engine actions (${actions}) record one or more transitions each (${total})`);
+    assert.equal(metricValue(text, 'alstranet_rollup_last_batch', { status: 'sealed' }), proven.length);
+    assert.equal(metricValue(text, 'alstranet_rollup_open_batch_transitions'), 0);
+    assert.equal(metricValue(text, 'alstranet_validators'), 1, 'dev: Alice alone');
+    assert.equal(metricValue(text, 'alstranet_metrics_errors_total'), 0, 'every finalized block read');
+    assert.ok(metricValue(text, 'alstranet_finality_lag_blocks') <= 3, 'one validator finalizes as it authors');
   });
 
   let anvil; // the L1 of the last two tests
@@ -594,6 +612,9 @@ contract Rogue {
     const relayers = [ANVIL_KEYS[1], ANVIL_KEYS[2]].map((k) => new ethers.Wallet(k).address);
     assert.equal(await manager.lastBatch(), BigInt(last), 'every batch on L1');
     assert.equal(await manager.stateRoot(), BigInt((await jsonRpc(url, 'rollup_batch', [last])).newRoot), 'L1\'s state root is the chain\'s');
+    await until(async () => metricValue(await scrapeMetrics(node.prometheusPort), 'alstranet_rollup_batches_total', { event: 'finalized' }) === last,
+      60_000, `the node's alstranet_rollup_batches_total{event="finalized"} to reach ${last}`);
+    assert.equal(metricValue(await scrapeMetrics(node.prometheusPort), 'alstranet_rollup_last_batch', { status: 'finalized' }), last);
     for (const [n] of proven) {
       const b = await jsonRpc(url, 'rollup_batch', [n]);
       assert.equal(b.status, 'finalized', `batch ${n} finalized on AlstraNet`);

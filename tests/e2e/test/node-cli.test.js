@@ -1,11 +1,13 @@
 // The node binary on bad input and operator workflows: chain-spec drift, a malformed chain
-// spec, and a `local` validator with and without its session keys.
+// spec, a `local` validator with and without its session keys, and the read-only auditor node.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ethers } from 'ethers';
-import { ROOT, jsonRpc, runNodeSync, startNode, tempDir, until } from '../lib/node.js';
+import { Keyring } from '@polkadot/api';
+import { ROOT, jsonRpc, metricValue, runNodeSync, scrapeMetrics, startNode, tempDir, until } from '../lib/node.js';
+import { connect } from '../lib/rollup.js';
 
 const MISSING_KEYS = /keystore holds no aura, gran, attn session key/;
 // Any kind missing (the check names each one).
@@ -109,6 +111,58 @@ describe('chain specs', () => {
     assert.notEqual(r.status, 0, 'the node must refuse to start');
     assert.match(r.stderr + r.stdout, /cannot load the chain spec/);
     assert.ok((r.stderr + r.stdout).includes(file), 'the error names the file');
+  });
+});
+
+describe('auditor node (--auditor)', () => {
+  test('an auditor cannot be started as an authority or with unsafe RPC methods', () => {
+    for (const [extra, named] of [
+      [['--chain', 'local', '--validator'], /--auditor cannot be combined with --validator/],
+      [['--dev'], /--auditor cannot be combined with --dev/],
+      [['--chain', 'local', '--charlie'], /--auditor cannot be combined with a test-account flag such as --alice/],
+      [['--chain', 'local', '--rpc-methods', 'unsafe'], /--auditor cannot be combined with --rpc-methods unsafe/],
+    ]) {
+      const dir = tempDir('auditor-refused');
+      const r = runNodeSync(['--auditor', ...extra, '--base-path', dir, '--no-prometheus']);
+      assert.notEqual(r.status, 0, `the node must refuse to start with ${extra.join(' ')}`);
+      assert.match(r.stderr + r.stdout, named);
+      assert.ok(!fs.existsSync(path.join(dir, 'chains')), 'refused before opening a database');
+    }
+  });
+
+  test('an auditor serves reads and metrics, refuses unsafe methods and every submitted transaction', async () => {
+    const node = await startNode(['--chain', 'local', '--auditor'], { name: 'auditor', prepare: generateNodeKey, prometheus: true });
+    const url = `http://127.0.0.1:${node.rpcPort}`;
+    try {
+      await until(() => jsonRpc(url, 'system_health'), 120_000, 'the auditor\'s RPC');
+      assert.deepEqual(await jsonRpc(url, 'system_nodeRoles'), ['Full'], 'never an authority');
+      await assert.rejects(jsonRpc(url, 'author_rotateKeys'), /unsafe/, 'unsafe methods are not served');
+      await assert.rejects(jsonRpc(url, 'author_insertKey', ['aura', '//Alice', '0x' + '00'.repeat(32)]), /unsafe/);
+      // A transaction signed correctly for this chain is refused at submission, by both RPCs.
+      const api = await connect(node.wsUrl);
+      try {
+        const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+        const tx = await api.tx.system.remark('0x00').signAsync(alice, { nonce: 0 });
+        await assert.rejects(jsonRpc(url, 'author_submitExtrinsic', [tx.toHex()]), /read-only auditor node \(--auditor\): it accepts no transactions/);
+        await assert.rejects(api.rpc.author.submitExtrinsic(tx), /read-only auditor node/);
+        assert.equal((await api.rpc.author.pendingExtrinsics()).length, 0, 'nothing entered the pool');
+        // Reads are served: the council's well-known nodes, as the auditor's metrics count them.
+        const wellKnown = (await api.query.nodeAuthorization.wellKnownNodes()).size;
+        assert.ok(wellKnown >= 4, `the local spec's well-known nodes (${wellKnown})`);
+        let text = '';
+        await until(async () => metricValue(text = await scrapeMetrics(node.prometheusPort), 'alstranet_well_known_nodes') === wellKnown,
+          60_000, 'alstranet_well_known_nodes');
+        assert.equal(metricValue(text, 'alstranet_validators'), 4);
+        // its random node key is not a well-known node: the node says it has no authorised peer
+        assert.equal(metricValue(text, 'alstranet_node_authorized'), 0);
+        await until(async () => metricValue(text = await scrapeMetrics(node.prometheusPort), 'alstranet_authorized_peers') === 0, 30_000, 'alstranet_authorized_peers');
+        assert.equal(metricValue(text, 'alstranet_unauthorized_peers_connected'), 0);
+      } finally {
+        await api.disconnect();
+      }
+    } finally {
+      await node.stop();
+    }
   });
 });
 
