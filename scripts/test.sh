@@ -36,6 +36,10 @@ git diff --exit-code --stat -- contracts/bpm/artifacts contracts/l1/artifacts ||
 	exit 1
 }
 
+log "alert rules (monitoring/prometheus): promtool checks them and runs their unit tests"
+promtool check config monitoring/prometheus/prometheus.yml # with the rules it loads
+(cd monitoring/prometheus && promtool test rules alerts.test.yml)
+
 log "the predeployed canonical contracts match their published init code (runtime/src/predeploys.json)"
 (cd tests/e2e && node bin/generate-predeploys.mjs --check)
 
