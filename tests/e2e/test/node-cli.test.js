@@ -130,8 +130,8 @@ describe('auditor node (--auditor)', () => {
     }
   });
 
-  test('an auditor serves reads and metrics, refuses unsafe methods and every submitted transaction', async () => {
-    const node = await startNode(['--chain', 'local', '--auditor'], { name: 'auditor', prepare: generateNodeKey, prometheus: true });
+  test('an auditor serves reads (Substrate and Ethereum RPC) and metrics, refuses unsafe methods and every submitted transaction', async () => {
+    const node = await startNode(['--chain', 'local', '--auditor'], { name: 'auditor', prepare: generateNodeKey, prometheus: true, eth: true });
     const url = `http://127.0.0.1:${node.rpcPort}`;
     try {
       await until(() => jsonRpc(url, 'system_health'), 120_000, 'the auditor\'s RPC');
@@ -146,6 +146,15 @@ describe('auditor node (--auditor)', () => {
         await assert.rejects(jsonRpc(url, 'author_submitExtrinsic', [tx.toHex()]), /read-only auditor node \(--auditor\): it accepts no transactions/);
         await assert.rejects(api.rpc.author.submitExtrinsic(tx), /read-only auditor node/);
         assert.equal((await api.rpc.author.pendingExtrinsics()).length, 0, 'nothing entered the pool');
+        // Its Ethereum endpoint reads, and refuses a signed Ethereum transaction the same way.
+        await until(() => jsonRpc(node.ethUrl, 'eth_chainId'), 120_000, 'the auditor\'s Ethereum endpoint');
+        assert.equal(await jsonRpc(node.ethUrl, 'eth_chainId'), '0x414d');
+        const wallet = ethers.Wallet.createRandom();
+        const raw = await wallet.signTransaction({
+          type: 2, chainId: 0x414d, nonce: 0, to: wallet.address, value: 0n, gasLimit: 21000n,
+          maxFeePerGas: 10n ** 12n, maxPriorityFeePerGas: 0n,
+        });
+        await assert.rejects(jsonRpc(node.ethUrl, 'eth_sendRawTransaction', [raw]), /read-only auditor node/);
         // Reads are served: the council's well-known nodes, as the auditor's metrics count them.
         const wellKnown = (await api.query.nodeAuthorization.wellKnownNodes()).size;
         assert.ok(wellKnown >= 4, `the local spec's well-known nodes (${wellKnown})`);
