@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Measures the weights of AlstraNet's pallets in the runtime and writes each pallet's
 # `src/weights.rs` (pallet-validator-set, pallet-issuance, pallet-council-account, pallet-rollup,
-# pallet-attestation), and those of the SDK's pallet-node-authorization, which upstream ships
-# without benchmarks, to `runtime/src/weights/pallet_node_authorization.rs`.
-#   scripts/benchmark-weights.sh                 # all six, STEPS=50 REPEAT=20
+# pallet-attestation).
+#   scripts/benchmark-weights.sh                 # all five, STEPS=50 REPEAT=20
 #   STEPS=2 REPEAT=1 scripts/benchmark-weights.sh pallet_rollup   # a quick run of one pallet
 #
 # It builds the node with the `runtime-benchmarks` feature (its `benchmark pallet` sub-command
@@ -25,21 +24,17 @@ cd "$ROOT"
 
 STEPS="${STEPS:-50}"
 REPEAT="${REPEAT:-20}"
-# Where each pallet's weights go, and with which template: our pallets define their own
-# `WeightInfo` trait; an SDK pallet's weights implement its trait in the runtime.
-declare -A OUTPUT=(
-	[pallet_validator_set]=pallets/validator-set/src/weights.rs
-	[pallet_issuance]=pallets/issuance/src/weights.rs
-	[pallet_council_account]=pallets/council-account/src/weights.rs
-	[pallet_rollup]=pallets/rollup/src/weights.rs
-	[pallet_attestation]=pallets/attestation/src/weights.rs
-	[pallet_node_authorization]=runtime/src/weights/pallet_node_authorization.rs
+declare -A CRATE_DIR=(
+	[pallet_validator_set]=pallets/validator-set
+	[pallet_issuance]=pallets/issuance
+	[pallet_council_account]=pallets/council-account
+	[pallet_rollup]=pallets/rollup
+	[pallet_attestation]=pallets/attestation
 )
-declare -A TEMPLATE=([pallet_node_authorization]=scripts/weights/runtime-weight-template.hbs)
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_validator_set pallet_issuance pallet_council_account pallet_rollup pallet_attestation pallet_node_authorization)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_validator_set pallet_issuance pallet_council_account pallet_rollup pallet_attestation)
 for p in "${PALLETS[@]}"; do
-	[ -n "${OUTPUT[$p]:-}" ] || { echo "unknown pallet '$p' (known: ${!OUTPUT[*]})" >&2; exit 2; }
+	[ -n "${CRATE_DIR[$p]:-}" ] || { echo "unknown pallet '$p' (known: ${!CRATE_DIR[*]})" >&2; exit 2; }
 done
 
 log "building alstranet-node with runtime-benchmarks (target dir $CARGO_TARGET_DIR)"
@@ -55,7 +50,7 @@ cp "$CARGO_TARGET_DIR/release/wbuild/alstranet-runtime/alstranet_runtime.compact
 	"$BENCH_DIR/alstranet_runtime.compact.compressed.wasm"
 
 for pallet in "${PALLETS[@]}"; do
-	out="${OUTPUT[$pallet]}"
+	out="${CRATE_DIR[$pallet]}/src/weights.rs"
 	log "benchmarking $pallet (steps $STEPS, repeat $REPEAT) -> $out"
 	"$BENCH_DIR/alstranet-node" benchmark pallet \
 		--runtime "$BENCH_DIR/alstranet_runtime.compact.compressed.wasm" \
@@ -63,7 +58,7 @@ for pallet in "${PALLETS[@]}"; do
 		--pallet "$pallet" --extrinsic '*' \
 		--steps "$STEPS" --repeat "$REPEAT" \
 		--wasm-execution compiled --heap-pages 4096 \
-		--template "${TEMPLATE[$pallet]:-scripts/weights/pallet-weight-template.hbs}" \
+		--template scripts/weights/pallet-weight-template.hbs \
 		--output "$out"
 done
 log "weights written; rebuild the node and regenerate the chain specs (see the header of this script)"

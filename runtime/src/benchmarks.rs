@@ -2,10 +2,8 @@
 //! `runtime-benchmarks` feature; `scripts/benchmark-weights.sh` runs them and writes each
 //! pallet's `weights.rs`).
 //!
-//! AlstraNet's own pallets are listed, and `pallet_node_authorization`, which upstream ships
-//! without benchmarks (`node_authorization_benchmarks.rs`). The other SDK pallets ship weights
-//! measured on Parity's reference hardware (`pallet_*::weights::SubstrateWeight`, or GRANDPA's
-//! formula in its `WeightInfo for ()`), which this runtime uses as they are.
+//! Only AlstraNet's own pallets are listed: the SDK's pallets ship weights measured on Parity's
+//! reference hardware (`pallet_*::weights::SubstrateWeight`), which this runtime uses as they are.
 
 polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_validator_set, ValidatorSet]
@@ -13,5 +11,4 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_council_account, CouncilAccount]
 	[pallet_rollup, Rollup]
 	[pallet_attestation, Attestation]
-	[pallet_node_authorization, crate::node_authorization_benchmarks::Pallet::<Runtime>]
 );

@@ -7,7 +7,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode};
 use polkadot_sdk::{
 	frame_support::{
 		pallet_prelude::TransactionSource,
-		traits::{Contains, Get, OriginTrait},
+		traits::{Contains, OriginTrait},
 	},
 	pallet_balances, pallet_node_authorization, pallet_revive,
 	sp_runtime::{
@@ -110,27 +110,17 @@ impl Contains<RuntimeCall> for NoPlainTransfers {
 /// keep `remove_connections`, and connections among well-known nodes, which their peer sets
 /// already allow. Root bypasses the filter. One storage read (`WellKnownNodes`) for this call
 /// only.
-///
-/// Both calls also carry at most `MaxWellKnownNodes` PeerIds: the pallet takes any number for a
-/// fixed weight, and its benchmarks (`node_authorization_benchmarks.rs`) measure that worst case.
 pub struct OnlyWellKnownConnections;
 
 impl Contains<RuntimeCall> for OnlyWellKnownConnections {
 	fn contains(call: &RuntimeCall) -> bool {
-		let bound = <crate::governance::MaxWellKnownNodes as Get<u32>>::get() as usize;
 		match call {
 			RuntimeCall::NodeAuthorization(pallet_node_authorization::Call::add_connections {
 				connections, ..
 			}) => {
-				if connections.len() > bound {
-					return false;
-				}
 				let known = pallet_node_authorization::WellKnownNodes::<crate::Runtime>::get();
 				connections.iter().all(|peer| known.contains(peer))
 			},
-			RuntimeCall::NodeAuthorization(pallet_node_authorization::Call::remove_connections {
-				connections, ..
-			}) => connections.len() <= bound,
 			_ => true,
 		}
 	}

@@ -32,8 +32,6 @@ pub mod genesis_config_presets;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
-#[cfg(feature = "runtime-benchmarks")]
-mod node_authorization_benchmarks;
 
 use alloc::{vec, vec::Vec};
 use frame_support::weights::{
