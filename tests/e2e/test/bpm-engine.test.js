@@ -423,7 +423,9 @@ contract Rogue {
       .catch((e) => { throw new Error(`${e.message}\n${text.split('\n').filter((l) => l.startsWith('alstranet_')).join('\n')}`); });
     assert.equal(metricValue(text, 'alstranet_bpm_transitions_total'), total, 'every proven transition counted once');
     const actions = metricValue(text, 'alstranet_bpm_actions_total');
-    assert.ok(actions > 0 && actions <= total, `engine actions (${actions}) record one or more transitions each (${total})`);
+    // (an action may record no transition, e.g. a definition's publication: measured 12 actions
+    // for 10 transitions on MIWG A.1.0)
+    assert.ok(actions > 0, `engine actions recorded (${actions})`);
     assert.equal(metricValue(text, 'alstranet_rollup_last_batch', { status: 'sealed' }), proven.length);
     assert.equal(metricValue(text, 'alstranet_rollup_open_batch_transitions'), 0);
     assert.equal(metricValue(text, 'alstranet_validators'), 1, 'dev: Alice alone');
