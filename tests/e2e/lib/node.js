@@ -87,6 +87,17 @@ export async function startNode(args, { name = 'node', eth = false, prepare, pro
   return node;
 }
 
+/** Total size in bytes of the files under `dir` (as `du -sb`; links are not followed). */
+export function dirSize(dir) {
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += dirSize(p);
+    else if (e.isFile()) total += fs.statSync(p).size;
+  }
+  return total;
+}
+
 export function tail(text, lines = 60) {
   return text.split('\n').slice(-lines).join('\n');
 }

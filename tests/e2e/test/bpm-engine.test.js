@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ethers } from 'ethers';
 import { ACCOUNTS, ALSTRA_BIN, alstraCli, model } from '../lib/alstra.js';
-import { freePort, jsonRpc, metricValue, ROOT, scrapeMetrics, startNode, tail, until } from '../lib/node.js';
+import { dirSize, freePort, jsonRpc, metricValue, ROOT, scrapeMetrics, startNode, tail, until } from '../lib/node.js';
 import { acceptedBatch } from '../lib/l1.js';
 import { authorizeDeployment, batchHeader, connect, proveBatch, proverKeys, rollupStatus, sudo } from '../lib/rollup.js';
 import { startAnvil } from '../lib/anvil.js';
@@ -44,6 +44,8 @@ describe('BPM engine on a dev node', () => {
   let cli;
   let deployment;
   const gas = [];
+  // The chain database before the models run (engine deployed): for the sizing of docs/operations.md.
+  let diskBefore;
 
   before(async () => {
     node = await startNode(['--dev'], { name: 'bpm', eth: true, prometheus: true });
@@ -70,6 +72,10 @@ describe('BPM engine on a dev node', () => {
         '--role', 'Invoicee', '--role', 'Approver');
       cli.run('alith', 'participant', 'register', ACCOUNTS.charleth, '--name', 'Initech (Charleth)',
         '--role', 'Accountant');
+      diskBefore = {
+        bytes: dirSize(path.join(node.basePath, 'chains')),
+        block: Number(BigInt(await jsonRpc(node.ethUrl, 'eth_blockNumber'))),
+      };
     } catch (e) {
       console.log(tail(node.log()));
       throw e;
@@ -431,6 +437,14 @@ contract Rogue {
     assert.equal(metricValue(text, 'alstranet_validators'), 1, 'dev: Alice alone');
     assert.equal(metricValue(text, 'alstranet_metrics_errors_total'), 0, 'every finalized block read');
     assert.ok(metricValue(text, 'alstranet_finality_lag_blocks') <= 3, 'one validator finalizes as it authors');
+
+    // Sizing (docs/operations.md, STOR_001/002): the database's growth over the models' run per
+    // finalized transition. An upper bound: it includes the definitions' publication and the
+    // blocks themselves (a measurement printed, not a test of the number).
+    const bytes = dirSize(path.join(node.basePath, 'chains')) - diskBefore.bytes;
+    const blocks = Number(BigInt(await jsonRpc(node.ethUrl, 'eth_blockNumber'))) - diskBefore.block;
+    console.log(`# measured: chain database +${(bytes / 1024).toFixed(0)} KiB over ${blocks} blocks, ${actions} engine actions and ${total} transitions: `
+      + `${(bytes / 1024 / total).toFixed(1)} KiB per transition (with the blocks and the definitions' publication), ${(bytes / 1024 / blocks).toFixed(1)} KiB per block`);
   });
 
   let anvil; // the L1 of the last two tests
