@@ -67,8 +67,12 @@ function du(dir) {
   let total = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) total += du(p);
-    else if (e.isFile()) total += fs.statSync(p).size;
+    try {
+      if (e.isDirectory()) total += du(p);
+      else if (e.isFile()) total += fs.statSync(p).size;
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err; // removed meanwhile (a database's log file)
+    }
   }
   return total;
 }

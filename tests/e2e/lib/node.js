@@ -87,13 +87,18 @@ export async function startNode(args, { name = 'node', eth = false, prepare, pro
   return node;
 }
 
-/** Total size in bytes of the files under `dir` (as `du -sb`; links are not followed). */
+/** Total size in bytes of the files under `dir` (as `du -sb`; links are not followed; a file
+ *  removed while it is read counts 0). */
 export function dirSize(dir) {
   let total = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) total += dirSize(p);
-    else if (e.isFile()) total += fs.statSync(p).size;
+    try {
+      if (e.isDirectory()) total += dirSize(p);
+      else if (e.isFile()) total += fs.statSync(p).size;
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err; // removed meanwhile (a database's log file)
+    }
   }
   return total;
 }
