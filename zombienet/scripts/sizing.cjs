@@ -62,14 +62,16 @@ function cpu(pid) {
   return { cpuSeconds: (utime + stime) / CLK_TCK, lifeSeconds: uptime - start };
 }
 
-/** Total size in bytes of the files under `dir` (like `du -sb`, without following links). */
+/** Bytes allocated on disk to the files under `dir` (like `du -s`, without following links): ParityDB
+ *  creates its index files sparse (32 MiB apparent, a few KiB used), so their apparent size is no
+ *  measure. */
 function du(dir) {
   let total = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     try {
       if (e.isDirectory()) total += du(p);
-      else if (e.isFile()) total += fs.statSync(p).size;
+      else if (e.isFile()) total += fs.statSync(p).blocks * 512; // allocated: ParityDB index files are sparse
     } catch (err) {
       if (err.code !== 'ENOENT') throw err; // removed meanwhile (a database's log file)
     }

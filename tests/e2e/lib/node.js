@@ -87,7 +87,8 @@ export async function startNode(args, { name = 'node', eth = false, prepare, pro
   return node;
 }
 
-/** Total size in bytes of the files under `dir` (as `du -sb`; links are not followed; a file
+/** Total size in bytes of the files under `dir` allocated on disk (as `du -s`; ParityDB's index
+ *  files are sparse, their apparent size is much larger); links are not followed; a file
  *  removed while it is read counts 0). */
 export function dirSize(dir) {
   let total = 0;
@@ -95,7 +96,7 @@ export function dirSize(dir) {
     const p = path.join(dir, e.name);
     try {
       if (e.isDirectory()) total += dirSize(p);
-      else if (e.isFile()) total += fs.statSync(p).size;
+      else if (e.isFile()) total += fs.statSync(p).blocks * 512; // allocated: ParityDB index files are sparse
     } catch (err) {
       if (err.code !== 'ENOENT') throw err; // removed meanwhile (a database's log file)
     }
