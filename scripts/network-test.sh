@@ -35,13 +35,18 @@ done
 log "zombienet: consortium network (7 nodes, native provider); logs under $work/network"
 cd "$ROOT/zombienet"
 status=0
-npx zombienet --provider native --spawn-concurrency 1 --dir "$work/network" test consortium.zndsl || status=$?
+# zombienet's report is kept too: on failure its failed step and the script's error are printed
+# again after the nodes' logs, so that the end of a CI log says which step failed and why.
+npx zombienet --provider native --spawn-concurrency 1 --dir "$work/network" test consortium.zndsl 2>&1 |
+	tee "$work/zombienet.out" || status=$? # pipefail (env.sh): zombienet's status
 if [ "$status" -ne 0 ]; then
 	for f in "$work"/network/*.log "$work"/anvil.log "$work"/l1/relayer.log; do
 		[ -f "$f" ] || continue
 		echo "----- last lines of $(basename "$f") -----" >&2
 		tail -n 40 "$f" >&2
 	done
+	echo "----- zombienet: the failed step and its error -----" >&2
+	grep -a -E -A8 'Error running script|❌|Error:' "$work/zombienet.out" | tail -n 60 >&2 || true
 	log "network test failed: the nodes' logs are kept in $work/network"
 else
 	rm -rf "$work"
