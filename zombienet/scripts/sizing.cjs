@@ -10,14 +10,14 @@
 // from its restart. The test fails if a node exceeds the budget below, or if a node of the
 // network has no process (then it is not measured and the sizing would be wrong).
 const fs = require('node:fs');
-const path = require('node:path');
 const { api, disconnectAll, heads, measured, scrape, metricValue } = require('./lib.cjs');
+const { allocatedBytes: du } = require('../../monitoring/disk-usage.cjs');
 
 /** Budget per node on this network (7 nodes of a 2-core, 24 GiB machine; blocks every 6 s). */
 const BUDGET = {
   /** Peak resident memory of a node process. */
   peakRssBytes: 1.5 * 1024 ** 3,
-  /** Base path size: a fixed part (wasm runtime blobs, RocksDB/ParityDB files) ... */
+  /** Base path size on disk: a fixed part (runtime code in the state, ParityDB tables) ... */
   diskFixedBytes: 16 * 1024 ** 2,
   /** ... plus this much per block of the chain (empty blocks cost ~1-3 KiB each). */
   diskPerBlockBytes: 1024 ** 2,
@@ -60,23 +60,6 @@ function cpu(pid) {
   const start = Number(f[19]) / CLK_TCK;
   const uptime = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
   return { cpuSeconds: (utime + stime) / CLK_TCK, lifeSeconds: uptime - start };
-}
-
-/** Bytes allocated on disk to the files under `dir` (like `du -s`, without following links): ParityDB
- *  creates its index files sparse (32 MiB apparent, a few KiB used), so their apparent size is no
- *  measure. */
-function du(dir) {
-  let total = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    try {
-      if (e.isDirectory()) total += du(p);
-      else if (e.isFile()) total += fs.statSync(p).blocks * 512; // allocated: ParityDB index files are sparse
-    } catch (err) {
-      if (err.code !== 'ENOENT') throw err; // removed meanwhile (a database's log file)
-    }
-  }
-  return total;
 }
 
 const MiB = (b) => (b / 1024 ** 2).toFixed(1);

@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import diskUsage from '../../../monitoring/disk-usage.cjs';
 import prometheus from '../../../monitoring/scrape.cjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -87,22 +88,8 @@ export async function startNode(args, { name = 'node', eth = false, prepare, pro
   return node;
 }
 
-/** Total size in bytes of the files under `dir` allocated on disk (as `du -s`; ParityDB's index
- *  files are sparse, their apparent size is much larger); links are not followed; a file
- *  removed while it is read counts 0). */
-export function dirSize(dir) {
-  let total = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    try {
-      if (e.isDirectory()) total += dirSize(p);
-      else if (e.isFile()) total += fs.statSync(p).blocks * 512; // allocated: ParityDB index files are sparse
-    } catch (err) {
-      if (err.code !== 'ENOENT') throw err; // removed meanwhile (a database's log file)
-    }
-  }
-  return total;
-}
+/** Bytes allocated on disk to the files under `dir` (`du -s`; monitoring/disk-usage.cjs). */
+export const dirSize = diskUsage.allocatedBytes;
 
 export function tail(text, lines = 60) {
   return text.split('\n').slice(-lines).join('\n');
