@@ -39,7 +39,7 @@ export function runNodeSync(args, opts = {}) {
  * `prepare(basePath)` runs before the node starts (e.g. to insert keys). With `prometheus`, the
  * node and its Ethereum endpoint serve Prometheus metrics on free ports (`prometheusPort`,
  * `ethPrometheusPort`); without, the node runs with `--no-prometheus`.
- * Returns { proc, rpcPort, ethPort, basePath, logFile, log(), waitForLog(re, ms), stop() }.
+ * Returns { proc, rpcPort, p2pPort, ethPort, basePath, logFile, log(), waitForLog(re, ms), stop() }.
  */
 export async function startNode(args, { name = 'node', eth = false, prepare, prometheus = false } = {}) {
   const basePath = tempDir(name);
@@ -64,7 +64,7 @@ export async function startNode(args, { name = 'node', eth = false, prepare, pro
   const out = fs.openSync(logFile, 'a');
   const proc = spawn(NODE_BIN, full, { stdio: ['ignore', out, out] });
   const node = {
-    proc, rpcPort, ethPort, prometheusPort, ethPrometheusPort, basePath, logFile,
+    proc, rpcPort, p2pPort, ethPort, prometheusPort, ethPrometheusPort, basePath, logFile,
     wsUrl: `ws://127.0.0.1:${rpcPort}`,
     ethUrl: `http://127.0.0.1:${ethPort}`,
     log: () => fs.readFileSync(logFile, 'utf8'),
