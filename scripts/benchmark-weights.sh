@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Measures the weights of AlstraNet's pallets in the runtime and writes each pallet's
 # `src/weights.rs` (pallet-validator-set, pallet-issuance, pallet-council-account, pallet-rollup,
-# pallet-attestation, and pallet-node-authorization's, kept in pallet-node-authorization-benchmarking).
-#   scripts/benchmark-weights.sh                 # all six, STEPS=50 REPEAT=20
+# pallet-attestation).
+#   scripts/benchmark-weights.sh                 # all five, STEPS=50 REPEAT=20
 #   STEPS=2 REPEAT=1 scripts/benchmark-weights.sh pallet_rollup   # a quick run of one pallet
 #
 # It builds the node with the `runtime-benchmarks` feature (its `benchmark pallet` sub-command
@@ -30,10 +30,9 @@ declare -A CRATE_DIR=(
 	[pallet_council_account]=pallets/council-account
 	[pallet_rollup]=pallets/rollup
 	[pallet_attestation]=pallets/attestation
-	[pallet_node_authorization]=pallets/node-authorization-benchmarking
 )
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_validator_set pallet_issuance pallet_council_account pallet_rollup pallet_attestation pallet_node_authorization)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_validator_set pallet_issuance pallet_council_account pallet_rollup pallet_attestation)
 for p in "${PALLETS[@]}"; do
 	[ -n "${CRATE_DIR[$p]:-}" ] || { echo "unknown pallet '$p' (known: ${!CRATE_DIR[*]})" >&2; exit 2; }
 done

@@ -15,10 +15,9 @@ log "Rust tests (runtime, pallets, BPM core, BPMN compiler, prover circuits + sn
 workspace_cargo test --release --locked -p alstranet-node -p alstranet-runtime -p pallet-evm-chain-id
 # The validator-set (mock runtime with pallet-session) and issuance pallets, with their
 # benchmark tests, the rollup pallet (mock runtime driven by the BPM core's engine) and the
-# attestation pallet (secp256k1 signatures of dev keys), and the benchmarks of
-# pallet-node-authorization (run in a mock by their test suite).
-workspace_cargo test --release --locked -p pallet-validator-set -p pallet-issuance -p pallet-council-account -p pallet-rollup -p pallet-attestation -p pallet-node-authorization-benchmarking \
-	--features pallet-validator-set/runtime-benchmarks,pallet-issuance/runtime-benchmarks,pallet-council-account/runtime-benchmarks,pallet-rollup/runtime-benchmarks,pallet-attestation/runtime-benchmarks,pallet-node-authorization-benchmarking/runtime-benchmarks
+# attestation pallet (secp256k1 signatures of dev keys).
+workspace_cargo test --release --locked -p pallet-validator-set -p pallet-issuance -p pallet-council-account -p pallet-rollup -p pallet-attestation \
+	--features pallet-validator-set/runtime-benchmarks,pallet-issuance/runtime-benchmarks,pallet-council-account/runtime-benchmarks,pallet-rollup/runtime-benchmarks,pallet-attestation/runtime-benchmarks
 workspace_cargo test --release --locked -p alstra-bpm-core -p alstra-bpmn -p alstra-prover -p alstra-cli -p alstra-indexer
 log "the BPM core builds without std for wasm32v1-none (the runtime's target)"
 workspace_cargo build --release --locked -p alstra-bpm-core --no-default-features --target wasm32v1-none

@@ -420,17 +420,7 @@ pub fn new_full<
 			network,
 			sync: Arc::new(sync_service),
 			notification_service: grandpa_notification_service,
-			// No voting rule: validators vote for their best block. The SDK's default rules
-			// (`BeforeBestBlockBy(2)`, `ThreeQuartersOfTheUnfinalizedChain`) keep votes two
-			// blocks behind the best one, for chains whose block production forks often
-			// (BABE's secondary slots, public validator sets); they make finality trail the
-			// best block by two 6 s slots. With Aura over a handful of identified validators a
-			// fork is rare, and a vote for a block that loses one still counts for its
-			// ancestors: GRANDPA's safety does not depend on the rule, only how far each round
-			// gets. Measured with `tests/e2e/bench/throughput.js` (4 validators on one machine):
-			// submit -> finalized p50 at light load 2.9 slots with the default rules, see
-			// docs/operations.md for the figure without them.
-			voting_rule: sc_consensus_grandpa::VotingRulesBuilder::new().build(),
+			voting_rule: sc_consensus_grandpa::VotingRulesBuilder::default().build(),
 			prometheus_registry,
 			shared_voter_state: SharedVoterState::empty(),
 			telemetry: telemetry.as_ref().map(|x| x.handle()),

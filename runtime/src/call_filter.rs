@@ -108,24 +108,9 @@ impl Contains<RuntimeCall> for NoPlainTransfers {
 /// filter allows it only when every PeerId in `connections` is itself a well-known node (which
 /// the council admitted); anything else fails with `frame_system::Error::CallFiltered`. Owners
 /// keep `remove_connections`, and connections among well-known nodes, which their peer sets
-/// already allow. Root bypasses the filter.
-///
-/// It also bounds both calls, whose `connections` the pallet takes as any `Vec` while their
-/// weights take no argument: at most `MaxWellKnownNodes` PeerIds, each shorter than
-/// `MaxPeerIdLength` bytes (the inputs the weights were measured at, see
-/// `pallet-node-authorization-benchmarking`); a longer list is filtered too, so a signed account
-/// cannot make the chain do unpaid work. One storage read (`WellKnownNodes`) for `add_connections`
+/// already allow. Root bypasses the filter. One storage read (`WellKnownNodes`) for this call
 /// only.
 pub struct OnlyWellKnownConnections;
-
-/// Whether `connections` fits the bounds the weights of `add_connections`/`remove_connections`
-/// were measured at: at most `MaxWellKnownNodes` PeerIds, each shorter than `MaxPeerIdLength`.
-fn within_measured_bounds(connections: &[polkadot_sdk::sp_core::OpaquePeerId]) -> bool {
-	use crate::governance::{MaxPeerIdLength, MaxWellKnownNodes};
-	use polkadot_sdk::frame_support::traits::Get;
-	connections.len() <= MaxWellKnownNodes::get() as usize &&
-		connections.iter().all(|peer| peer.0.len() < MaxPeerIdLength::get() as usize)
-}
 
 impl Contains<RuntimeCall> for OnlyWellKnownConnections {
 	fn contains(call: &RuntimeCall) -> bool {
@@ -133,15 +118,9 @@ impl Contains<RuntimeCall> for OnlyWellKnownConnections {
 			RuntimeCall::NodeAuthorization(pallet_node_authorization::Call::add_connections {
 				connections, ..
 			}) => {
-				if !within_measured_bounds(connections) {
-					return false;
-				}
 				let known = pallet_node_authorization::WellKnownNodes::<crate::Runtime>::get();
 				connections.iter().all(|peer| known.contains(peer))
 			},
-			RuntimeCall::NodeAuthorization(pallet_node_authorization::Call::remove_connections {
-				connections, ..
-			}) => within_measured_bounds(connections),
 			_ => true,
 		}
 	}

@@ -111,8 +111,7 @@ parameter_types! {
 /// well-known nodes; each node's offchain worker reads them every block and sets the node's
 /// reserved-only peer set, so a removed node loses its peers without any restart. Owners may
 /// manage their node's additional connections only among well-known nodes (`add_connections` of
-/// any other PeerId is filtered: `call_filter::OnlyWellKnownConnections`, which also bounds the
-/// connections of one call to `MaxWellKnownNodes`, the bound the weights were measured at).
+/// any other PeerId is filtered: `call_filter::OnlyWellKnownConnections`).
 impl pallet_node_authorization::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type MaxWellKnownNodes = MaxWellKnownNodes;
@@ -121,9 +120,7 @@ impl pallet_node_authorization::Config for Runtime {
 	type RemoveOrigin = EnsureRootOrTwoThirdsCouncil;
 	type SwapOrigin = EnsureRootOrTwoThirdsCouncil;
 	type ResetOrigin = EnsureRootOrTwoThirdsCouncil;
-	/// Measured in this runtime (`scripts/benchmark-weights.sh pallet_node_authorization`):
-	/// upstream's `()` charged a flat 50 µs and no storage access.
-	type WeightInfo = pallet_node_authorization_benchmarking::NodeAuthorizationWeight<Runtime>;
+	type WeightInfo = ();
 }
 
 /// Issuance of the native unit (no speculative currency): after genesis, units are only minted

@@ -765,7 +765,6 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		) {
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
-			use benchmarks::NodeAuthorizationBench;
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -777,7 +776,6 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::WhitelistedStorageKeys;
-			use benchmarks::NodeAuthorizationBench;
 
 			let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
 			let mut batches = Vec::<BenchmarkBatch>::new();

@@ -841,40 +841,6 @@ fn a_node_owner_admits_only_well_known_nodes_as_additional_connections() {
 }
 
 #[test]
-fn connections_beyond_the_measured_bounds_are_filtered() {
-	use crate::genesis_config_presets::DEV_NODES;
-	use frame_support::traits::Contains;
-	use sp_core::OpaquePeerId;
-	let peer = |name: &str| OpaquePeerId(DEV_NODES.iter().find(|(n, _)| *n == name).unwrap().1.to_vec());
-	let max = MaxWellKnownNodes::get() as usize;
-	let add = |connections: Vec<OpaquePeerId>| {
-		RuntimeCall::NodeAuthorization(pallet_node_authorization::Call::add_connections {
-			node: peer("alice"),
-			connections,
-		})
-	};
-	let remove = |connections: Vec<OpaquePeerId>| {
-		RuntimeCall::NodeAuthorization(pallet_node_authorization::Call::remove_connections {
-			node: peer("alice"),
-			connections,
-		})
-	};
-	let allowed = |call: &RuntimeCall| <Runtime as frame_system::Config>::BaseCallFilter::contains(call);
-	ext_from_preset(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-		// `MaxWellKnownNodes` PeerIds: the measured worst case, allowed.
-		assert!(allowed(&add(vec![peer("bob"); max])));
-		assert!(allowed(&remove(vec![OpaquePeerId(vec![7; 38]); max])));
-		// One more, even of a well-known node: filtered.
-		assert!(!allowed(&add(vec![peer("bob"); max + 1])));
-		assert!(!allowed(&remove(vec![OpaquePeerId(vec![7; 38]); max + 1])));
-		// A PeerId of `MaxPeerIdLength` bytes: filtered from removal as well.
-		let long = OpaquePeerId(vec![7; MaxPeerIdLength::get() as usize]);
-		assert!(!allowed(&remove(vec![long])));
-		assert!(allowed(&remove(vec![OpaquePeerId(vec![7; MaxPeerIdLength::get() as usize - 1])])));
-	});
-}
-
-#[test]
 fn the_evm_block_author_is_the_validator_of_the_aura_slot() {
 	use codec::Encode;
 	use pallet_revive::AddressMapper;
